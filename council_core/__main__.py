@@ -1,0 +1,3 @@
+from council_core.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,279 @@
+"""ask, batch, chat, doctor, serve-metrics, settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from typing import Any
+
+from .common import (
+    format_footer,
+    format_sources,
+    make_council,
+    print_error,
+    print_json,
+    run,
+)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("ask", help="answer one question")
+    p.add_argument("prompt", nargs="+")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--session", help="session id (default: a new one)")
+    p.add_argument("--no-cloud", action="store_true", help="never escalate to a paid provider")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("batch", help="JSON Lines in, JSON Lines out; models stay warm")
+    p.add_argument(
+        "--approve",
+        choices=["decline", "all"],
+        default="decline",
+        help="how approval requests are answered (default: decline)",
+    )
+    p.add_argument(
+        "--cloud",
+        action="store_true",
+        help="allow cloud escalation (still subject to --approve and budgets)",
+    )
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("chat", help="interactive chat in the terminal")
+    p.add_argument("--session", help="resume a session id")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("doctor", help="check every component and say how to fix what is missing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("serve-metrics", help="serve Prometheus metrics on 127.0.0.1")
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(func=cmd_serve_metrics)
+
+    p = sub.add_parser("settings", help="show or change settings")
+    p.add_argument("action", choices=["show", "get", "set", "path"], nargs="?", default="show")
+    p.add_argument("key", nargs="?", help="dotted key, e.g. llm.model_tier")
+    p.add_argument("value", nargs="?", help="new value (JSON or plain text)")
+    p.set_defaults(func=cmd_settings)
+
+
+def _new_session() -> str:
+    return time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    prompt = " ".join(args.prompt)
+    stream = not args.json and sys.stdout.isatty()
+
+    async def go() -> Any:
+        from council_core.result import Chunk, Done, Progress, Retract
+
+        council = make_council()
+        try:
+            opts = {"no_cloud": args.no_cloud}
+            if not stream:
+                return await council.ask(prompt, args.session or _new_session(), **opts)
+            shown = ""
+            result = None
+            async for ev in council.stream(prompt, args.session or _new_session(), **opts):
+                if isinstance(ev, Chunk):
+                    sys.stdout.write(ev.text)
+                    sys.stdout.flush()
+                    shown += ev.text
+                elif isinstance(ev, Retract) and shown:
+                    sys.stdout.write("\n[withdrawn: " + ev.skill + " was unsure]\n")
+                    shown = ""
+                elif isinstance(ev, Progress):
+                    sys.stderr.write(f"\r[{ev.stage}] {ev.done}/{ev.total} {ev.message}"[:120])
+                elif isinstance(ev, Done):
+                    result = ev.result
+            if result is not None and shown.strip() != result.answer.strip():
+                sys.stdout.write(("\n" if shown else "") + result.answer)
+            sys.stdout.write("\n")
+            return result
+        finally:
+            await council.aclose()
+
+    result = run(go())
+    if args.json:
+        print_json(result.to_dict())
+        return 0 if result.ok else 1
+    if not stream and result.answer:
+        print(result.answer)
+    if result.error:
+        print_error(result.error)
+    if result.sources:
+        print("sources:\n" + format_sources(result), file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"— {format_footer(result)}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _parse_line(line: str) -> tuple[str, str | None, dict[str, Any]]:
+    s = line.strip()
+    if s.startswith("{"):
+        try:
+            obj = json.loads(s)
+        except ValueError:
+            return s, None, {}
+        if isinstance(obj, dict) and isinstance(obj.get("prompt"), str):
+            return obj["prompt"], obj.get("session"), {}
+    return s, None, {}
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from council_core.approval import approve_all, decline_all
+
+    approver = approve_all if args.approve == "all" else decline_all
+
+    async def go() -> None:
+        council = make_council(approver)
+        default_session = _new_session()
+        try:
+            for line in sys.stdin:
+                if not line.strip():
+                    continue
+                prompt, session, _ = _parse_line(line)
+                result = await council.ask(
+                    prompt, session or default_session, no_cloud=not args.cloud, batch=True
+                )
+                print_json(result.to_dict())
+        finally:
+            await council.aclose()
+
+    run(go())
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    session = args.session or _new_session()
+    print(
+        f"Council chat (session {session}). /quit to leave, /new for a new session.",
+        file=sys.stderr,
+    )
+
+    async def go() -> None:
+        from council_core.result import Chunk, Done, Retract
+
+        council = make_council()
+        nonlocal session
+        try:
+            while True:
+                try:
+                    import asyncio
+
+                    line = await asyncio.to_thread(input, "you> ")
+                except EOFError:
+                    break
+                line = line.strip()
+                if not line:
+                    continue
+                if line in ("/quit", "/exit"):
+                    break
+                if line == "/new":
+                    session = _new_session()
+                    print(f"new session {session}", file=sys.stderr)
+                    continue
+                sys.stdout.write("council> ")
+                shown = ""
+                async for ev in council.stream(line, session):
+                    if isinstance(ev, Chunk):
+                        sys.stdout.write(ev.text)
+                        sys.stdout.flush()
+                        shown += ev.text
+                    elif isinstance(ev, Retract):
+                        shown = ""
+                        sys.stdout.write(" [withdrawn]\ncouncil> ")
+                    elif isinstance(ev, Done):
+                        r = ev.result
+                        if r.answer and shown.strip() != r.answer.strip():
+                            sys.stdout.write(r.answer)
+                        sys.stdout.write("\n")
+                        if r.error:
+                            print_error(r.error)
+                        if r.sources:
+                            print(format_sources(r))
+                        print(f"  — {format_footer(r)}", file=sys.stderr)
+        finally:
+            await council.aclose()
+
+    run(go())
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from council_core.doctor import run_checks
+
+    statuses = run_checks()
+    if args.json:
+        print_json([s.__dict__ for s in statuses])
+    else:
+        for s in statuses:
+            mark = "ok     " if s.ok else ("optional" if s.optional else "MISSING")
+            print(f"{mark} {s.name:<22} {s.detail}")
+            if not s.ok and s.fix:
+                print(f"{'':31}fix: {s.fix}")
+    return 0 if all(s.ok or s.optional for s in statuses) else 1
+
+
+def cmd_serve_metrics(args: argparse.Namespace) -> int:
+    from council_core.context import SkillContext
+    from council_core.metrics import serve
+
+    ctx = SkillContext()
+    port = args.port or ctx.settings.metrics.port
+    serve(port)
+    print(f"serving metrics on http://127.0.0.1:{port}/metrics (Ctrl+C stops)", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from council_core.paths import resolve_paths
+    from council_core.settings import load_settings, save_settings
+
+    paths = resolve_paths()
+    settings = load_settings(paths)
+    if args.action == "path":
+        print(paths.settings_file)
+        return 0
+    if args.action == "show":
+        print(json.dumps(settings.model_dump(mode="json"), indent=2))
+        return 0
+    if not args.key:
+        print("error: a dotted key is needed, e.g. llm.model_tier", file=sys.stderr)
+        return 2
+    *parents, leaf = args.key.split(".")
+    obj: Any = settings
+    try:
+        for part in parents:
+            obj = getattr(obj, part)
+        if args.action == "get":
+            value = getattr(obj, leaf)
+            print(
+                json.dumps(value.model_dump(mode="json") if hasattr(value, "model_dump") else value)
+            )
+            return 0
+        getattr(obj, leaf)
+    except AttributeError:
+        print(f"error: no setting named {args.key}", file=sys.stderr)
+        return 2
+    raw = args.value if args.value is not None else ""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    try:
+        setattr(obj, leaf, value)
+    except ValueError as exc:
+        print(f"error: invalid value for {args.key}: {exc}", file=sys.stderr)
+        return 2
+    print(f"saved {save_settings(settings, paths)}")
+    return 0

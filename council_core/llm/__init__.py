@@ -1,0 +1,1 @@
+"""LLM backends (council.backends entry points) and the manager that picks one."""

@@ -1,0 +1,1 @@
+"""Built-in skills. Each registers through the council.skills entry-point group."""
