@@ -1,0 +1,83 @@
+"""SQLite through SQLAlchemy 2: one engine helper and one small versioned migrator.
+
+Every component that stores data (conversation memory, documents, facts, the budget ledger,
+the file-action journal) opens its SQLite file with ``make_engine`` (WAL, busy timeout,
+foreign keys) and brings its tables up to date with ``migrate(engine, component, steps)``:
+step N runs once, in a transaction, and ``schema_versions`` records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
+
+from council_core.errors import StorageError
+
+Step = Callable[[Connection], None]
+
+
+def make_engine(path: Path, *, busy_timeout_ms: int = 10_000) -> Engine:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot create {path.parent}: {exc}",
+            fix="make the data dir writable or set COUNCIL_HOME",
+        ) from exc
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except Exception:  # a read-only dir cannot switch to WAL; reads still work
+            pass
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return engine
+
+
+def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
+    """Apply the steps not yet applied for `component`; returns the schema version."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "CREATE TABLE IF NOT EXISTS schema_versions ("
+                    "component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+                )
+            )
+            row = conn.execute(
+                text("SELECT version FROM schema_versions WHERE component=:c"), {"c": component}
+            ).first()
+            version = int(row[0]) if row else 0
+            if version > len(steps):
+                raise StorageError(
+                    f"the {component} data was written by a newer Council "
+                    f"(schema {version} > {len(steps)})",
+                    fix="upgrade Council; your data was not changed",
+                )
+            for n in range(version, len(steps)):
+                steps[n](conn)
+                conn.execute(
+                    text(
+                        "INSERT INTO schema_versions(component, version) VALUES(:c, :v) "
+                        "ON CONFLICT(component) DO UPDATE SET version=excluded.version"
+                    ),
+                    {"c": component, "v": n + 1},
+                )
+            return len(steps)
+    except OperationalError as exc:
+        raise StorageError(
+            f"cannot open or update the database {engine.url.database}: {exc.orig}",
+            fix="check that the data dir is writable and the disk not full",
+        ) from exc
