@@ -52,16 +52,31 @@ def start(policy: Policy, firejail: str) -> Started:
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the sandbox: firejail's child dies with it, and with that child (pid 1 of the
-    sandbox's pid namespace) every process inside."""
-    try:
-        os.kill(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    """Kill the whole sandbox and wait until it is gone: firejail, its child (pid 1 of the
+    sandbox's pid namespace; when it dies the kernel kills every process inside) and so all
+    the code's processes, however they detached."""
+    children = _children(proc.pid)
+    for pid in (*children, proc.pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:  # pragma: no cover
         log.error("sandbox %s did not die", proc.pid)
+    end = time.monotonic() + 5
+    for pid in children:
+        while os.path.exists(f"/proc/{pid}") and time.monotonic() < end:
+            time.sleep(0.002)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
 
 
 def _snapshot(ws: str, limit: int = 2000) -> dict[str, tuple[int, int]]:
@@ -189,6 +204,10 @@ class SafeExecutor:
         stderr, report = split_report(res.stderr, nonce)
         res.stderr = stderr
         seen = report.get("seen", []) if report else []
+        if report and isinstance(report.get("exit"), int) and not res.timed_out:
+            # firejail reports the status of the last process to end, which after the
+            # clean-up of background processes is a killed one: the code's own status wins.
+            res.exit_code = report["exit"]
         res.denied = denied_paths(stderr, seen, pol.workspace, pol.secret_paths())
         if not res.timed_out:
             res.killed_reason = limit_reason(res.exit_code, stderr)
