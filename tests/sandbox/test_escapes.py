@@ -11,10 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from council_core.paths import resolve_paths
-from sandbox.executor import SafeExecutor
-
 from escape_cases import (
     CASES,
     Case,
@@ -24,6 +20,9 @@ from escape_cases import (
     needs_firejail,
     run_case,
 )
+
+from council_core.paths import resolve_paths
+from sandbox.executor import SafeExecutor
 
 pytestmark = [pytest.mark.sandbox, needs_firejail]
 
