@@ -16,6 +16,7 @@ import secrets
 import selectors
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -195,7 +196,9 @@ class SafeExecutor:
             started = start(pol, firejail)
         nonce = secrets.token_hex(8)
         header = f"{language} {nonce} {len(data)} {pol.workspace}\n".encode()
-        res = _drive(started.proc, header + data, timeout, pol.limits.max_output_kb * 1024)
+        res = _drive(
+            started.proc, header + data, timeout, pol.limits.max_output_kb * 1024, nonce.encode()
+        )
         res.duration_s = time.perf_counter() - t0
         res.language = language
         res.pooled = pooled
@@ -211,6 +214,7 @@ class SafeExecutor:
         res.denied = denied_paths(stderr, seen, pol.workspace, pol.secret_paths())
         if not res.timed_out:
             res.killed_reason = limit_reason(res.exit_code, stderr)
+        self.pool.fill(pol)  # the next run of this view finds a sandbox waiting
         after = _snapshot(pol.workspace)
         res.files = sorted(p for p, sig in after.items() if before.get(p) != sig)
         SANDBOX_RUNS.labels(res.outcome).inc()
@@ -237,8 +241,28 @@ class SafeExecutor:
         await asyncio.to_thread(self.close)
 
 
-def _drive(proc: subprocess.Popen[bytes], request: bytes, timeout: float, cap: int) -> ExecResult:
-    """Send the request, collect capped output, enforce the wall-clock limit."""
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for firejail's own teardown off the caller's path."""
+
+    def wait() -> None:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            kill(proc)
+        for f in (proc.stdout, proc.stderr):
+            if f is not None:
+                f.close()
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+def _drive(
+    proc: subprocess.Popen[bytes], request: bytes, timeout: float, cap: int, nonce: bytes
+) -> ExecResult:
+    """Send the request, collect capped output, enforce the wall-clock limit. The run is over
+    when the bootstrap's report line arrives (it comes after the code's last output and after
+    every other process of the sandbox was killed); firejail's teardown is reaped in the
+    background."""
     res = ExecResult("")
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + timeout
@@ -254,8 +278,10 @@ def _drive(proc: subprocess.Popen[bytes], request: bytes, timeout: float, cap: i
     for f in (proc.stdout, proc.stderr):
         sel.register(f, selectors.EVENT_READ)
     open_count = 2
+    marker = b"\n\x1e" + nonce + b" "
+    reported = False
     try:
-        while open_count:
+        while open_count and not reported:
             left = deadline - time.monotonic()
             if left <= 0:
                 res.timed_out = True
@@ -278,6 +304,29 @@ def _drive(proc: subprocess.Popen[bytes], request: bytes, timeout: float, cap: i
                     res.truncated = True
                 if fd in tails:  # the report line comes last: keep the tail whatever the cap
                     tails[fd] = (tails[fd] + chunk)[-8192:]
+                    i = tails[fd].rfind(marker)
+                    if i >= 0 and tails[fd].find(b"\n", i + len(marker)) >= 0:
+                        reported = True
+        if reported:  # stdout was flushed before the report: take what is in the pipe
+            while True:
+                ready = sel.select(0)
+                if not ready:
+                    break
+                progress = False
+                for key, _ in ready:
+                    chunk = os.read(key.fd, 65536)
+                    if chunk:
+                        progress = True
+                        buf = bufs[key.fd]
+                        room = cap - len(buf)
+                        buf += chunk[: max(0, room)]
+                        res.truncated = res.truncated or len(chunk) > room
+                        if key.fd in tails:
+                            tails[key.fd] = (tails[key.fd] + chunk)[-8192:]
+                    else:
+                        sel.unregister(key.fileobj)
+                if not progress:
+                    break
         if res.timed_out:
             while open_count and time.monotonic() < deadline:
                 for key, _ in sel.select(0.1):
@@ -289,13 +338,18 @@ def _drive(proc: subprocess.Popen[bytes], request: bytes, timeout: float, cap: i
                         bufs[key.fd] += chunk[: max(0, cap - len(bufs[key.fd]))]
     finally:
         sel.close()
-    try:
-        rc = proc.wait(timeout=max(0.5, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        kill(proc)
-        rc = proc.returncode if proc.returncode is not None else -9
-    proc.stdout.close()
-    proc.stderr.close()
+    if reported:
+        rc = proc.poll()
+        _reap(proc)
+        rc = 0 if rc is None else rc  # the report carries the code's own status
+    else:
+        try:
+            rc = proc.wait(timeout=max(0.5, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            kill(proc)
+            rc = proc.returncode if proc.returncode is not None else -9
+        proc.stdout.close()
+        proc.stderr.close()
     res.exit_code = 128 - rc if rc < 0 else rc
     res.stdout = bufs[out_fd].decode("utf-8", "replace")
     err = bytes(bufs[err_fd])

@@ -42,7 +42,8 @@ class SandboxPool:
         self._closed = False
 
     def take(self, policy: Policy) -> Started | None:
-        """A ready sandbox for exactly this policy, or None; the pool refills behind it."""
+        """A ready sandbox for exactly this policy, or None. The caller refills (``fill``)
+        after its run, so the replacement's start-up does not compete with the run."""
         if self.size <= 0:
             return None
         got = None
@@ -58,7 +59,6 @@ class SandboxPool:
                 stale.append(s)
         for s in stale:
             _discard(s)
-        self.fill(policy)
         return got
 
     def fill(self, policy: Policy) -> None:
