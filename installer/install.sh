@@ -83,6 +83,7 @@ run_tests() {
   cd "$REPO"
   say "lint: ruff, import contracts, mypy"
   "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check .
   "$VENV/bin/lint-imports"
   "$VENV/bin/mypy"
   say "tests"
