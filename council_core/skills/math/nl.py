@@ -35,7 +35,7 @@ _LEAD = re.compile(
     r"^(?:(?:please|hey|ok|so|now|quick(?:ly)?|can you|could you|would you|will you|"
     r"tell me|show me|help me|i need to|i want to|let'?s|what(?:'s| is| are)|whats|how much is|"
     r"how much's|calculate|compute|evaluate|work out|figure out|give me|determine|find|get|"
-    r"the value of|value of|the result of|result of|the answer to|answer|math:?|and|then)[\s,:]+)+",
+    r"the value of|value of|the result of|result of|the answer to|answer|math:?|and|then|the)[\s,:]+)+",
     re.IGNORECASE,
 )
 _TRAIL = re.compile(
@@ -95,8 +95,32 @@ _WORDS: list[tuple[str, str]] = [
 _WORDS_C = [(re.compile(a, re.IGNORECASE), b) for a, b in _WORDS]
 
 
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMWORD = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS[1:10]) + r"))?|("
+    + "|".join(_UNITS) + r"))\b(?:\s+(hundred|thousand|million))?",
+    re.IGNORECASE,
+)
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+def _numword(m: re.Match[str]) -> str:
+    if m.group(1):
+        v = (_TENS.index(m.group(1).lower()) + 2) * 10
+        if m.group(2):
+            v += _UNITS.index(m.group(2).lower())
+    else:
+        v = _UNITS.index(m.group(3).lower())
+    if m.group(4):
+        v *= _SCALE[m.group(4).lower()]
+    return str(v)
+
+
 def words_to_math(text: str) -> str:
-    t = text
+    t = _NUMWORD.sub(_numword, text)
+    t = re.sub(r"\bto the (\d+)(?:st|nd|rd|th)(?: power)?\b", r"^ \1", t, flags=re.I)
     # "the 5th root of 32", "4th root of 81"
     t = re.sub(
         r"\b(?:the\s+)?(\d+)(?:st|nd|rd|th)\s+root\s+of\s+(\S+)", r"root(\2, \1)", t, flags=re.I
@@ -414,6 +438,32 @@ def _percent(t: str) -> str | None:
     return None
 
 
+def _replace_sym(node: Node, name: str, value: Node) -> Node:
+    if node[0] == "sym" and node[1] == name:
+        return value
+    out: list[Any] = [node[0]]
+    for c in node[1:]:
+        if isinstance(c, tuple):
+            out.append(_replace_sym(c, name, value))
+        elif isinstance(c, list):
+            out.append([_replace_sym(x, name, value) for x in c])
+        else:
+            out.append(c)
+    return tuple(out)
+
+
+def _substitute(t: str) -> Task | None:
+    """'x³ + 2x² when x = 2', 'evaluate 3a - b at a = 2, b = 1'."""
+    m = re.match(r"^(?:(?:[a-z]\s*\(\s*[a-z]\s*\)\s*=\s*)?)([^=]+?)\s+(?:when|at|for|if|where|with)\s+([a-z]\s*=\s*[^=]+(?:(?:,|\band\b)\s*[a-z]\s*=\s*[^=,]+)*)$", t, re.I)
+    if not m:
+        return None
+    node = _expr(m.group(1))
+    for part in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)):
+        name, _, val = part.partition("=")
+        node = _replace_sym(node, name.strip(), _expr(val))
+    return Task("eval", expr=node, text=m.group(1))
+
+
 def interpret(text: str) -> Task:
     """The task a question asks for; ``BadInput`` when it is math but malformed."""
     raw = text.strip()
@@ -431,6 +481,10 @@ def interpret(text: str) -> Task:
         if task is not None:
             task.decimal = decimal
             return task
+    sub = _substitute(t)
+    if sub is not None:
+        sub.decimal = decimal
+        return sub
     alt = _combinatorics(t) or _percent(t)
     body = alt or t
     node = _expr(body)

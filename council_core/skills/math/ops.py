@@ -126,9 +126,37 @@ def _rel_str(b: Builder, sol: Any) -> str:
         return "every real number is a solution"
     if sol is sp.false:
         return "no solution"
+    syms = list(sol.free_symbols)
+    if len(syms) == 1:
+        try:
+            return _set_str(b, sol.as_set(), expr_str(syms[0]))
+        except (NotImplementedError, AttributeError, TypeError):
+            pass
     s = expr_str(sol)
     s = s.replace("<=", "≤").replace(">=", "≥").replace(" & ", " and ").replace(" | ", " or ")
     return s.replace("(", "").replace(")", "") if isinstance(sol, sp.And | sp.Or) else s
+
+
+def _set_str(b: Builder, st: Any, x: str) -> str:
+    sp = b.sp
+    if isinstance(st, sp.Union):
+        return " or ".join(_set_str(b, a, x) for a in st.args)
+    if isinstance(st, sp.FiniteSet):
+        return " or ".join(f"{x} = {expr_str(v)}" for v in st)
+    if isinstance(st, sp.Interval):
+        lo, hi = st.start, st.end
+        lo_op = "<" if st.left_open else "≤"
+        hi_op = "<" if st.right_open else "≤"
+        if lo == -sp.oo and hi == sp.oo:
+            return f"every real {x}"
+        if lo == -sp.oo:
+            return f"{x} {hi_op} {expr_str(hi)}"
+        if hi == sp.oo:
+            return f"{x} {'>' if st.left_open else '≥'} {expr_str(lo)}"
+        return f"{expr_str(lo)} {lo_op} {x} {hi_op} {expr_str(hi)}"
+    if st == sp.S.Reals:
+        return f"every real {x}"
+    raise TypeError(type(st).__name__)
 
 
 def _diff(b: Builder, task: Task) -> tuple[str, float]:
