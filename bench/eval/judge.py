@@ -97,7 +97,9 @@ def _leading_literal(text: str) -> str | None:
         return None
     if raw_rest.startswith("("):
         return None
-    if rest[:1].isalpha() and not re.match(r"(?:is|and|or|because|since|the|which|so|as|digits?|\b)", rest, re.I):
+    if rest[:1].isalpha() and not re.match(
+        r"(?:is|and|or|because|since|the|which|so|as|digits?|\b)", rest, re.I
+    ):
         return None
     return m.group()
 
@@ -130,22 +132,26 @@ def _expected_value(expected: str) -> complex | Fraction | None:
 def _num_close(
     exp: complex | Fraction, got: Fraction, decimals: int, exp_decimals: int = 99
 ) -> bool:
+    """``exp`` exact (integer, fraction, short decimal): equal, or equal to the precision the
+    answer printed. ``exp`` rounded (7+ decimals) or irrational: within the looser of the two
+    printed precisions, and never worse than 5e-4 relative."""
+    exact = isinstance(exp, Fraction) and (exp_decimals <= 6 or exp_decimals == 99)
     if isinstance(exp, Fraction) and got == exp:
         return True
     e = complex(exp)
     if abs(e.imag) > 1e-12:
         return False
-    ev = e.real
-    g = float(got)
-    if ev == 0:
-        return abs(g) < 1e-12
-    rel_floor = 5e-4  # at least 3-4 significant digits must be right
+    ev, g = e.real, float(got)
     printed = 0.5 * 10.0 ** (-decimals) if decimals < 99 else 0.0
+    if exact and isinstance(exp, Fraction):
+        if decimals >= 99:
+            return False
+        half = Fraction(1, 2) * Fraction(10) ** (-decimals)
+        err = abs(got - exp)
+        return err <= half and (exp == 0 or err <= abs(exp) * Fraction(5, 10000))
     rounded = 0.5 * 10.0 ** (-exp_decimals) if 0 < exp_decimals < 99 else 0.0
     tol = max(printed, rounded, abs(ev) * 1e-9)
-    if abs(g - ev) <= tol * 1.0000001 and abs(g - ev) <= abs(ev) * rel_floor:
-        return True
-    return abs(g - ev) <= abs(ev) * 1e-9
+    return abs(g - ev) <= tol * 1.0000001 and abs(g - ev) <= max(abs(ev) * 5e-4, 1e-12)
 
 
 def judge_number(expected: str, answer: str) -> bool:
@@ -189,7 +195,10 @@ def _factored(e: Any) -> bool:
     import sympy as sp
 
     if isinstance(e, sp.Mul):
-        return any(isinstance(a, sp.Add) or (isinstance(a, sp.Pow) and isinstance(a.base, sp.Add)) for a in e.args)
+        return any(
+            isinstance(a, sp.Add) or (isinstance(a, sp.Pow) and isinstance(a.base, sp.Add))
+            for a in e.args
+        )
     return isinstance(e, sp.Pow) and isinstance(e.base, sp.Add)
 
 
@@ -197,7 +206,10 @@ def _equivalent(a: Any, b: Any, up_to_constant: bool = False) -> bool:
     import sympy as sp
 
     if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
-        if not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase)) or a.shape != b.shape:
+        if (
+            not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase))
+            or a.shape != b.shape
+        ):
             return False
         return all(_equivalent(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, list) or isinstance(b, list):
@@ -322,7 +334,9 @@ def judge_yesno(expected: str, answer: str) -> bool:
     first = re.findall(r"[a-z]+", answer.lower())[:1]
     if not first:
         return False
-    word = {"true": "yes", "correct": "yes", "false": "no", "incorrect": "no"}.get(first[0], first[0])
+    word = {"true": "yes", "correct": "yes", "false": "no", "incorrect": "no"}.get(
+        first[0], first[0]
+    )
     want = {"true": "yes", "false": "no"}.get(expected.lower().strip(), expected.lower().strip())
     return word == want
 

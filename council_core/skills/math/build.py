@@ -79,23 +79,34 @@ class Builder:
             items = [self.build(a) for a in node[1]]
             if items and all(isinstance(r, list) for r in items):
                 if len({len(r) for r in items}) != 1:
-                    raise BadInput("the matrix rows have different lengths", fix="give every row the same number of entries")
+                    raise BadInput(
+                        "the matrix rows have different lengths",
+                        fix="give every row the same number of entries",
+                    )
                 return sp.Matrix(items)
             if any(isinstance(r, sp.MatrixBase) for r in items):
                 rows = [list(r) for r in items]
                 if len({len(r) for r in rows}) != 1:
-                    raise BadInput("the matrix rows have different lengths", fix="give every row the same number of entries")
+                    raise BadInput(
+                        "the matrix rows have different lengths",
+                        fix="give every row the same number of entries",
+                    )
                 return sp.Matrix(rows)
             return items
         if kind == "rel":
-            raise BadInput("an equation cannot be used inside an expression", fix="write one equation, like x^2 = 4")
+            raise BadInput(
+                "an equation cannot be used inside an expression",
+                fix="write one equation, like x^2 = 4",
+            )
         raise BadInput(f"unsupported expression part {kind!r}", fix="simplify the expression")
 
     def power(self, a: Any, b: Any) -> Any:
         sp = self.sp
         if isinstance(a, sp.MatrixBase):
             if not b.is_Integer:
-                raise BadInput("a matrix power needs a whole-number exponent", fix="use A^2 or A^-1")
+                raise BadInput(
+                    "a matrix power needs a whole-number exponent", fix="use A^2 or A^-1"
+                )
             if abs(int(b)) > 1000:
                 raise too_big("that matrix power")
             if b < 0:
@@ -110,9 +121,10 @@ class Builder:
                 raise too_big("that power")
             if abs(b) > MAX_BITS:
                 raise too_big("that power")
-        elif a.is_Rational and abs(a) > 1 and b.is_number and b.is_real and b.is_finite:
-            if b > MAX_BITS:
-                raise too_big("that power")
+        elif (
+            a.is_Rational and abs(a) > 1 and b.is_number and b.is_real and b.is_finite
+        ) and b > MAX_BITS:
+            raise too_big("that power")
         return sp.Pow(a, b)
 
     def call(self, name: str, args: list[Any]) -> Any:
@@ -135,7 +147,9 @@ class Builder:
         if name == "log":
             if len(args) == 2:
                 if args[1] == 1 or args[1] == 0:
-                    raise BadInput("a logarithm base must be positive and not 1", fix="use base 2, 10 or e")
+                    raise BadInput(
+                        "a logarithm base must be positive and not 1", fix="use base 2, 10 or e"
+                    )
                 return sp.log(args[0], args[1])
             return sp.log(args[0])
         if name == "log10":
@@ -150,9 +164,13 @@ class Builder:
             n = args[1]
             if n == 0:
                 raise division_by_zero()
-            return sp.real_root(args[0], n) if args[0].is_real and n.is_Integer else args[0] ** (1 / n)
+            return (
+                sp.real_root(args[0], n) if args[0].is_real and n.is_Integer else args[0] ** (1 / n)
+            )
         if name == "round":
-            return sp.Integer(round(args[0])) if args[0].is_number else sp.Function("round")(args[0])
+            return (
+                sp.Integer(round(args[0])) if args[0].is_number else sp.Function("round")(args[0])
+            )
         if name == "factorial":
             return self.build_fact(args[0])
         if name in ("gcd", "lcm"):
@@ -163,12 +181,20 @@ class Builder:
             return out
         if name == "binomial":
             n, k = args
-            if n.is_Integer and k.is_Integer and min(int(k), max(int(n - k), 0)) * max(int(abs(n)), 2).bit_length() > MAX_BITS:
+            if (
+                n.is_Integer
+                and k.is_Integer
+                and min(int(k), max(int(n - k), 0)) * max(int(abs(n)), 2).bit_length() > MAX_BITS
+            ):
                 raise too_big(f"binomial({n}, {k})")
             return sp.binomial(n, k)
         if name == "perm":
             n, k = args
-            if n.is_Integer and k.is_Integer and int(k) * max(int(abs(n)), 2).bit_length() > MAX_BITS:
+            if (
+                n.is_Integer
+                and k.is_Integer
+                and int(k) * max(int(abs(n)), 2).bit_length() > MAX_BITS
+            ):
                 raise too_big(f"perm({n}, {k})")
             return sp.ff(n, k)
         if name in ("max", "min"):

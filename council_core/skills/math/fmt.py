@@ -47,7 +47,7 @@ def format_decimal(v: Fraction, places: int = 12) -> str:
         num = abs(v.numerator)
         den = v.denominator
         ip, rem = divmod(num, den)
-        digits = []
+        digits: list[str] = []
         while rem and len(digits) < places + 5:
             rem *= 10
             dgt, rem = divmod(rem, den)

@@ -24,7 +24,9 @@ class _Stop(BaseException):
 def _interrupt(thread: threading.Thread) -> None:
     if thread.ident is None:
         return
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_Stop))
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread.ident), ctypes.py_object(_Stop)
+    )
 
 
 def timeout_error(limit_s: float) -> SkillTimeout:

@@ -95,12 +95,37 @@ _WORDS: list[tuple[str, str]] = [
 _WORDS_C = [(re.compile(a, re.IGNORECASE), b) for a, b in _WORDS]
 
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _NUMWORD = re.compile(
-    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS[1:10]) + r"))?|("
-    + "|".join(_UNITS) + r"))\b(?:\s+(hundred|thousand|million))?",
+    r"\b(?:("
+    + "|".join(_TENS)
+    + r")(?:[\s-]("
+    + "|".join(_UNITS[1:10])
+    + r"))?|("
+    + "|".join(_UNITS)
+    + r"))\b(?:\s+(hundred|thousand|million))?",
     re.IGNORECASE,
 )
 _SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
@@ -126,7 +151,9 @@ def words_to_math(text: str) -> str:
         r"\b(?:the\s+)?(\d+)(?:st|nd|rd|th)\s+root\s+of\s+(\S+)", r"root(\2, \1)", t, flags=re.I
     )
     t = re.sub(r"\blog(?:arithm)?\s*(?:base|_)\s*(\w+)\s+of\s+(.+)$", r"log(\2, \1)", t, flags=re.I)
-    t = re.sub(r"\blog(?:arithm)?\s+of\s+(.+?)\s+(?:to\s+)?base\s+(\w+)", r"log(\1, \2)", t, flags=re.I)
+    t = re.sub(
+        r"\blog(?:arithm)?\s+of\s+(.+?)\s+(?:to\s+)?base\s+(\w+)", r"log(\1, \2)", t, flags=re.I
+    )
     t = re.sub(r"\blog_(\d+)\s*\(", r"log₍\1₎(", t)
     t = re.sub(r"log₍(\d+)₎", lambda m: "log" + m.group(1).translate(_TO_SUB), t)
     t = re.sub(r"\b(\d+)\s+factorial\b", r"\1!", t, flags=re.I)
@@ -167,7 +194,9 @@ def strip_lead(text: str) -> str:
 # ----- tasks -----
 
 _VAR = r"([a-zA-Zα-ω]\w*)"
-_WRT = re.compile(r"\s*(?:,\s*)?(?:with respect to|w\.?r\.?t\.?|in terms of|for)\s+" + _VAR + r"\s*$", re.I)
+_WRT = re.compile(
+    r"\s*(?:,\s*)?(?:with respect to|w\.?r\.?t\.?|in terms of|for)\s+" + _VAR + r"\s*$", re.I
+)
 _FDEF = re.compile(r"^\s*(?:the function\s+)?[a-zA-Z]\s*\(\s*([a-z])\s*\)\s*=\s*", re.I)
 _DX = re.compile(r"\s*(?:\)\s*)?\bd([a-z])\s*$")
 
@@ -276,7 +305,9 @@ _APPROACH = r"(?:->|→|approaches|goes to|tends to|tends towards|=|to)"
 
 def _limit(t: str) -> Task | None:
     m = re.match(
-        r"^(?:the\s+)?(?:limit|lim)\s*(?:of\s+)?(.+?)\s*,?\s+as\s+([a-z])\s*" + _APPROACH + r"\s*(.+)$",
+        r"^(?:the\s+)?(?:limit|lim)\s*(?:of\s+)?(.+?)\s*,?\s+as\s+([a-z])\s*"
+        + _APPROACH
+        + r"\s*(.+)$",
         t,
         re.I,
     )
@@ -309,7 +340,9 @@ def _limit(t: str) -> Task | None:
 
 
 _SOLVE = re.compile(
-    r"^(?:solve|find|what is|what are|determine)\s+(?:for\s+" + _VAR + r"\s*(?::|,|in|if|when|where|given)?\s*)?(?:the\s+(?:equation|system)s?\s*(?:of equations)?\s*:?\s*)?(.+)$",
+    r"^(?:solve|find|what is|what are|determine)\s+(?:for\s+"
+    + _VAR
+    + r"\s*(?::|,|in|if|when|where|given)?\s*)?(?:the\s+(?:equation|system)s?\s*(?:of equations)?\s*:?\s*)?(.+)$",
     re.I,
 )
 
@@ -328,21 +361,32 @@ def _solve_body(body: str, var: str | None) -> Task:
     syms: set[str] = set()
     for e in eqs:
         syms |= symbols_in(e)
-    if var:
-        vars_ = [var]
-    else:
-        vars_ = sorted(syms) if len(eqs) > 1 else [_var_of(eqs[0])]
+    vars_ = [var] if var else sorted(syms) if len(eqs) > 1 else [_var_of(eqs[0])]
     return Task("solve", exprs=eqs, vars=vars_, text=body.strip())
 
 
 def _solve(t: str) -> Task | None:
-    m = re.match(r"^solve\s+(?:for\s+" + _VAR + r"\s*(?::|,|in|if|when|where|given)?\s*)?(?:the\s+(?:equation|system)s?(?:\s+of\s+equations)?\s*:?\s*)?(.+)$", t, re.I)
+    m = re.match(
+        r"^solve\s+(?:for\s+"
+        + _VAR
+        + r"\s*(?::|,|in|if|when|where|given)?\s*)?(?:the\s+(?:equation|system)s?(?:\s+of\s+equations)?\s*:?\s*)?(.+)$",
+        t,
+        re.I,
+    )
     if m:
         return _solve_body(m.group(2), m.group(1))
-    m = re.match(r"^(?:find|what is|what's)?\s*([a-z])\s*(?:if|when|where|given|:|,|such that)\s*(.+=.+)$", t, re.I)
+    m = re.match(
+        r"^(?:find|what is|what's)?\s*([a-z])\s*(?:if|when|where|given|:|,|such that)\s*(.+=.+)$",
+        t,
+        re.I,
+    )
     if m:
         return _solve_body(m.group(2), m.group(1))
-    m = re.match(r"^(?:the\s+)?(?:real\s+)?(?:roots?|zeros?|zeroes|solutions?)\s+(?:of|for|to)\s+(?:the\s+equation\s+)?(.+)$", t, re.I)
+    m = re.match(
+        r"^(?:the\s+)?(?:real\s+)?(?:roots?|zeros?|zeroes|solutions?)\s+(?:of|for|to)\s+(?:the\s+equation\s+)?(.+)$",
+        t,
+        re.I,
+    )
     if m:
         body = m.group(1)
         task = _solve_body(body, None)
@@ -352,9 +396,15 @@ def _solve(t: str) -> Task | None:
 
 
 def _algebra(t: str) -> Task | None:
-    m = re.match(r"^(simplify|expand|factor|factori[sz]e|factorise|reduce)\s+(?:the\s+expression\s+)?(.+)$", t, re.I)
+    m = re.match(
+        r"^(simplify|expand|factor|factori[sz]e|factorise|reduce)\s+(?:the\s+expression\s+)?(.+)$",
+        t,
+        re.I,
+    )
     if not m:
-        m = re.match(r"^(?:the\s+)?(prime factori[sz]ation|prime factors|factors)\s+of\s+(.+)$", t, re.I)
+        m = re.match(
+            r"^(?:the\s+)?(prime factori[sz]ation|prime factors|factors)\s+of\s+(.+)$", t, re.I
+        )
         if not m:
             return None
         return Task("primefactors", expr=_expr(m.group(2)), text=m.group(2))
@@ -365,7 +415,11 @@ def _algebra(t: str) -> Task | None:
 
 
 def _prime(t: str) -> Task | None:
-    m = re.match(r"^(?:is|are)\s+(.+?)\s+(?:a\s+)?(prime|composite|even|odd|a perfect square)(?:\s+numbers?)?$", t, re.I)
+    m = re.match(
+        r"^(?:is|are)\s+(.+?)\s+(?:a\s+)?(prime|composite|even|odd|a perfect square)(?:\s+numbers?)?$",
+        t,
+        re.I,
+    )
     if not m:
         m = re.match(r"^(.+?)\s+is\s+(?:a\s+)?(prime|composite|even|odd)(?:\s+numbers?)?$", t, re.I)
         if not m:
@@ -392,7 +446,9 @@ def _matrix(t: str) -> Task | None:
     body = m.group(2).strip()
     if body.startswith("(") and body.endswith(")"):
         body = body[1:-1]
-    return Task("matrix", expr=_expr(body), text=body, extra={"op": _MATRIX_OPS[m.group(1).lower()]})
+    return Task(
+        "matrix", expr=_expr(body), text=body, extra={"op": _MATRIX_OPS[m.group(1).lower()]}
+    )
 
 
 def _combinatorics(t: str) -> str | None:
@@ -405,10 +461,18 @@ def _combinatorics(t: str) -> str | None:
     if m:
         fn = "binomial" if m.group(1).lower() in ("choose", "pick", "select") else "perm"
         return f"{fn}({m.group(3)}, {m.group(2)})"
-    m = re.search(r"how many ways (?:can (?:you|i|we|one)|are there to|to)\s+(?:arrange|order|seat|line up|permute)\s+(\d+)\b", t, re.I)
+    m = re.search(
+        r"how many ways (?:can (?:you|i|we|one)|are there to|to)\s+(?:arrange|order|seat|line up|permute)\s+(\d+)\b",
+        t,
+        re.I,
+    )
     if m:
         return f"{m.group(1)}!"
-    m = re.search(r"(?:number of\s+)?(permutations|combinations)\s+of\s+(\d+)\s+(?:\w+\s+)?(?:taken|chosen|from|out of)\s+(\d+)(?:\s+at a time)?", t, re.I)
+    m = re.search(
+        r"(?:number of\s+)?(permutations|combinations)\s+of\s+(\d+)\s+(?:\w+\s+)?(?:taken|chosen|from|out of)\s+(\d+)(?:\s+at a time)?",
+        t,
+        re.I,
+    )
     if m:
         fn = "binomial" if m.group(1).lower() == "combinations" else "perm"
         a, b = int(m.group(2)), int(m.group(3))
@@ -425,14 +489,18 @@ def _percent(t: str) -> str | None:
     m = re.match(r"^what\s+(?:percent|percentage|%)\s+of\s+(.+?)\s+is\s+(.+)$", t, re.I)
     if m:
         return f"({m.group(2)}) / ({m.group(1)}) * 100"
-    m = re.match(r"^(increase|raise|decrease|reduce|lower)\s+(.+?)\s+by\s+(.+?)\s*(?:%|percent)$", t, re.I)
+    m = re.match(
+        r"^(increase|raise|decrease|reduce|lower)\s+(.+?)\s+by\s+(.+?)\s*(?:%|percent)$", t, re.I
+    )
     if m:
         sign = "+" if m.group(1).lower() in ("increase", "raise") else "-"
         return f"({m.group(2)}) * (1 {sign} ({m.group(3)})/100)"
     m = re.match(r"^(.+?)\s*(?:%|percent)\s+(?:more|greater|larger|higher)\s+than\s+(.+)$", t, re.I)
     if m:
         return f"({m.group(2)}) * (1 + ({m.group(1)})/100)"
-    m = re.match(r"^(.+?)\s*(?:%|percent)\s+(?:less|smaller|lower|off)\s+(?:than\s+)?(.+)$", t, re.I)
+    m = re.match(
+        r"^(.+?)\s*(?:%|percent)\s+(?:less|smaller|lower|off)\s+(?:than\s+)?(.+)$", t, re.I
+    )
     if m:
         return f"({m.group(2)}) * (1 - ({m.group(1)})/100)"
     return None
@@ -454,7 +522,11 @@ def _replace_sym(node: Node, name: str, value: Node) -> Node:
 
 def _substitute(t: str) -> Task | None:
     """'x³ + 2x² when x = 2', 'evaluate 3a - b at a = 2, b = 1'."""
-    m = re.match(r"^(?:(?:[a-z]\s*\(\s*[a-z]\s*\)\s*=\s*)?)([^=]+?)\s+(?:when|at|for|if|where|with)\s+([a-z]\s*=\s*[^=]+(?:(?:,|\band\b)\s*[a-z]\s*=\s*[^=,]+)*)$", t, re.I)
+    m = re.match(
+        r"^(?:(?:[a-z]\s*\(\s*[a-z]\s*\)\s*=\s*)?)([^=]+?)\s+(?:when|at|for|if|where|with)\s+([a-z]\s*=\s*[^=]+(?:(?:,|\band\b)\s*[a-z]\s*=\s*[^=,]+)*)$",
+        t,
+        re.I,
+    )
     if not m:
         return None
     node = _expr(m.group(1))
@@ -473,8 +545,19 @@ def interpret(text: str) -> Task:
             fix="ask about a shorter expression",
         )
     t = strip_lead(raw)
-    decimal = bool(re.search(r"\b(?:as|in|to)\s+(?:a\s+)?decimals?\b|\bdecimal\s+form\b|\bnumerically\b|\bapprox(?:imately)?\b", t, re.I))
-    t = re.sub(r"\s*,?\s*(?:as|in|to)\s+(?:a\s+)?(?:decimals?|fraction|decimal form|lowest terms)\b|\bnumerically\b", "", t, flags=re.I).strip()
+    decimal = bool(
+        re.search(
+            r"\b(?:as|in|to)\s+(?:a\s+)?decimals?\b|\bdecimal\s+form\b|\bnumerically\b|\bapprox(?:imately)?\b",
+            t,
+            re.I,
+        )
+    )
+    t = re.sub(
+        r"\s*,?\s*(?:as|in|to)\s+(?:a\s+)?(?:decimals?|fraction|decimal form|lowest terms)\b|\bnumerically\b",
+        "",
+        t,
+        flags=re.I,
+    ).strip()
     t = strip_lead(t)
     for fn in (_diff, _integral, _limit, _matrix, _algebra, _prime, _solve):
         task = fn(t)
@@ -488,10 +571,7 @@ def interpret(text: str) -> Task:
     alt = _combinatorics(t) or _percent(t)
     body = alt or t
     node = _expr(body)
-    if node[0] == "rel":
-        task = _solve_body(body, None)
-    else:
-        task = Task("eval", expr=node, text=body)
+    task = _solve_body(body, None) if node[0] == "rel" else Task("eval", expr=node, text=body)
     task.decimal = decimal
     return task
 

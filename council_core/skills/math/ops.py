@@ -48,7 +48,7 @@ def _eval(b: Builder, task: Task) -> tuple[str, float]:
 
 
 def _small(v: Any) -> bool:
-    return v.count_ops() < 60
+    return bool(v.count_ops() < 60)
 
 
 def _lhs(b: Builder, node: Node) -> Any:
@@ -66,11 +66,17 @@ def _solve(b: Builder, task: Task) -> tuple[str, float]:
     eqs = [_lhs(b, e) for e in task.exprs]
     syms = [b.symbol(v) for v in task.vars]
     if not syms or not any(eq.free_symbols for eq in eqs):
-        raise BadInput("there is no unknown to solve for", fix="write an equation with a variable, like 2x + 3 = 11")
+        raise BadInput(
+            "there is no unknown to solve for",
+            fix="write an equation with a variable, like 2x + 3 = 11",
+        )
     if len(eqs) == 1 and len(syms) == 1:
         eq, x = eqs[0], syms[0]
         if eq.is_polynomial(x) and sp.degree(eq, x) > 50:
-            raise BadInput("that equation's degree is too high", fix="ask about a polynomial of degree 50 or less")
+            raise BadInput(
+                "that equation's degree is too high",
+                fix="ask about a polynomial of degree 50 or less",
+            )
         sols = sp.solve(eq, x)
         if task.extra.get("real"):
             sols = [s for s in sols if s.is_real]
@@ -86,7 +92,12 @@ def _solve(b: Builder, task: Task) -> tuple[str, float]:
         return "no solution: the equations are inconsistent", 1.0
     parts = []
     for sol in sols:
-        parts.append(", ".join(f"{expr_str(k)} = {_sol_str(b, v)}" for k, v in sorted(sol.items(), key=lambda kv: str(kv[0]))))
+        parts.append(
+            ", ".join(
+                f"{expr_str(k)} = {_sol_str(b, v)}"
+                for k, v in sorted(sol.items(), key=lambda kv: str(kv[0]))
+            )
+        )
     free = [str(s) for s in syms if all(s not in sol for sol in sols)]
     tail = f" ({', '.join(free)} free)" if free else ""
     return " or ".join(parts) + tail, 1.0
@@ -240,7 +251,9 @@ def _primefactors(b: Builder, task: Task) -> tuple[str, float]:
     if abs(n) > 10**40:
         raise BadInput("that number is too large to factor quickly", fix="use a number below 10^40")
     f = sp.factorint(int(n))
-    parts = [str(p) + (str(k).translate(_SUP) if k > 1 else "") for p, k in sorted(f.items()) if p != -1]
+    parts = [
+        str(p) + (str(k).translate(_SUP) if k > 1 else "") for p, k in sorted(f.items()) if p != -1
+    ]
     sign = "-" if n < 0 else ""
     if abs(n) == 1:
         return f"{n} has no prime factors", 1.0
@@ -252,9 +265,8 @@ def _is(b: Builder, task: Task) -> tuple[str, float]:
     assert task.expr is not None
     n = b.build(task.expr)
     prop = task.extra.get("prop", "prime")
-    if not (getattr(n, "is_Integer", False)):
-        if prop in ("prime", "composite", "even", "odd"):
-            return f"No, {expr_str(n)} is not a whole number, so it is not {prop}.", 1.0
+    if not (getattr(n, "is_Integer", False)) and prop in ("prime", "composite", "even", "odd"):
+        return f"No, {expr_str(n)} is not a whole number, so it is not {prop}.", 1.0
     if prop in ("prime", "composite"):
         if abs(n) > 10**300:
             raise BadInput("that number is too large to test", fix="use a number below 10^300")
@@ -266,7 +278,10 @@ def _is(b: Builder, task: Task) -> tuple[str, float]:
                 return f"No, {n} is not prime (primes are whole numbers above 1).", 1.0
             small = sp.factorint(int(n), limit=10**6)
             if len(small) >= 1 and abs(n) < 10**30:
-                fac = " × ".join(f"{p}{str(k).translate(_SUP) if k > 1 else ''}" for p, k in sorted(sp.factorint(int(n)).items()))
+                fac = " × ".join(
+                    f"{p}{str(k).translate(_SUP) if k > 1 else ''}"
+                    for p, k in sorted(sp.factorint(int(n)).items())
+                )
                 return f"No, {n} is not prime: {n} = {fac}.", 1.0
             return f"No, {n} is not prime.", 1.0
         composite = not prime and n > 1
@@ -291,12 +306,18 @@ def _matrix(b: Builder, task: Task) -> tuple[str, float]:
     op = task.extra["op"]
     square = m.rows == m.cols
     if op in ("det", "inv", "eigenvals", "trace") and not square:
-        raise BadInput(f"the {op} needs a square matrix; this one is {m.rows}×{m.cols}", fix="use a square matrix")
+        raise BadInput(
+            f"the {op} needs a square matrix; this one is {m.rows}×{m.cols}",
+            fix="use a square matrix",
+        )
     if op == "det":
         return _value(b, m.det()), 1.0
     if op == "inv":
         if m.det() == 0:
-            raise BadInput("the matrix is singular (its determinant is 0), so it has no inverse", fix="check the entries")
+            raise BadInput(
+                "the matrix is singular (its determinant is 0), so it has no inverse",
+                fix="check the entries",
+            )
         return expr_str(m.inv()), 1.0
     if op == "transpose":
         return expr_str(m.T), 1.0

@@ -67,8 +67,7 @@ _SUB_CHARS = "₀₁₂₃₄₅₆₇₈₉"
 _REPLACE = {
     "×": "*", "·": "*", "∙": "*", "⋅": "*", "✕": "*", "÷": "/", "∕": "/", "−": "-",
     "–": "-", "—": "-", "**": "^", "≤": "<=", "≥": ">=", "≠": "!=", "⩽": "<=", "⩾": ">=",
-    "＋": "+", "＝": "=", "½": "(1/2)", "¼": "(1/4)", "¾": "(3/4)", "⅓": "(1/3)",
-    "−": "-", "\u2009": " ", "\u00a0": " ",
+    "＋": "+", "＝": "=", "½": "(1/2)", "¼": "(1/4)", "¾": "(3/4)", "⅓": "(1/3)", "\u2009": " ", "\u00a0": " ",
 }  # fmt: skip
 
 _TOKEN = re.compile(
@@ -296,7 +295,7 @@ class Parser:
     def postfix(self) -> Node:
         node = self.primary()
         while True:
-            if self.at("!") and not (self.peek(1) == ("op", "=")):
+            if self.at("!") and self.peek(1) != ("op", "="):
                 self.pos += 1
                 node = ("fact", node)
             elif self.at("%") and not self._mod_follows():
@@ -382,7 +381,9 @@ class Parser:
                 args = [*args, base]
             lo, hi = FUNCTIONS[val]
             if not lo <= len(args) <= hi:
-                raise MathSyntaxError(f"{val} takes {lo if lo == hi else f'{lo} to {hi}'} arguments")
+                raise MathSyntaxError(
+                    f"{val} takes {lo if lo == hi else f'{lo} to {hi}'} arguments"
+                )
             return ("call", val, args)
         if val in CONSTANTS and not (val == "i" and not self.imaginary):
             return ("const", CONSTANTS[val])

@@ -19,6 +19,13 @@ from .parser import Node
 _DECIMAL_LITERAL = re.compile(r"\d\.\d|(?<!\d)\.\d")
 _STRUCTURE = re.compile(r"[()\[\]=^*/+]")
 _CACHE_SIZE = 64
+# An explicit calculus/algebra request owns the question even if code-like text follows
+# ("Find the derivative of __import__(...)" gets a clear math error, not another skill).
+_CALCULUS_FIRST = re.compile(
+    r"(?:the\s+)?(?:(?:first|second|third|partial)\s+)?(?:derivative|differentiate|integrate|"
+    r"integral|antiderivative|limit|simplify|expand|factor)\b|d/d[a-z]|∫",
+    re.IGNORECASE,
+)
 
 
 def _meaningful(node: Node | None) -> bool:
@@ -71,7 +78,7 @@ class MathSkill(Skill):
     def score(self, query: Query) -> float:
         text = query.text
         head = text[:600]
-        if nl.CODE_WORDS.search(head):
+        if nl.CODE_WORDS.search(head) and not _CALCULUS_FIRST.match(nl.strip_lead(head)):
             return 0.0
         if len(text) > 2000:
             return 0.9 if nl.looks_like_math(head) else 0.0
