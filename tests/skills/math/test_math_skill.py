@@ -114,7 +114,7 @@ async def test_hostile_input_gives_a_clear_error_fast(council, prompt, tmp_path)
     r = await council.ask(prompt)
     elapsed = time.perf_counter() - t0
     assert elapsed < 2.0
-    assert not os.path.exists("/tmp/pwned")
+    assert not os.path.exists("/tmp/pwned")  # noqa: ASYNC240
     if r.ok:  # a bounded answer is allowed; it must be short
         assert len(r.answer) < 400
     else:
