@@ -19,6 +19,7 @@ from .parser import Node
 _DECIMAL_LITERAL = re.compile(r"\d\.\d|(?<!\d)\.\d")
 _STRUCTURE = re.compile(r"[()\[\]=^*/+]")
 _CACHE_SIZE = 64
+_sympy_ready = False  # process-wide: set after the first SymPy answer
 # An explicit calculus/algebra request owns the question even if code-like text follows
 # ("Find the derivative of __import__(...)" gets a clear math error, not another skill).
 _CALCULUS_FIRST = re.compile(
@@ -108,9 +109,14 @@ class MathSkill(Skill):
                 text = format_fraction(value, prefer_decimal=decimal)
                 emit(Chunk(text))
                 return SkillAnswer(text, confidence=1.0, data={"kind": "eval", "exact": True})
-        from .ops import run_task
+        global _sympy_ready
+        from .ops import run_task  # imports SymPy (~0.3 s the first time, outside the limit)
 
-        text, confidence = await run_limited(lambda: run_task(task), self.time_limit_s)
+        # SymPy's first use of solve/integrate/... in a process loads more of itself: give
+        # the first symbolic question of a cold process a longer limit.
+        limit = self.time_limit_s if _sympy_ready else max(self.time_limit_s, 6.0)
+        text, confidence = await run_limited(lambda: run_task(task), limit)
+        _sympy_ready = True
         emit(Chunk(text))
         return SkillAnswer(text, confidence=confidence, data={"kind": task.kind})
 
@@ -122,6 +128,8 @@ class MathSkill(Skill):
         for text in WARM_UP:
             task = nl.interpret(text)
             await run_limited(lambda t=task: run_task(t), 30.0)  # type: ignore[misc]
+        global _sympy_ready
+        _sympy_ready = True
 
     def doctor(self) -> list[ComponentStatus]:
         try:

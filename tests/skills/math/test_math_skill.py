@@ -110,6 +110,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("prompt", HOSTILE)
 async def test_hostile_input_gives_a_clear_error_fast(council, prompt, tmp_path):
+    await council.warm()  # the 2 s bound is for a warm process (a cold one imports SymPy)
     t0 = time.perf_counter()
     r = await council.ask(prompt)
     elapsed = time.perf_counter() - t0
