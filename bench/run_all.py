@@ -32,8 +32,9 @@ def main() -> int:
             continue
         print(f"== {area}", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                              cwd=HERE.parent)
+        proc = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, cwd=HERE.parent
+        )
         took = time.perf_counter() - t0
         if proc.returncode != 0:
             failed.append(area)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,9 +37,13 @@ SYSTEM_PROMPT = (
 )
 
 
-def load_rows(paths: Iterable[Path] | None = None, split: str = "all",
-              categories: set[str] | None = None, fast: bool = False,
-              limit_per_category: int | None = None) -> list[dict[str, Any]]:
+def load_rows(
+    paths: Iterable[Path] | None = None,
+    split: str = "all",
+    categories: set[str] | None = None,
+    fast: bool = False,
+    limit_per_category: int | None = None,
+) -> list[dict[str, Any]]:
     files = sorted(paths) if paths else sorted(SETS.glob("*.jsonl"))
     rows: list[dict[str, Any]] = []
     per_cat: Counter[str] = Counter()
@@ -64,15 +67,24 @@ def load_rows(paths: Iterable[Path] | None = None, split: str = "all",
     return rows
 
 
-def _council(home: Path, *args: str, stdin: str | None = None,
-             timeout: float = 3600) -> subprocess.CompletedProcess[str]:
+def _council(
+    home: Path, *args: str, stdin: str | None = None, timeout: float = 3600
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, COUNCIL_HOME=str(home), PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "council_core", *args], input=stdin,
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "council_core", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=timeout,
+    )
 
 
-def run_council(rows: list[dict[str, Any]], home: Path | None = None,
-                timeout: float = 3600) -> dict[str, dict[str, Any]]:
+def run_council(
+    rows: list[dict[str, Any]], home: Path | None = None, timeout: float = 3600
+) -> dict[str, dict[str, Any]]:
     """Run every row through one `council batch` process; returns results by row id."""
     tmp = None
     if home is None:
@@ -97,21 +109,23 @@ def run_council(rows: list[dict[str, Any]], home: Path | None = None,
         out = _council(home, "batch", stdin="\n".join(lines) + "\n", timeout=timeout)
         results = [json.loads(x) for x in out.stdout.splitlines() if x.startswith("{")]
         if len(results) != len(lines):
-            raise RuntimeError(f"council batch returned {len(results)} of {len(lines)} results"
-                               f" (exit {out.returncode}):\n{out.stderr[-3000:]}")
+            raise RuntimeError(
+                f"council batch returned {len(results)} of {len(lines)} results"
+                f" (exit {out.returncode}):\n{out.stderr[-3000:]}"
+            )
         return {rid: res for rid, res in zip(order, results, strict=True) if rid is not None}
     finally:
         if tmp is not None:
             tmp.cleanup()
 
 
-def run_model_alone(rows: list[dict[str, Any]], model_path: str,
-                    max_tokens: int = 160) -> dict[str, dict[str, Any]]:
+def run_model_alone(
+    rows: list[dict[str, Any]], model_path: str, max_tokens: int = 160
+) -> dict[str, dict[str, Any]]:
     """Baseline: the same local model with no council (prompts straight to llama.cpp)."""
     from llama_cpp import Llama
 
-    llm = Llama(model_path=model_path, n_ctx=2048, n_threads=os.cpu_count() or 2,
-                verbose=False)
+    llm = Llama(model_path=model_path, n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=False)
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
         prompt = r["prompt"]
@@ -119,12 +133,21 @@ def run_model_alone(rows: list[dict[str, Any]], model_path: str,
             prompt = r["prompt"]
         t0 = time.perf_counter()
         res = llm.create_chat_completion(
-            messages=[{"role": "system", "content": SYSTEM_PROMPT},
-                      {"role": "user", "content": prompt}],
-            max_tokens=max_tokens, temperature=0.0)
+            messages=[
+                {"role": "system", "content": SYSTEM_PROMPT},
+                {"role": "user", "content": prompt},
+            ],
+            max_tokens=max_tokens,
+            temperature=0.0,
+        )
         text = res["choices"][0]["message"]["content"] or ""
-        out[r["id"]] = {"answer": text, "latency_ms": (time.perf_counter() - t0) * 1000,
-                        "skill": "model", "cost_usd": 0.0, "error": None}
+        out[r["id"]] = {
+            "answer": text,
+            "latency_ms": (time.perf_counter() - t0) * 1000,
+            "skill": "model",
+            "cost_usd": 0.0,
+            "error": None,
+        }
     return out
 
 
@@ -153,8 +176,11 @@ def score(rows: list[dict[str, Any]], results: dict[str, dict[str, Any]]) -> dic
     wrong: list[dict[str, Any]] = []
     for r in rows:
         res = results.get(r["id"], {})
-        ok = bool(res) and res.get("error") is None and judge(str(r["expected"]),
-                                                                _answer_text(res), r["judge"])
+        ok = (
+            bool(res)
+            and res.get("error") is None
+            and judge(str(r["expected"]), _answer_text(res), r["judge"])
+        )
         by_cat[r["category"]].append(ok)
         skill = res.get("skill") or "none"
         lat = float(res.get("latency_ms") or 0)
@@ -165,18 +191,33 @@ def score(rows: list[dict[str, Any]], results: dict[str, dict[str, Any]]) -> dic
         cost += float(res.get("cost_usd") or 0)
         local += skill != "cloud"
         if not ok:
-            wrong.append({"id": r["id"], "prompt": r["prompt"][:120], "expected": r["expected"],
-                          "got": _answer_text(res)[:200], "skill": skill,
-                          "error": res.get("error")})
+            wrong.append(
+                {
+                    "id": r["id"],
+                    "prompt": r["prompt"][:120],
+                    "expected": r["expected"],
+                    "got": _answer_text(res)[:200],
+                    "skill": skill,
+                    "error": res.get("error"),
+                }
+            )
     n = len(rows) or 1
     return {
         "n": len(rows),
         "accuracy": sum(sum(v) for v in by_cat.values()) / n,
-        "by_category": {c: {"n": len(v), "accuracy": sum(v) / len(v),
-                            "p50_ms": pct(lat_cat[c], 0.5), "p95_ms": pct(lat_cat[c], 0.95)}
-                        for c, v in sorted(by_cat.items())},
-        "latency_by_skill": {s: {"n": len(v), "p50_ms": pct(v, 0.5), "p95_ms": pct(v, 0.95)}
-                             for s, v in sorted(lat_skill.items())},
+        "by_category": {
+            c: {
+                "n": len(v),
+                "accuracy": sum(v) / len(v),
+                "p50_ms": pct(lat_cat[c], 0.5),
+                "p95_ms": pct(lat_cat[c], 0.95),
+            }
+            for c, v in sorted(by_cat.items())
+        },
+        "latency_by_skill": {
+            s: {"n": len(v), "p50_ms": pct(v, 0.5), "p95_ms": pct(v, 0.95)}
+            for s, v in sorted(lat_skill.items())
+        },
         "routing_accuracy": routed_ok / n,
         "local_share": local / n,
         "cost_per_100": 100 * cost / n,
@@ -194,14 +235,18 @@ def table(council: dict[str, Any], alone: dict[str, Any] | None) -> str:
         sep += "---|---|"
     lines = [head, sep]
     for cat, c in council["by_category"].items():
-        line = (f"| {cat} | {c['n']} | {100 * c['accuracy']:.1f}% | "
-                f"{c['p50_ms']:.0f} / {c['p95_ms']:.0f} |")
+        line = (
+            f"| {cat} | {c['n']} | {100 * c['accuracy']:.1f}% | "
+            f"{c['p50_ms']:.0f} / {c['p95_ms']:.0f} |"
+        )
         if alone:
             a = alone["by_category"].get(cat, {})
             line += f" {100 * a.get('accuracy', 0):.1f}% | {a.get('p50_ms', 0):.0f} |"
         lines.append(line)
-    line = (f"| **all** | {council['n']} | **{100 * council['accuracy']:.1f}%** | "
-            f"{council['median_latency_ms']:.0f} (median) |")
+    line = (
+        f"| **all** | {council['n']} | **{100 * council['accuracy']:.1f}%** | "
+        f"{council['median_latency_ms']:.0f} (median) |"
+    )
     if alone:
         line += f" {100 * alone['accuracy']:.1f}% | {alone['median_latency_ms']:.0f} (median) |"
     lines.append(line)
@@ -228,8 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", help="GGUF for the baseline (default: the configured model)")
     ap.add_argument("--report", type=Path, help="write the JSON report here")
     args = ap.parse_args(argv)
-    rows = load_rows(args.set, args.split, set(args.category or []) or None, args.fast,
-                     args.limit)
+    rows = load_rows(args.set, args.split, set(args.category or []) or None, args.fast, args.limit)
     print(f"running {len(rows)} prompts through the council...", file=sys.stderr)
     t0 = time.perf_counter()
     council = score(rows, run_council(rows))
@@ -243,15 +287,22 @@ def main(argv: list[str] | None = None) -> int:
         print("running the same prompts through the model alone...", file=sys.stderr)
         alone = score(rows, run_model_alone(rows, model))
     print(table(council, alone))
-    print(f"\nrouting accuracy {100 * council['routing_accuracy']:.1f}%, answered locally "
-          f"{100 * council['local_share']:.1f}%, cost per 100 requests "
-          f"${council['cost_per_100']:.4f}")
-    print("latency by skill: " + ", ".join(
-        f"{s} p50 {v['p50_ms']:.0f} / p95 {v['p95_ms']:.0f} ms"
-        for s, v in council["latency_by_skill"].items()))
+    print(
+        f"\nrouting accuracy {100 * council['routing_accuracy']:.1f}%, answered locally "
+        f"{100 * council['local_share']:.1f}%, cost per 100 requests "
+        f"${council['cost_per_100']:.4f}"
+    )
+    print(
+        "latency by skill: "
+        + ", ".join(
+            f"{s} p50 {v['p50_ms']:.0f} / p95 {v['p95_ms']:.0f} ms"
+            for s, v in council["latency_by_skill"].items()
+        )
+    )
     if args.report:
-        args.report.write_text(json.dumps({"council": council, "model_alone": alone}, indent=2,
-                                          default=str))
+        args.report.write_text(
+            json.dumps({"council": council, "model_alone": alone}, indent=2, default=str)
+        )
     return 0
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("eval", help="run the evaluation set and report accuracy and latency",
-                       add_help=False)
+    p = sub.add_parser(
+        "eval", help="run the evaluation set and report accuracy and latency", add_help=False
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_eval)
 
@@ -19,8 +20,10 @@ def register(sub: Any) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     harness = Path(__file__).resolve().parents[2] / "bench" / "eval" / "harness.py"
     if not harness.exists():
-        print("error: the evaluation set ships with the source checkout (bench/eval/)",
-              file=sys.stderr)
+        print(
+            "error: the evaluation set ships with the source checkout (bench/eval/)",
+            file=sys.stderr,
+        )
         return 2
     spec = importlib.util.spec_from_file_location("council_eval_harness", harness)
     assert spec and spec.loader

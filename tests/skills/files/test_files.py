@@ -246,14 +246,17 @@ def test_kill_9_half_way_then_recover(home, tmp_path, recovery):
 
 def test_cli_grant_and_undo(home, tmp_path):
     env = dict(os.environ)
-    run = lambda *a: subprocess.run(
-        [sys.executable, "-m", "council_core", *a],
-        cwd=REPO,  # noqa: E731
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "council_core", *a],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+
     out = run("files", "grant", str(home / "proj"), "--rw")
     assert out.returncode == 0 and "granted" in out.stdout
     out = run("undo")
