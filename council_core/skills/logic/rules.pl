@@ -216,10 +216,10 @@ kinship([parent, child, sibling, spouse, grandparent, grandchild, auncle, niblin
 
 answer(yn(Q), R) :- yn(Q, R).
 answer(who(Name, Y), who(List)) :-
-    findall(X-G-S, (rel(Name, X, Y, S), X \== Y, gendered(X, G)), L0),
+    findall(X-G-S, (rel_gendered(Name, X, Y, S), X \== Y, gendered(X, G)), L0),
     first_per_key(L0, List).
 answer(whose(Name, X), who(List)) :-
-    findall(Y-G-S, (rel(Name, X, Y, S), X \== Y, gendered(Y, G)), L0),
+    findall(Y-G-S, (rel_gendered(Name, X, Y, S), X \== Y, gendered(Y, G)), L0),
     first_per_key(L0, List).
 answer(members(C), who(List)) :-
     findall(X-none-S, (f(isa, X, _), isa(X, C, S)), L0),
@@ -281,7 +281,7 @@ yn(rel(Name, X, Y), R) :-
     ;   R = closed_no ).
 
 rel_gendered(Name, X, Y, S) :-
-    gender_of(Name, Base, G), !,
+    once(gender_of(Name, Base, G)),
     rel(Base, X, Y, S), X \== Y,
     (   G == any -> true ; G == male -> \+ female(X) ; \+ male(X) ).
 
