@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _REMEMBER = re.compile(r"^\s*(?:please\s+)?remember\s+(?:that\s+)?(.+)$", re.I | re.S)
 _KB_RELATIONS = ("isa", "in", "part")
+_CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
 
 
 class LogicSkill(Skill):
@@ -79,6 +80,13 @@ class LogicSkill(Skill):
             touched = {x for fact in kb for x in (fact.subj, fact.obj)}
             if not kb or (problem.entities and not problem.entities & touched):
                 raise SkillDeclined("no premises and no remembered facts about this")
+        fact = problem.info.get("fact")
+        if problem.kind == "yn" and fact and fact[0] in _CATEGORICAL:
+            known = {x for r, a, b in problem.facts for x in (a, b) if isinstance(x, str)}
+            known |= {x for k in kb for x in (k.subj, k.obj)}
+            if not {fact[1], fact[2]} <= known:
+                # a word the premises never used: our reading of the text is likely wrong
+                raise SkillDeclined("the question uses terms the premises do not mention")
         await self._sync_kb(engine, kb)
         for fact in kb:  # labels of remembered names
             problem.labels.setdefault(fact.subj, fact.subj_label)

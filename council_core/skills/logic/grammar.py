@@ -231,7 +231,7 @@ class Parser:
             raise NoParse("empty")
         if low[0] in W.QUANT_ALL or low[0] in ("no", "some", "most"):
             return [self.quantified(toks)]
-        if low[0] in ("a", "an") and len(low) > 2:  # "A snake is a reptile": every snake
+        if low[0] in ("a", "an") and len(low) > 2 and "than" not in low:  # every snake
             return [self.quantified([Tok("every", "every")] + toks[1:])]
         # "X and Y are siblings"
         if "and" in low:
@@ -310,7 +310,7 @@ class Parser:
             if low[: len(frame)] == frame and len(low) > len(frame):
                 return ("rel", rel, self.name(toks[len(frame) :]))
         # "a mammal", "mortal", "a warm-blooded animal"
-        article = low[0] in ("a", "an")
+        article = low[0] in ("a", "an") and len(low) > 1  # a lone "A" is a symbol
         cls = toks[1:] if article else toks
         if not cls or any(t.low in _CLAUSE_BREAK for t in cls):
             raise NoParse("class")
@@ -324,9 +324,7 @@ class Parser:
         if len(low) >= 2 and (toks[1].cap or low[1] in ("the",)) and len(low) <= 4:
             obj = self.name(toks[1:])
             return ("rel", ("verb", verb), obj)
-        key = "_".join([verb] + [W.stem(w) for w in low[1:] if w not in W.ARTICLES])
-        self.p.labels.setdefault(key, " ".join(low))
-        return ("class", key)
+        return ("class", self.verb_class(toks))
 
     def apply_pred(self, subj: str, pred: Any) -> list[Fact]:
         kind = pred[0]
@@ -347,6 +345,9 @@ class Parser:
         if q == "most":
             raise NoParse("most")
         cop = next((i for i, w in enumerate(low) if w in W.COPULA or w in W.AUX or w in ("have", "has")), None)
+        if cop is None and len(toks) >= 3:  # "All metals conduct electricity"
+            subj = self.class_atom(toks[1:2], noun=True)
+            return ("all" if q in W.QUANT_ALL else "some", subj, self.verb_class(toks[2:]))
         if cop is None or cop < 2:
             raise NoParse("quantifier without verb")
         subj = self.class_atom(toks[1:cop], noun=True)
@@ -362,6 +363,13 @@ class Parser:
                 raise NoParse("double negative")
             return ("no", subj, obj)
         return ("somenot", subj, obj) if neg else ("some", subj, obj)
+
+    def verb_class(self, toks: list[Tok]) -> str:
+        if any(t.low in _CLAUSE_BREAK or t.low in W.COPULA for t in toks):
+            raise NoParse("verb phrase")
+        key = "_".join(W.stem(t.low) for t in toks if t.low not in W.ARTICLES)
+        self.p.labels.setdefault(key, " ".join(t.low for t in toks))
+        return key
 
     def have_class(self, toks: list[Tok]) -> str:
         words = [W.stem(t.low) for t in toks if t.low not in W.ARTICLES]
@@ -390,7 +398,7 @@ class Parser:
 
     def name_end(self, toks: list[Tok], i: int) -> int:
         j = i
-        if j < len(toks) and toks[j].low == "the":
+        if j < len(toks) and toks[j].low in W.ARTICLES:
             j += 1
         if j >= len(toks):
             raise NoParse("no name")
@@ -398,13 +406,16 @@ class Parser:
         if first.low in _FUNCTION or not _wordlike(first):
             raise NoParse("not a name")
         j += 1
-        while j < len(toks) and toks[j].cap and toks[j].low not in _FUNCTION and first.cap:
+        while (
+            j < len(toks) and toks[j].cap and toks[j].low not in _FUNCTION and first.cap
+            and not (j + 1 < len(toks) and toks[j + 1].low == "'s")
+        ):
             j += 1
         return j
 
     def name(self, toks: list[Tok]) -> str:
         toks = _strip(toks, ",")
-        if toks and toks[0].low == "the":
+        if toks and toks[0].low in W.ARTICLES:
             toks = toks[1:]
         if not toks or len(toks) > 4 or any(t.low in _FUNCTION or not _wordlike(t) for t in toks):
             raise NoParse("name")

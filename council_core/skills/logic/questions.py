@@ -43,7 +43,7 @@ def parse_question(P: Parser, toks: list[Tok]) -> None:
             P.p.facts.extend(P.clauses(hyp))
     while low and low[-1] in ("or", "not") and low[-2:] == ["or", "not"]:
         toks, low = toks[:-2], low[:-2]
-    if low[0] in ("who", "which", "what", "whom") and _wh_question(P, toks, low):
+    if low[0] in ("who", "which", "what", "whom", "how") and _wh_question(P, toks, low):
         return
     for frame in _YN_FRAMES:
         if low[: len(frame)] == frame:
@@ -89,6 +89,16 @@ def _yn(P: Parser, toks: list[Tok]) -> None:
         return
     if low[0] in W.COPULA and q in ("a", "an"):  # "Is a cat an animal?": every cat
         _quant_question(P, [toks[0], Tok("every", "every")] + toks[2:])
+        return
+    if low[0] in W.AUX and (q in ("a", "an") or q in W.QUANT_ALL or q == "some"):
+        # "Does a whale breathe air?", "Do all roses fade quickly?"
+        quant = "some" if q == "some" else "all"
+        subj = P.class_atom(toks[2:3], noun=True)
+        rest = toks[3:]
+        neg = bool(rest) and rest[0].low == "not"
+        pred = P.verb_class(rest[1:] if neg else rest)
+        fact = (("somenot" if quant == "some" else "no") if neg else quant, subj, pred)
+        _goal_from_fact(P, fact)
         return
     if low[0] in W.COPULA:
         end = P.name_end(toks, 1)
