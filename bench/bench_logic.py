@@ -69,7 +69,9 @@ async def run(split: str, show: bool) -> dict[str, Any]:
             wrong += 1
             confident_wrong += ans.confidence >= CONFIDENT
             if show:
-                print(f"WRONG {row['id']} [{ans.confidence:.2f}] {row['prompt']}\n   -> {ans.answer}   (expected {row['expected']})")
+                print(
+                    f"WRONG {row['id']} [{ans.confidence:.2f}] {row['prompt']}\n   -> {ans.answer}   (expected {row['expected']})"
+                )
     # latency: text to answer, warm, over the whole set
     prompts = [r["prompt"] for r in rows]
     times = []

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .facts import FactStore
 
 _REMEMBER = re.compile(r"^\s*(?:please\s+)?remember\s+(?:that\s+)?(.+)$", re.I | re.S)
-_KB_RELATIONS = ("isa", "in", "part")
+_KB_RELATIONS = ("in", "part")
 _CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
 
 
@@ -123,7 +123,8 @@ class LogicSkill(Skill):
         except (NoParse, RecursionError):
             return None
         ok = problem.facts and all(
-            isinstance(r, tuple) or r in _KB_RELATIONS or r in _family() for r, _a, _b in problem.facts
+            isinstance(r, tuple) or r in _KB_RELATIONS or r in _family()
+            for r, _a, _b in problem.facts
         )
         return problem if ok else None
 

@@ -131,7 +131,10 @@ class PrologEngine:
         if pool is None:
             return
         if self._ready and self._attached:
-            pool.submit(self._detach).result()
+            try:
+                pool.submit(self._detach).result()
+            except RuntimeError:  # interpreter exit already stopped the pool's thread
+                pass
         pool.shutdown(wait=True)
         self._ready = False
 
@@ -380,9 +383,32 @@ def _import_pyswip() -> None:
         ) from exc
 
 
+_SHARED: PrologEngine | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+class _SharedEngine(PrologEngine):
+    """The process-wide engine: one Prolog thread per process, whatever the contexts."""
+
+    async def aclose(self) -> None:  # contexts come and go; the thread stays (atexit)
+        return None
+
+
+def shared_engine() -> PrologEngine:
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            import atexit
+
+            _SHARED = _SharedEngine()
+            atexit.register(_SHARED.close)
+        return _SHARED
+
+
 def build(ctx: SkillContext) -> PrologEngine:
-    """The "prolog" service."""
-    return PrologEngine()
+    """The "prolog" service: the process-wide engine (pyswip allows one Prolog per process,
+    and every call to it runs on the engine's one thread)."""
+    return shared_engine()
 
 
-__all__ = ["PrologEngine", "T", "f", "build"]
+__all__ = ["PrologEngine", "T", "f", "build", "shared_engine"]

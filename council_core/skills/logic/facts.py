@@ -80,9 +80,13 @@ class FactStore:
                     "DO UPDATE SET source=excluded.source"
                 ),
                 {
-                    "r": encode_rel(rel), "s": subj, "o": obj,
-                    "sl": labels.get(subj, subj), "ol": labels.get(obj, obj),
-                    "src": source[:500], "t": time.time(),
+                    "r": encode_rel(rel),
+                    "s": subj,
+                    "o": obj,
+                    "sl": labels.get(subj, subj),
+                    "ol": labels.get(obj, obj),
+                    "src": source[:500],
+                    "t": time.time(),
                 },
             )
             row = conn.execute(

@@ -181,7 +181,10 @@ class Parser:
         toks = _strip(toks, ",")
         low = [t.low for t in toks]
         positive = True
-        for frame in (["it", "is", "not", "the", "case", "that"], ["it", "is", "not", "true", "that"]):
+        for frame in (
+            ["it", "is", "not", "the", "case", "that"],
+            ["it", "is", "not", "true", "that"],
+        ):
             if low[: len(frame)] == frame:
                 toks, low, positive = toks[len(frame) :], low[len(frame) :], False
         for frame in (["it", "is", "true", "that"], ["it", "is", "the", "case", "that"]):
@@ -238,9 +241,9 @@ class Parser:
             i = low.index("and")
             if i + 2 < len(low) and low[i + 2] in ("are", "were"):
                 a, b = self.name(toks[:i]), self.name(toks[i + 1 : i + 2])
-                rest = low[i + 3 :]
-                if rest and rest[-1] in W.FAMILY_PLURAL or rest == ["married"]:
-                    rel = "spouse" if rest == ["married"] else W.FAMILY_PLURAL[rest[-1]]
+                tail = low[i + 3 :]
+                if tail and tail[-1] in W.FAMILY_PLURAL or tail == ["married"]:
+                    rel = "spouse" if tail == ["married"] else W.FAMILY_PLURAL[tail[-1]]
                     if rel in ("brother", "sister"):
                         return [(rel, a, b), (rel, b, a)]
                     return [(rel, a, b)]
@@ -344,7 +347,10 @@ class Parser:
         q = low[0]
         if q == "most":
             raise NoParse("most")
-        cop = next((i for i, w in enumerate(low) if w in W.COPULA or w in W.AUX or w in ("have", "has")), None)
+        cop = next(
+            (i for i, w in enumerate(low) if w in W.COPULA or w in W.AUX or w in ("have", "has")),
+            None,
+        )
         if cop is None and len(toks) >= 3:  # "All metals conduct electricity"
             subj = self.class_atom(toks[1:2], noun=True)
             return ("all" if q in W.QUANT_ALL else "some", subj, self.verb_class(toks[2:]))
@@ -352,7 +358,11 @@ class Parser:
             raise NoParse("quantifier without verb")
         subj = self.class_atom(toks[1:cop], noun=True)
         rest = toks[cop:]
-        neg, pred = self.predicate(rest) if low[cop] not in ("have", "has") else (False, ("class", self.have_class(rest)))
+        neg, pred = (
+            self.predicate(rest)
+            if low[cop] not in ("have", "has")
+            else (False, ("class", self.have_class(rest)))
+        )
         if pred[0] != "class":
             raise NoParse("quantified relation")
         obj = pred[1]
@@ -388,7 +398,12 @@ class Parser:
         self.p.labels.setdefault(key, label)
         if head != toks[-1].low or noun:
             self.p.nouns.add(key)
-            self.p.plurals.setdefault(key, " ".join(mods + [toks[-1].low]) if head != toks[-1].low else " ".join(mods + [W.plural(head)]))
+            self.p.plurals.setdefault(
+                key,
+                " ".join(mods + [toks[-1].low])
+                if head != toks[-1].low
+                else " ".join(mods + [W.plural(head)]),
+            )
         if mods:  # a "furry animal" is an animal (and furry)
             self.p.facts.append(("all", key, head))
             self.p.labels.setdefault(head, head)
@@ -407,7 +422,10 @@ class Parser:
             raise NoParse("not a name")
         j += 1
         while (
-            j < len(toks) and toks[j].cap and toks[j].low not in _FUNCTION and first.cap
+            j < len(toks)
+            and toks[j].cap
+            and toks[j].low not in _FUNCTION
+            and first.cap
             and not (j + 1 < len(toks) and toks[j + 1].low == "'s")
         ):
             j += 1
@@ -488,9 +506,22 @@ def _question_word(toks: list[Tok]) -> bool:
 
 
 _LEAD = [
-    ["remember", "that"], ["suppose", "that"], ["assume", "that"], ["given", "that"],
-    ["we", "know", "that"], ["it", "is", "known", "that"], ["suppose"], ["assume"],
-    ["also"], ["and"], ["now"], ["so"], ["then"], ["therefore"], ["premise"], ["fact"],
+    ["remember", "that"],
+    ["suppose", "that"],
+    ["assume", "that"],
+    ["given", "that"],
+    ["we", "know", "that"],
+    ["it", "is", "known", "that"],
+    ["suppose"],
+    ["assume"],
+    ["also"],
+    ["and"],
+    ["now"],
+    ["so"],
+    ["then"],
+    ["therefore"],
+    ["premise"],
+    ["fact"],
 ]
 
 
@@ -518,9 +549,13 @@ def _is_prop_sentence(toks: list[Tok]) -> bool:
     if low[0] == "if" and not _day_problem(low):
         # "If Alice is taller than Bob and ..., who is the tallest?" is not propositional
         return not _conditional_question(low)
-    return low[0] in ("either", "neither") or "then" in low or "implies" in low or (
-        "or" in low and low[0] not in ("who", "which", "what", "is", "are")
-    ) or low[:5] == ["it", "is", "not", "the", "case"]
+    return (
+        low[0] in ("either", "neither")
+        or "then" in low
+        or "implies" in low
+        or ("or" in low and low[0] not in ("who", "which", "what", "is", "are"))
+        or low[:5] == ["it", "is", "not", "the", "case"]
+    )
 
 
 def _conditional_question(low: list[str]) -> bool:
@@ -533,19 +568,88 @@ def _conditional_question(low: list[str]) -> bool:
 
 
 def _day_problem(low: list[str]) -> bool:
-    return any(d in low for d in W.DAYS) and any(w in low for w in ("today", "tomorrow", "yesterday"))
+    return any(d in low for d in W.DAYS) and any(
+        w in low for w in ("today", "tomorrow", "yesterday")
+    )
 
 
-_PROP_STOP = {"the", "a", "an", "is", "are", "am", "was", "were", "be", "been", "does", "do",
-              "did", "will", "shall", "then", "true", "it"}
-_FUNCTION = {"is", "are", "was", "were", "am", "not", "and", "or", "than", "of", "if", "then",
-             "a", "an", "the", "'s", ",", "who", "which", "what", "all", "some", "no", "every",
-             "each", "in", "does", "do", "can", "has", "have", "that", "there", "to", "by",
-             "with", "for", "on", "at", "from", "as", "but", "so", "this", "these", "those"}
+_PROP_STOP = {
+    "the",
+    "a",
+    "an",
+    "is",
+    "are",
+    "am",
+    "was",
+    "were",
+    "be",
+    "been",
+    "does",
+    "do",
+    "did",
+    "will",
+    "shall",
+    "then",
+    "true",
+    "it",
+}
+_FUNCTION = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "not",
+    "and",
+    "or",
+    "than",
+    "of",
+    "if",
+    "then",
+    "a",
+    "an",
+    "the",
+    "'s",
+    ",",
+    "who",
+    "which",
+    "what",
+    "all",
+    "some",
+    "no",
+    "every",
+    "each",
+    "in",
+    "does",
+    "do",
+    "can",
+    "has",
+    "have",
+    "that",
+    "there",
+    "to",
+    "by",
+    "with",
+    "for",
+    "on",
+    "at",
+    "from",
+    "as",
+    "but",
+    "so",
+    "this",
+    "these",
+    "those",
+}
 _CLAUSE_BREAK = {"and", "or", "if", "then", "than", "'s", ",", "of", "who", "which", "that"}
 _PLACES = [
-    (["is", "located", "in"], "in"), (["located", "in"], "in"), (["situated", "in"], "in"),
-    (["in"], "in"), (["inside"], "in"), (["within"], "in"), (["a", "part", "of"], "part"),
+    (["is", "located", "in"], "in"),
+    (["located", "in"], "in"),
+    (["situated", "in"], "in"),
+    (["in"], "in"),
+    (["inside"], "in"),
+    (["within"], "in"),
+    (["a", "part", "of"], "part"),
     (["part", "of"], "part"),
 ]
 

@@ -12,12 +12,19 @@ if TYPE_CHECKING:
     from .grammar import Parser
 
 _YN_FRAMES = [
-    ["is", "it", "true", "that"], ["is", "it", "the", "case", "that"],
-    ["does", "it", "follow", "that"], ["can", "we", "conclude", "that"],
-    ["can", "you", "conclude", "that"], ["can", "it", "be", "concluded", "that"],
-    ["must", "it", "be", "true", "that"], ["is", "it", "necessarily", "true", "that"],
-    ["do", "we", "know", "that"], ["does", "this", "mean", "that"], ["therefore"],
-    ["true", "or", "false"], ["yes", "or", "no"],
+    ["is", "it", "true", "that"],
+    ["is", "it", "the", "case", "that"],
+    ["does", "it", "follow", "that"],
+    ["can", "we", "conclude", "that"],
+    ["can", "you", "conclude", "that"],
+    ["can", "it", "be", "concluded", "that"],
+    ["must", "it", "be", "true", "that"],
+    ["is", "it", "necessarily", "true", "that"],
+    ["do", "we", "know", "that"],
+    ["does", "this", "mean", "that"],
+    ["therefore"],
+    ["true", "or", "false"],
+    ["yes", "or", "no"],
 ]
 
 
@@ -60,7 +67,7 @@ def parse_question(P: Parser, toks: list[Tok]) -> None:
 
 
 def _yn_statement(P: Parser, toks: list[Tok]) -> None:
-    """"Is it true that <statement>?"."""
+    """ "Is it true that <statement>?"."""
     if P.prop_mode:
         _prop_goal(P, P.literal(toks))
         return
@@ -96,10 +103,11 @@ def _yn(P: Parser, toks: list[Tok]) -> None:
         subj = P.class_atom(toks[2:3], noun=True)
         rest = toks[3:]
         neg = bool(rest) and rest[0].low == "not"
-        pred = P.verb_class(rest[1:] if neg else rest)
-        fact = (("somenot" if quant == "some" else "no") if neg else quant, subj, pred)
+        vclass = P.verb_class(rest[1:] if neg else rest)
+        fact = (("somenot" if quant == "some" else "no") if neg else quant, subj, vclass)
         _goal_from_fact(P, fact)
         return
+    pred: Any
     if low[0] in W.COPULA:
         end = P.name_end(toks, 1)
         subj = P.name(toks[1:end])
@@ -217,7 +225,28 @@ def _wh_question(P: Parser, toks: list[Tok], low: list[str]) -> bool:
     # superlative: "the tallest", "tallest", "the tallest of them"
     sup_at = 1 if rlow[0] == "the" else 0
     if sup_at < len(rlow) and (sup := W.superlative(rlow[sup_at])):
-        tail = [w for w in rlow[sup_at + 1 :] if w not in ("of", "them", "all", "among", "the", "three", "four", "five", "two", "people", "person", "one", "animal", "animals", "these")]
+        tail = [
+            w
+            for w in rlow[sup_at + 1 :]
+            if w
+            not in (
+                "of",
+                "them",
+                "all",
+                "among",
+                "the",
+                "three",
+                "four",
+                "five",
+                "two",
+                "people",
+                "person",
+                "one",
+                "animal",
+                "animals",
+                "these",
+            )
+        ]
         if tail:
             return False
         P.p.kind = "best"
@@ -313,9 +342,25 @@ def _relationship(P: Parser, toks: list[Tok], low: list[str]) -> bool:
 
 # ----- days and sequences -----
 
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
-            "twenty": 20, "thirty": 30, "hundred": 100, "a": 1}
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "twenty": 20,
+    "thirty": 30,
+    "hundred": 100,
+    "a": 1,
+}
 
 
 def _offset_phrase(low: list[str]) -> int | None:
@@ -406,7 +451,13 @@ _SEQ_CUES = ("next", "comes", "follows", "sequence", "series", "pattern", "missi
 
 
 def _sequence_question(P: Parser, toks: list[Tok], low: list[str]) -> bool:
-    if not any(c in low for c in _SEQ_CUES) or low[0] not in ("what", "which", "complete", "find", "continue"):
+    if not any(c in low for c in _SEQ_CUES) or low[0] not in (
+        "what",
+        "which",
+        "complete",
+        "find",
+        "continue",
+    ):
         return False
     items = [t for t in toks if t.low not in (",", ":", "_", "...", "?", "-")]
     nums = [t for t in toks if t.low.isdigit()]
@@ -416,7 +467,7 @@ def _sequence_question(P: Parser, toks: list[Tok], low: list[str]) -> bool:
     if len(nums) >= 3:
         P.p.kind = "next"
         P.p.goal = ("next", "numbers", [int(t.low) for t in nums])
-        if any("-" == t.text for t in toks):
+        if any(t.text == "-" for t in toks):
             raise NoParse("negative numbers")
         return True
     if len(days) >= 3:

@@ -190,10 +190,19 @@ def _yn(problem: Problem, fm: Formatter, result: Any) -> Verdict:
     if problem.kind == "pick":
         a, b = problem.info["pick"]
         dim, rev = problem.info["dim"]
-        word = _comparative(W._PAIRS[[p[0] for p in W._PAIRS].index(dim)][1]) if rev and dim in W.CANONICAL else _comparative(dim)
+        word = (
+            _comparative(W._PAIRS[[p[0] for p in W._PAIRS].index(dim)][1])
+            if rev and dim in W.CANONICAL
+            else _comparative(dim)
+        )
         if name in ("yes", "no"):
             winner = (a if name == "yes" else b) if not rev else (b if name == "yes" else a)
-            return Verdict(f"{fm.name(winner)} is {word}: {fm.steps(steps)}", 0.95, "answer", {"answer": winner})
+            return Verdict(
+                f"{fm.name(winner)} is {word}: {fm.steps(steps)}",
+                0.95,
+                "answer",
+                {"answer": winner},
+            )
         return Verdict(f"Cannot be determined: the facts do not say who is {word}", 0.8, "unknown")
     if name == "yes":
         return Verdict(f"Yes: {fm.steps(steps) or 'it is given'}", 0.95, "yes")
@@ -239,7 +248,9 @@ def _relation(problem: Problem, fm: Formatter, result: Any) -> Verdict:
         base = "grandparent" if rel == "ancestor" else "grandchild"
         word = "great-" * (n - 2) + (W.GENDERED.get((base, gender)) or base) if n >= 3 else word
     return Verdict(
-        f"{fm.name(a)} is {fm.name(b)}'s {word}: {fm.steps(steps)}", 0.93, "answer",
+        f"{fm.name(a)} is {fm.name(b)}'s {word}: {fm.steps(steps)}",
+        0.93,
+        "answer",
         {"answer": word},
     )
 
@@ -252,10 +263,17 @@ def _next(problem: Problem, result: Any) -> Verdict:
     if kind == "letters":
         shown = chr(value).upper()
         step = why.args[0] if isinstance(why, T) else None
-        return Verdict(f"{shown}: each letter moves {step} places on", 0.9, "answer", {"answer": shown})
+        return Verdict(
+            f"{shown}: each letter moves {step} places on", 0.9, "answer", {"answer": shown}
+        )
     if kind == "days":
         shown = W.DAYS[value].capitalize()
-        return Verdict(f"{shown}: each day is {why.args[0]} days after the previous one", 0.9, "answer", {"answer": shown})
+        return Verdict(
+            f"{shown}: each day is {why.args[0]} days after the previous one",
+            0.9,
+            "answer",
+            {"answer": shown},
+        )
     if isinstance(why, T) and why.name == "step":
         rule = f"each term adds {why.args[0]}"
     elif isinstance(why, T) and why.name == "ratio":

@@ -306,11 +306,11 @@ dim_members(D, Xs) :- findall(X, (f(cmp(D), X, _) ; f(cmp(D), _, X)), L), sort(L
 best(D, R) :- dim_members(D, Xs), top(D, Xs, R).
 worst(D, R) :-
     dim_members(D, Xs),
-    (   member(X, Xs), forall((member(Y, Xs), Y \== X), gt(D, Y, X))
+    (   member(X, Xs), forall((member(Y, Xs), Y \== X), (gt(D, Y, X), \+ gt(D, X, Y)))
     ->  R = best(X)
     ;   R = unknown(Xs) ).
 top(D, Xs, R) :-
-    (   member(X, Xs), forall((member(Y, Xs), Y \== X), gt(D, X, Y))
+    (   member(X, Xs), forall((member(Y, Xs), Y \== X), (gt(D, X, Y), \+ gt(D, Y, X)))
     ->  R = best(X)
     ;   R = unknown(Xs) ).
 pick(D, Xs, R) :- top(D, Xs, R).
