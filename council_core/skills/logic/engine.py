@@ -399,9 +399,14 @@ def shared_engine() -> PrologEngine:
     with _SHARED_LOCK:
         if _SHARED is None:
             import atexit
+            import concurrent.futures.thread  # noqa: F401  (its exit hook must run after ours)
 
             _SHARED = _SharedEngine()
-            atexit.register(_SHARED.close)
+            # threading's exit hooks run before atexit's, newest first: registering here lets
+            # the Prolog thread detach its engine before concurrent.futures joins the worker
+            # (otherwise SWI-Prolog prints "Failed to stop Prolog threads" at exit).
+            register = getattr(threading, "_register_atexit", atexit.register)
+            register(_SHARED.close)
         return _SHARED
 
 
