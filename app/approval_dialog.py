@@ -71,7 +71,7 @@ class ApprovalDialog(QDialog):
         self.limit.setPrefix("$")
         self.limit.setDecimals(4)
         self.limit.setRange(0, 1000)
-        self.limit.setValue(max(req.cost_usd or 0.0, 0.01) * (2 if req.cost_usd else 1))
+        self.limit.setValue(max(2 * (req.cost_usd or 0.0), 0.01))  # room for a similar request
         self.limit.setVisible(req.cost_usd is not None)
         if req.cost_usd is None:
             self.always_btn.setText("Always for " + (req.scope or "this"))

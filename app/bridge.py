@@ -112,7 +112,8 @@ class CouncilBridge(QObject):
         self._set_status("loading models…")
         t0 = time.perf_counter()
         await self.council.warm()
-        self._set_status(f"ready (models loaded in {time.perf_counter() - t0:.1f} s)")
+        dt = time.perf_counter() - t0
+        self._set_status(f"ready (models loaded in {dt:.1f} s)" if dt >= 0.1 else "ready")
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
