@@ -25,6 +25,9 @@ def qloop(qapp):
     for task in asyncio.all_tasks(loop):
         task.cancel()
     pool.shutdown(wait=True, cancel_futures=True)
+    # already_running=True marked the loop as the thread's running loop: undo that, or the
+    # next (pytest-asyncio) test finds "another loop is running".
+    asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
 
 
