@@ -100,10 +100,21 @@ class ChatPopup(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.feed = QWidget()
+        self.empty_hint: QLabel | None
         self.feed.setObjectName("feed")
         self.feed_layout = QVBoxLayout(self.feed)
         self.feed_layout.setContentsMargins(0, 0, 4, 0)
         self.feed_layout.setSpacing(8)
+        self.empty_hint = QLabel(
+            "<p style='font-size:15px; color:#445;'>Ask Council anything.</p>"
+            "<p style='color:#667;'>Math, logic, your documents, code it runs in a sandbox, "
+            "file chores. It answers locally and asks before using a paid cloud model.<br><br>"
+            "Drop files or folders here to add them to its knowledge.</p>"
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.feed_layout.addStretch(1)
+        self.feed_layout.addWidget(self.empty_hint)
         self.feed_layout.addStretch(1)
         self.scroll.setWidget(self.feed)
         body.addWidget(self.scroll, 1)
@@ -220,6 +231,13 @@ class ChatPopup(QWidget):
             self.bridge.stop(self.current)
 
     def _add_card(self, w: QWidget) -> Any:
+        if self.empty_hint is not None:  # the first turn replaces the welcome text
+            for _ in range(3):
+                item = self.feed_layout.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+            self.empty_hint = None
+            self.feed_layout.addStretch(1)
         self.feed_layout.insertWidget(self.feed_layout.count() - 1, w)
         QTimer.singleShot(0, self._scroll_to_end)
         return w
@@ -289,10 +307,12 @@ class ChatPopup(QWidget):
         self._clear_feed()
 
     def _clear_feed(self) -> None:
-        while self.feed_layout.count() > 1:
+        while self.feed_layout.count():
             item = self.feed_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
+        self.empty_hint = None
+        self.feed_layout.addStretch(1)
         self.cards.clear()
 
     def resume_session(self, session_id: str) -> None:

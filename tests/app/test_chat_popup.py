@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from gui_helpers import StreamSkill, council_with
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -165,3 +167,120 @@ def test_report_text_lists_skipped_files():
     text = describe_report(r)
     assert text.startswith("Added 2 file(s)") and "5 passages" in text
     assert "f0.bin: unreadable" in text and "and 2 more" in text
+
+
+@pytest.fixture
+def fast_tmp(tmp_path):
+    """A tmpfs folder when there is one: creating 10,000 files on a busy disk takes ~10 s."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    d = Path(tempfile.mkdtemp(prefix="council-app-test-", dir=shm))
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_huge_drop_keeps_the_ui_responsive_and_reports_problems(qtbot, app_ctl, ctx, fast_tmp):
+    """10,000 files, a 2 GB file and an unreadable folder: the event loop keeps turning."""
+    import time
+
+    from gui_helpers import WalkingStore
+    from PySide6.QtCore import QTimer
+
+    ctx.provide("documents", WalkingStore(max_bytes=100_000_000))
+    tmp_path = fast_tmp
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(10_000):
+        (many / f"n{i:05d}.txt").write_text(f"note {i}")
+    big = tmp_path / "big.iso"
+    with open(big, "wb") as f:
+        f.truncate(2 * 1024**3)  # sparse: 2 GB apparent size, no disk used
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "secret.txt").write_text("x")
+    locked.chmod(0)
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    popup = app_ctl.popup
+    popup.show_centered()
+    try:
+        with qtbot.waitSignal(app_ctl.bridge.ingest_done, timeout=60000) as blk:
+            popup.ingest([str(many), str(big), str(locked)])
+            qtbot.waitUntil(lambda: popup.ingest_bar.maximum() > 0, timeout=30000)  # progress shown
+    finally:
+        timer.stop()
+        locked.chmod(0o755)
+    report = blk.args[1]
+    assert report.files_added == 10_000 + (1 if os.geteuid() == 0 else 0)
+    reasons = dict((os.path.basename(str(p)), why) for p, why in report.skipped)
+    assert reasons["big.iso"] == "too large"
+    if os.geteuid() != 0:  # root reads everything
+        assert "locked" in " ".join(str(p) for p, _w in report.skipped)
+    assert max(gaps) < 0.3, f"the GUI thread stalled for {max(gaps):.3f} s"
+    notices = "\n".join(w.text() for w in popup.feed.findChildren(type(popup.add_notice("x"))))
+    assert "big.iso: too large" in notices
+
+
+def test_new_chat_and_resume_start_a_clean_feed(qtbot, popup, bridge):
+    first = popup.session
+    popup.input.setText("one")
+    with qtbot.waitSignal(bridge.answer_done, timeout=5000):
+        popup.submit()
+    popup.new_chat()
+    assert popup.session != first and not popup.cards
+    popup.resume_session(first)
+    assert popup.session == first
+    popup.input.setText("two")
+    with qtbot.waitSignal(bridge.answer_done, timeout=5000) as blk:
+        popup.submit()
+    assert blk.args[1].session == first
+    assert len(popup.feed.findChildren(type(popup.add_notice("x")), "notice")) >= 1
+
+
+class SessionMemory:
+    """The two conversation-memory calls the sessions panel makes (the memory component on its
+    own branch provides them on MemoryStore)."""
+
+    def __init__(self):
+        self.sessions = [{"id": "s-1", "title": "prime numbers", "updated": "2026-11-25"},
+                         {"id": "s-2", "title": "tax forms"}]  # fmt: skip
+
+    def list_sessions(self):
+        return list(self.sessions)
+
+    def delete_session(self, sid):
+        self.sessions = [s for s in self.sessions if s["id"] != sid]
+
+
+def test_sessions_panel_lists_resumes_and_deletes(qtbot, popup, ctx):
+    mem = SessionMemory()
+    ctx.provide("memory", mem)
+    popup.sessions_btn.setChecked(True)
+    qtbot.waitUntil(lambda: popup.sessions.list.count() == 2, timeout=3000)
+    assert popup.sessions.list.item(0).text().startswith("prime numbers")
+    popup.sessions.list.setCurrentRow(1)
+    popup.sessions.delete_current()
+    qtbot.waitUntil(lambda: len(mem.sessions) == 1, timeout=3000)
+    popup.sessions.list.setCurrentRow(0)
+    popup.sessions.resume_btn.click()
+    assert popup.session == "s-1"
+
+
+def test_sessions_panel_without_memory_says_so(qtbot, popup, ctx):
+    ctx.provide("memory", object())
+    popup.sessions_btn.setChecked(True)
+    qtbot.waitUntil(lambda: "unavailable" in popup.sessions.note.text(), timeout=3000)

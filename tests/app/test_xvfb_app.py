@@ -44,7 +44,7 @@ def _free_display() -> int:
     bool(missing),
     reason=f"needs {', '.join(missing)} (apt-get install xvfb trayer xdotool imagemagick)",
 )
-def test_real_app_under_xvfb(tmp_path, council_home):
+def test_real_app_under_xvfb(tmp_path, council_home, qapp, monkeypatch):
     n = _free_display()
     env = dict(os.environ, DISPLAY=f":{n}", COUNCIL_APP_TRACE=str(tmp_path / "trace.jsonl"),
                PYTHONPATH=f"{REPO}{os.pathsep}{REPO / 'tests' / 'app'}")  # fmt: skip
