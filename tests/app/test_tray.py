@@ -168,3 +168,57 @@ def test_metrics_panel_without_council(qtbot):
     qtbot.addWidget(panel)
     panel.refresh()
     assert "requests" in panel.summary.text()
+
+
+class BrowsableMemory:
+    """The memory and knowledge calls the browser and Settings make (the components on their
+    own branches provide them)."""
+
+    def __init__(self):
+        self.items = [
+            {"id": 1, "text": "The user's cat is called Miso"},
+            {"id": 2, "text": "Prefers metric units"},
+        ]
+        self.forgot_all = False
+        self.exported = None
+
+    def search(self, q):
+        return [i for i in self.items if q.lower() in i["text"].lower()]
+
+    def forget(self, key):
+        self.items = [i for i in self.items if i["id"] != key]
+
+    def forget_all(self):
+        self.forgot_all = True
+
+    def export(self, path):
+        self.exported = path
+
+
+def test_memory_browser_searches_views_and_forgets(qtbot, ctl, ctx):
+    mem = BrowsableMemory()
+    ctx.provide("memory", mem)
+    ctl.tray.actions["memory"].trigger()
+    browser = ctl.windows["memory"].memories
+    browser.query.setText("cat")
+    browser.search()
+    qtbot.waitUntil(lambda: browser.list.count() == 1, timeout=3000)
+    browser.list.setCurrentRow(0)
+    assert "Miso" in browser.view.toPlainText()
+    browser.forget_selected()
+    qtbot.waitUntil(lambda: len(mem.items) == 1, timeout=3000)
+    docs = ctl.windows["memory"].documents
+    docs.search()  # no knowledge store here: said, not crashed
+    qtbot.waitUntil(
+        lambda: "Unavailable" in docs.note.text() or "found" in docs.note.text(), timeout=5000
+    )
+
+
+def test_forget_all_and_export_from_settings(qtbot, ctl, ctx, tmp_path):
+    mem = BrowsableMemory()
+    ctx.provide("memory", mem)
+    ctl.forget_memory()
+    qtbot.waitUntil(lambda: mem.forgot_all, timeout=3000)
+    ctl.choose_export = lambda: str(tmp_path / "out.jsonl")
+    ctl.export_memory()
+    qtbot.waitUntil(lambda: mem.exported == str(tmp_path / "out.jsonl"), timeout=3000)
