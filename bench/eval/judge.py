@@ -17,6 +17,8 @@ Kinds:
   exact     equal after normalizing case, spaces, "×·*", superscripts; or equal to the part
             after the last "=".
   text      one of the alternatives (split on "|") appears as whole words in the answer.
+  exact_first  the answer's lead (the text before its first ":") equals expected, ignoring
+            case: "Thursday: Monday + 10 days ..." for "Thursday".
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-KINDS = ("number", "symbolic", "set", "yesno", "contains", "exact", "text")
+KINDS = ("number", "symbolic", "set", "yesno", "contains", "exact", "text", "exact_first")
 
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUM = re.compile(
@@ -385,3 +387,10 @@ _JUDGES = {
 }
 
 __all__ = ["KINDS", "judge"]
+
+
+def _exact_first(expected: str, answer: str) -> bool:
+    return answer.split(":", 1)[0].strip().rstrip(".").lower() == expected.strip().lower()
+
+
+_JUDGES["exact_first"] = _exact_first
