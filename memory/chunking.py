@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .parsers import Block, ParsedDoc
 
 _WORD = re.compile(r"\S+")
+SMALL = 25  # chunks under this many words join a neighbour
 
 
 @dataclass
@@ -156,7 +157,7 @@ def _merge_small(chunks: list[Chunk], text: str, target: int) -> list[Chunk]:
             prev is not None
             and prev.page == c.page
             and prev.words + c.words <= target
-            and (prev.words < target // 3 or c.words < target // 3)
+            and (prev.words < SMALL or c.words < SMALL)
             and prev.end <= c.start
         ):
             sections = prev.section.split(", ")

@@ -415,10 +415,12 @@ def parse_man(path: Path, data: bytes) -> ParsedDoc:
 
 def parse_pdf(path: Path, data: bytes) -> ParsedDoc:
     import io
+    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damage is reported per file
     if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise Unreadable("not a PDF (no %PDF header)")
     try:
@@ -446,10 +448,12 @@ def parse_pdf(path: Path, data: bytes) -> ParsedDoc:
         except Exception:  # one damaged page: keep the others
             failed += 1
             continue
-        if n in outline:
-            b.headings = [(1, outline[n])]
+        marks = {title: level for level, title in outline.get(n, [])}
         for para in _pdf_paragraphs(ptext):
-            b.block(para, "para", n)
+            if para in marks:
+                b.heading(para, marks[para], n)
+            else:
+                b.block(para, "para", n)
     doc = b.build("pdf", _pdf_title(reader) or path.stem)
     if failed:
         doc.notes.append(f"{failed} of {len(pages)} pages could not be read")
@@ -466,23 +470,23 @@ def _pdf_title(reader: Any) -> str:
         return ""
 
 
-def _pdf_outline(reader: Any) -> dict[int, str]:
-    """page number -> the title of the outline entry that starts there."""
-    out: dict[int, str] = {}
+def _pdf_outline(reader: Any) -> dict[int, list[tuple[int, str]]]:
+    """page number -> the (level, title) of the outline entries (bookmarks) on that page."""
+    out: dict[int, list[tuple[int, str]]] = {}
 
-    def walk(items: Any) -> None:
+    def walk(items: Any, level: int) -> None:
         for it in items:
             if isinstance(it, list):
-                walk(it)
+                walk(it, level + 1)
                 continue
             try:
                 n = reader.get_destination_page_number(it) + 1
-                out.setdefault(n, str(it.title))
+                out.setdefault(n, []).append((level, _squash(str(it.title))))
             except Exception:
                 continue
 
     try:
-        walk(reader.outline)
+        walk(reader.outline, 1)
     except Exception:
         return {}
     return out
@@ -520,7 +524,7 @@ _HTML_BLOCKS = {
 
 def parse_html(path: Path, data: bytes) -> ParsedDoc:
     from bs4 import BeautifulSoup
-    from bs4.element import Comment, NavigableString
+    from bs4.element import Declaration, Doctype, NavigableString, PreformattedString
 
     if b"\x00" in data[:8192]:
         raise Unreadable("binary data, not HTML")
@@ -547,8 +551,8 @@ def parse_html(path: Path, data: bytes) -> ParsedDoc:
 
     def walk(node: Any) -> None:
         for child in node.children:
-            if isinstance(child, Comment):
-                continue
+            if isinstance(child, PreformattedString | Doctype | Declaration):
+                continue  # comments, doctype, CDATA, processing instructions
             if isinstance(child, NavigableString):
                 if str(child).strip():
                     inline.append(str(child))
