@@ -147,6 +147,7 @@ class DocumentStore:
         self.engine: Engine = make_engine(self.db_path)
         migrate(self.engine, "documents", MIGRATIONS)
         self._embedder = embedder
+        self.embed_batch = EMBED_BATCH
         self._index: Any = None
         self._index_lock = threading.RLock()
         self._write_lock = threading.Lock()
@@ -407,7 +408,7 @@ class DocumentStore:
                     break
                 pending.append(item)
                 pending_chunks += len(item.chunks)
-                if pending_chunks >= EMBED_BATCH:
+                if pending_chunks >= self.embed_batch:
                     flush()
             flush()
         finally:

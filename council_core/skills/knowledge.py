@@ -222,6 +222,23 @@ def _pieces(text: str) -> list[str]:
             n += w
         if cur:
             out.append(" ".join(cur))
+    return _group_short(out)
+
+
+def _group_short(pieces: list[str], short: int = 15) -> list[str]:
+    """Runs of short paragraphs (table rows, option lines) become one passage."""
+    out: list[str] = []
+    for piece in pieces:
+        n = len(piece.split())
+        if (
+            out
+            and n < short
+            and len(out[-1].split()) + n <= PASSAGE_WORDS
+            and (len(out[-1].split()) < short or out[-1].endswith(":") or "|" in out[-1])
+        ):
+            out[-1] = out[-1] + "\n" + piece
+        else:
+            out.append(piece)
     return out
 
 
@@ -257,8 +274,13 @@ def best_passages(store: Any, question: str, hits: list[Any], top: int = 3) -> l
 
 
 def extractive_answer(p: Passage) -> str:
-    words = p.text.split()
-    quote = " ".join(words[:PASSAGE_WORDS]) + (" ..." if len(words) > PASSAGE_WORDS else "")
+    lines = [" ".join(ln.split()) for ln in p.text.split("\n") if ln.strip()]
+    words = " ".join(lines).split()
+    quote = (
+        "\n> ".join(lines)
+        if len(words) <= PASSAGE_WORDS
+        else " ".join(words[:PASSAGE_WORDS]) + " ..."
+    )
     where = f", {p.hit.locator}" if p.hit.locator else ""
     return f"From {p.hit.title} ({_short_path(p.hit.path)}{where}):\n> {quote}"
 
