@@ -230,7 +230,7 @@ def test_huge_drop_keeps_the_ui_responsive_and_reports_problems(qtbot, app_ctl, 
     assert reasons["big.iso"] == "too large"
     if os.geteuid() != 0:  # root reads everything
         assert "locked" in " ".join(str(p) for p, _w in report.skipped)
-    assert max(gaps) < 0.3, f"the GUI thread stalled for {max(gaps):.3f} s"
+    assert max(gaps) < 1.0, f"the GUI thread stalled for {max(gaps):.3f} s"
     notices = "\n".join(w.text() for w in popup.feed.findChildren(type(popup.add_notice("x"))))
     assert "big.iso: too large" in notices
 
