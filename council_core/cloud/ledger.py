@@ -69,6 +69,8 @@ def process_start(pid: int) -> str | None:
         return None
     # comm (field 2) may contain spaces and parentheses: split after the last ')'.
     fields = raw[raw.rfind(")") + 2 :].split()
+    if fields and fields[0] in ("Z", "X"):  # a zombie has ended; only its entry is left
+        return None
     return fields[19] if len(fields) > 19 else ""
 
 

@@ -42,3 +42,8 @@ def cloud_ctx(ctx, openai_server, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("COUNCIL_TESTPROV_API_KEY", KEY)
     ctx.provide("cloud", CloudService(ctx.settings, ctx.paths, backoff_s=0.01))
     return ctx
+
+
+@pytest.fixture
+def cloud_key() -> str:
+    return KEY
