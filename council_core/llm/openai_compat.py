@@ -207,7 +207,7 @@ class OpenAIBackend(LLMBackend):
             fix="check that the base URL points at an OpenAI-compatible /v1 API",
         )
 
-    def _payload(self, opts: GenerationOptions, stream: bool) -> dict[str, Any]:
+    def _payload(self, opts: GenerationOptions, stream: bool, chat: bool) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self.model,
             "max_tokens": opts.max_tokens,
@@ -219,8 +219,10 @@ class OpenAIBackend(LLMBackend):
             body["stop"] = opts.stop
         if opts.seed is not None:
             body["seed"] = opts.seed
-        if opts.logprobs:
-            body["logprobs"] = True
+        if opts.logprobs:  # chat: a flag plus top_logprobs; legacy completions: a count
+            body["logprobs"] = True if chat else 1
+            if chat:
+                body["top_logprobs"] = 1
         if stream:
             body["stream_options"] = {"include_usage": True}
         return body
@@ -232,14 +234,14 @@ class OpenAIBackend(LLMBackend):
     ) -> AsyncIterator[Piece]:
         if not messages:
             raise BadInput("nothing to send: the conversation is empty", fix="type a question")
-        body = self._payload(opts or GenerationOptions(), stream=True)
+        body = self._payload(opts or GenerationOptions(), stream=True, chat=True)
         body["messages"] = [m.to_dict() for m in messages]
         return self._stream("/chat/completions", body, chat=True)
 
     def stream_complete(
         self, prompt: str, opts: GenerationOptions | None = None
     ) -> AsyncIterator[Piece]:
-        body = self._payload(opts or GenerationOptions(), stream=True)
+        body = self._payload(opts or GenerationOptions(), stream=True, chat=False)
         body["prompt"] = prompt
         return self._stream("/completions", body, chat=False)
 
@@ -313,12 +315,12 @@ class OpenAIBackend(LLMBackend):
     ) -> Completion:
         if not messages:
             raise BadInput("nothing to send: the conversation is empty", fix="type a question")
-        body = self._payload(opts or GenerationOptions(), stream=False)
+        body = self._payload(opts or GenerationOptions(), stream=False, chat=True)
         body["messages"] = [m.to_dict() for m in messages]
         return await self._once("/chat/completions", body, chat=True)
 
     async def complete(self, prompt: str, opts: GenerationOptions | None = None) -> Completion:
-        body = self._payload(opts or GenerationOptions(), stream=False)
+        body = self._payload(opts or GenerationOptions(), stream=False, chat=False)
         body["prompt"] = prompt
         return await self._once("/completions", body, chat=False)
 

@@ -37,6 +37,20 @@ async def test_streaming_chat_yields_pieces_in_order_with_usage(backend, openai_
     assert sent["headers"]["authorization"] == f"Bearer {KEY}"
 
 
+async def test_logprobs_are_requested_and_parsed(backend, openai_server):
+    openai_server.answer = "one two three"
+    opts = GenerationOptions(logprobs=True)
+    c = await backend.chat(MSGS, opts)
+    assert c.logprobs == [-0.25, -0.25, -0.25]
+    sent = openai_server.requests[-1]["json"]
+    assert sent["logprobs"] is True and sent["top_logprobs"] == 1
+    pieces = [p async for p in backend.stream_chat(MSGS, opts) if p.text]
+    assert [p.logprob for p in pieces] == [-0.25, -0.25, -0.25]
+    c2 = await backend.complete("count:", opts)
+    assert c2.logprobs == [-0.25, -0.25, -0.25]
+    assert openai_server.requests[-1]["json"]["logprobs"] == 1
+
+
 async def test_max_tokens_bounds_output_and_reports_length(backend, openai_server):
     openai_server.answer = "one two three four five six"
     c = await backend.chat(MSGS, GenerationOptions(max_tokens=3))

@@ -15,7 +15,8 @@ Behaviours: ``ok``, ``429``, ``500``, ``401``, ``400``, ``garbage`` (200 with no
 body / SSE lines), ``empty`` (200 with an empty body), ``die`` (the stream stops mid-way
 without the end of the chunked body), ``hang`` (no answer for ``hang_s``), ``echo_auth``
 (500 whose body repeats the Authorization header, to test that keys never leak into errors).
-``delay_s`` waits before answering; ``chunk_delay_s`` between streamed pieces.
+``delay_s`` waits before answering; ``chunk_delay_s`` between streamed pieces. With
+``logprobs`` in the request every token gets log-probability ``token_logprob``.
 
 Token counting is whitespace splitting (reported in ``usage``), so tests can compute costs.
 """
@@ -54,6 +55,7 @@ class OpenAIServer:
         self.chunk_delay_s = 0.0
         self.hang_s = 30.0
         self.model = "test-model"
+        self.token_logprob = -0.25
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._server: uvicorn.Server | None = None
@@ -195,6 +197,8 @@ class OpenAIServer:
                 choice["message"] = {"role": "assistant", "content": text}
             else:
                 choice["text"] = text
+            if body.get("logprobs"):
+                choice["logprobs"] = self._logprobs(words, chat)
             return JSONResponse(
                 {
                     "id": "cmpl-test",
@@ -208,6 +212,11 @@ class OpenAIServer:
             self._sse(words, finish, usage, behaviour, chat, body),
             media_type="text/event-stream",
         )
+
+    def _logprobs(self, tokens: list[str], chat: bool) -> dict[str, Any]:
+        if chat:
+            return {"content": [{"token": t, "logprob": self.token_logprob} for t in tokens]}
+        return {"tokens": tokens, "token_logprobs": [self.token_logprob] * len(tokens)}
 
     async def _sse(
         self,
@@ -232,6 +241,8 @@ class OpenAIServer:
                 if chat
                 else {"choices": [{"index": 0, "text": piece, "finish_reason": None}]}
             )
+            if body.get("logprobs"):
+                delta["choices"][0]["logprobs"] = self._logprobs([piece], chat)
             yield b"data: " + json.dumps(delta).encode() + b"\n\n"
             if self.chunk_delay_s:
                 await asyncio.sleep(self.chunk_delay_s)
