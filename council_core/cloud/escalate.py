@@ -113,6 +113,13 @@ class CloudEscalation(CouncilHook):
                 raise  # nothing local to fall back on: the result says what to fix
             self._note(query, f"cloud not used: {exc}")
             return None
+        except Exception as exc:  # a bug here must not cost the user the local answer
+            metrics.ESCALATIONS.labels("internal").inc()
+            log.exception("cloud escalation failed")
+            if best is None:
+                raise
+            self._note(query, f"cloud not used: internal error ({type(exc).__name__})")
+            return None
 
     async def _escalate(
         self, query: Query, best: SkillAnswer | None, emit: Emit
@@ -142,7 +149,9 @@ class CloudEscalation(CouncilHook):
         why = self._why(best)
         if svc.auto_approves(est.cost_usd, spend.day_usd):
             how = "auto-approved"
+            metrics.ESCALATIONS.labels("auto_approved").inc()
         else:
+            metrics.ESCALATIONS.labels("proposed").inc()
             from council_core.approval import Choice
 
             decision = await self.ctx.approval.request(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from council_core.errors import BadInput, ComponentMissing, NeedsKey
@@ -24,6 +25,14 @@ NO_BACKEND_FIX = (
 
 def env_var(provider: str) -> str:
     return f"COUNCIL_{re.sub(r'[^A-Za-z0-9]', '_', provider).upper()}_API_KEY"
+
+
+_KEY_VAR = re.compile(r"^COUNCIL_.+_API_KEY$")
+
+
+def scrubbed_env(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without any COUNCIL_<PROVIDER>_API_KEY: for the sandbox and any child process."""
+    return {k: v for k, v in env.items() if not _KEY_VAR.match(k)}
 
 
 @dataclass

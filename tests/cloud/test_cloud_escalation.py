@@ -305,3 +305,15 @@ async def test_key_never_reaches_logs_db_results_or_errors(cloud_ctx, openai_ser
     assert any(p.name == "audit.log" for p in files) and any("ledger" in p.name for p in files)
     for p in files:
         assert KEY.encode() not in p.read_bytes(), p
+
+
+async def test_a_bug_in_the_cloud_path_keeps_the_local_answer(cloud_ctx, openai_server):
+    class Broken:
+        def endpoint(self):
+            raise ZeroDivisionError("bug")
+
+    cloud_ctx.provide("cloud", Broken())
+    async with council(cloud_ctx, Approver()) as c:
+        r = await c.ask("q")
+    assert r.answer == "maybe 42" and r.error is None
+    assert any("internal error (ZeroDivisionError)" in n for n in r.notes)

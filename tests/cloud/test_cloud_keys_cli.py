@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from council_core.cloud.keys import env_var, get_key, keyring_status, set_key
+from council_core.cloud.keys import env_var, get_key, keyring_status, scrubbed_env, set_key
 from council_core.errors import ComponentMissing, NeedsKey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +44,11 @@ def test_env_fallback_is_read_never_written(monkeypatch):
     assert "COUNCIL_OTHER_API_KEY" in err.value.fix
     assert "sk-somethingelse" not in str(err.value)
     assert dict(os.environ) == before
+    assert "COUNCIL_TESTPROV_API_KEY" not in scrubbed_env(os.environ)
+    assert scrubbed_env({"PATH": "/bin", "COUNCIL_HOME": "/h"}) == {
+        "PATH": "/bin",
+        "COUNCIL_HOME": "/h",
+    }
 
 
 def test_cli_key_set_without_keyring_fails_clearly_and_never_echoes(council_home):
@@ -161,3 +166,15 @@ def test_doctor_lines(cloud_ctx, monkeypatch):
     monkeypatch.delenv("COUNCIL_TESTPROV_API_KEY")
     by_name = {s.name: s for s in checks()}
     assert not by_name["cloud API key"].ok and "council key set" in by_name["cloud API key"].fix
+
+
+def test_the_hook_module_stays_light():
+    """CloudEscalation is imported on every `council ask`: no httpx, SQLAlchemy or keyring."""
+    code = (
+        "import sys, council_core.cloud.escalate, council_core.cli.cloud_cmds;"
+        "print(sorted(m for m in ('httpx', 'sqlalchemy', 'keyring', 'memory.db') "
+        "if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
