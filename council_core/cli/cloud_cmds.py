@@ -123,6 +123,9 @@ def cmd_cloud(args: argparse.Namespace) -> int:
         print_error(exc)
         return 1
     cfg = svc.settings.cloud
-    state = "paused" if cfg.paused else ("enabled" if cfg.enabled else "disabled")
-    print(f"cloud escalation: {state} (provider: {cfg.provider or 'none'})")
+    if not cfg.provider:
+        state = "off: no provider (council settings set cloud.provider NAME)"
+    else:
+        state = "paused" if cfg.paused else ("enabled" if cfg.enabled else "disabled")
+    print(f"cloud escalation: {state}{'' if not cfg.provider else f' (provider: {cfg.provider})'}")
     return 0

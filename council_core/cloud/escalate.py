@@ -14,6 +14,7 @@ httpx and SQLAlchemy load only when an escalation is actually considered.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -139,7 +140,7 @@ class CloudEscalation(CouncilHook):
             return None
         svc.backend()  # NeedsKey before asking the user to approve anything
         est = svc.estimate(msgs)
-        spend = svc.spend()
+        spend = await asyncio.to_thread(svc.spend)
         if est.cost_usd > spend.remaining_usd + 1e-12:
             raise BudgetExceeded(
                 f"asking {ep.name} would cost up to ${est.cost_usd:.4f} but only "
@@ -201,7 +202,7 @@ class CloudEscalation(CouncilHook):
                 emit(Retract("cloud"))
             raise
         metrics.ESCALATIONS.labels("answered").inc()
-        svc.spend()  # refresh the remaining-budget gauges
+        await asyncio.to_thread(svc.spend)  # refresh the remaining-budget gauges
         notes = [
             f"answered by {reply.provider} ({reply.model}) in the cloud, {how}: "
             f"${reply.cost_usd:.4f}",
