@@ -336,6 +336,10 @@ async def bench(args: argparse.Namespace, local_url: str, provider_url: str) -> 
     s.llm.temperature = 0.0
     s.budget.daily_usd = 1.0
     s.budget.auto_approve_per_request_usd = 0.01
+    import logging
+
+    for name in ("council", "council_core.registry"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     skills = {n: c for n, c in skill_classes().items() if n != "general"}
     skills["general"] = make_general(local_url, args.threshold)
     council = Council(ctx, skills=skills, hooks=[CloudEscalation(ctx)])
@@ -381,6 +385,21 @@ def summarize(
             "escalated": sum(r["escalated"] for r in wc),
         }
     settled = [r for r in rows if r.state == "settled"]
+    # What other thresholds would have done, from the local run's confidences (local side
+    # only: which prompts would escalate; the provider is not called again).
+    sweep = []
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        up = [r for r in local_only if r["confidence"] < t]
+        sweep.append(
+            {
+                "threshold": t,
+                "share_local": 1 - len(up) / n,
+                "escalation_precision": (sum(not r["ok"] for r in up) / len(up)) if up else None,
+                "escalation_recall": (
+                    sum(not r["ok"] for r in up) / len(local_wrong) if local_wrong else None
+                ),
+            }
+        )
     return {
         "n": n,
         "threshold": args.threshold,
@@ -403,6 +422,7 @@ def summarize(
         "mean_latency_with_cloud_s": t_cloud / n,
         "mean_latency_escalated_s": (sum(r["latency_s"] for r in esc) / len(esc)) if esc else None,
         "per_kind": per_kind,
+        "threshold_sweep": sweep,
         "local_skills": sorted({r["skill"] or "none" for r in local_only}),
         "samples": [
             {
@@ -456,6 +476,12 @@ def report(res: dict[str, Any]) -> None:
         print(
             f"  {kind:<11} n={k['n']:<3} local {100 * k['local_only_accuracy']:5.1f}%  "
             f"with cloud {100 * k['with_cloud_accuracy']:5.1f}%  escalated {k['escalated']}"
+        )
+    print("\n  threshold sweep (local confidences; which prompts would escalate):")
+    for sw in res["threshold_sweep"]:
+        print(
+            f"  < {sw['threshold']:.1f}: local {pct(sw['share_local']):>6}  "
+            f"precision {pct(sw['escalation_precision']):>6}  recall {pct(sw['escalation_recall']):>6}"
         )
     out = ROOT / "bench" / "results" / "cloud.json"
     out.parent.mkdir(parents=True, exist_ok=True)
