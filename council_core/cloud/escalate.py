@@ -201,8 +201,16 @@ class CloudEscalation(CouncilHook):
             if streamed:
                 emit(Retract("cloud"))
             raise
-        metrics.ESCALATIONS.labels("answered").inc()
         await asyncio.to_thread(svc.spend)  # refresh the remaining-budget gauges
+        if not reply.text.strip():
+            metrics.ESCALATIONS.labels("empty").inc()
+            self._note(
+                query,
+                f"cloud not used: {reply.provider} returned an empty answer "
+                f"(${reply.cost_usd:.4f} was still charged)",
+            )
+            return None
+        metrics.ESCALATIONS.labels("answered").inc()
         notes = [
             f"answered by {reply.provider} ({reply.model}) in the cloud, {how}: "
             f"${reply.cost_usd:.4f}",

@@ -317,3 +317,13 @@ async def test_a_bug_in_the_cloud_path_keeps_the_local_answer(cloud_ctx, openai_
         r = await c.ask("q")
     assert r.answer == "maybe 42" and r.error is None
     assert any("internal error (ZeroDivisionError)" in n for n in r.notes)
+
+
+async def test_an_empty_cloud_answer_is_charged_but_not_shown(cloud_ctx, openai_server):
+    openai_server.answer = ""
+    async with council(cloud_ctx, Approver()) as c:
+        r = await c.ask("q")
+    assert r.answer == "maybe 42" and not r.escalated
+    assert any("returned an empty answer" in n for n in r.notes)
+    (row,) = ledger_rows(cloud_ctx)
+    assert row.state == "settled"  # the prompt tokens were billed and are on the ledger
