@@ -17,7 +17,7 @@ from .errors import BackendUnavailable, ComponentMissing, CouncilError
 from .paths import Paths, resolve_paths
 from .settings import Settings, load_settings
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("council." + __name__)
 
 # name -> "module:function"; the function takes the SkillContext and returns the service.
 SERVICES: dict[str, str] = {

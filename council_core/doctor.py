@@ -67,7 +67,7 @@ def _basic() -> list[ComponentStatus]:
             None if xlib else f"{INSTALL}",
             optional=True,
         )
-    out.append(hk)
+    out.append(_app_hotkey() or hk)
     fj = shutil.which("firejail")
     out.append(
         ComponentStatus(
@@ -136,6 +136,20 @@ def _basic() -> list[ComponentStatus]:
             )
         )
     return out
+
+
+def _app_hotkey() -> ComponentStatus | None:
+    """What the desktop app found when it last grabbed its hotkey (it writes this file)."""
+    import json
+
+    f = resolve_paths().data_dir / "hotkey_status.json"
+    try:
+        st = json.loads(f.read_text(encoding="utf-8"))
+        return ComponentStatus(
+            "global hotkey", bool(st["ok"]), str(st["detail"]), st.get("fix"), optional=True
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def run_checks() -> list[ComponentStatus]:

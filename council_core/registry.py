@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("council." + __name__)
 
 SKILLS_GROUP = "council.skills"
 BACKENDS_GROUP = "council.backends"

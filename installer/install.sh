@@ -77,12 +77,16 @@ install_desktop() {
   local apps="${XDG_DATA_HOME:-$HOME/.local/share}/applications"
   mkdir -p "$apps"
   sed "s|@VENV@|$VENV|g" "$REPO/installer/council.desktop.in" > "$apps/council.desktop"
+  local icons="${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps"
+  mkdir -p "$icons"
+  cp "$REPO/app/resources/council.svg" "$icons/council.svg"
 }
 
 run_tests() {
   cd "$REPO"
   say "lint: ruff, import contracts, mypy"
   "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check .
   "$VENV/bin/lint-imports"
   "$VENV/bin/mypy"
   say "tests"
@@ -94,6 +98,7 @@ uninstall() {
   local data
   data="$("$PY" -c 'from council_core.paths import resolve_paths as r; p=r(); print(p.data_dir, p.config_dir)' 2>/dev/null || true)"
   rm -f "${XDG_DATA_HOME:-$HOME/.local/share}/applications/council.desktop" \
+        "${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps/council.svg" \
         "${XDG_CONFIG_HOME:-$HOME/.config}/autostart/council.desktop"
   local keep=y
   if [ -t 0 ]; then

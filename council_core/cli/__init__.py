@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "council_core.cli.cloud_cmds",  # budget, key ...
     "council_core.cli.files_cmds",  # undo, files ...
     "council_core.cli.eval_cmds",  # eval
+    "council_core.cli.logic_cmds",  # facts list/forget
 ]
 
 

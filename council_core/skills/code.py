@@ -1,0 +1,274 @@
+"""The code skill: run code the user gives, or have the LLM write a program and run it.
+
+Everything runs in the sandbox service (firejail). A program the LLM wrote that fails is sent
+back with its traceback for up to ``settings.sandbox.max_repairs`` repairs. Code that needs
+files outside the workspace is denied; the user is asked (read-only or read-write, once or
+always for that folder) and on approval the code runs again with that grant.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Literal
+
+from council_core.approval import ApprovalRequest, Choice
+from council_core.errors import ApprovalDeclined, SkillDeclined
+from council_core.result import Progress, SkillAnswer
+from council_core.skill import Emit, Query, Skill, _drop
+
+Lang = Literal["python", "bash"]
+
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)```", re.S)
+_RUN_THIS = re.compile(
+    r"(?is)^\s*(?:please\s+)?(?:run|execute|eval(?:uate)?)\s+(?:this|the following|that)?\s*"
+    r"(python3?|bash|shell|sh)?\s*(?:code|script|program|snippet|command)?\s*:\s*(.+)$"
+)
+_WRITE = re.compile(
+    r"(?i)\b(write|create|make|generate|code|implement)\b.{0,40}\b(python|bash|shell|script|"
+    r"program|code|function)\b"
+)
+_RUN_WORD = re.compile(r"(?i)\b(run|execute|print|prints|output|compute|calculate|show)\b")
+_LANG_OF = {
+    "python": "python",
+    "python3": "python",
+    "py": "python",
+    "bash": "bash",
+    "sh": "bash",
+    "shell": "bash",
+    "": "python",
+}
+
+SYSTEM_PROMPT = (
+    "You write one complete, runnable program for the user's request. Rules: standard library "
+    "only; no input(); no network; print the result to stdout; keep it short. Reply with only "
+    "the code in one fenced block (```python or ```bash)."
+)
+
+
+def extract_code(text: str) -> tuple[Lang, str] | None:
+    """Code the user asks to run: a fenced block, or 'Run this Python code: ...'."""
+    m = _FENCE.search(text)
+    if m:
+        tag = m.group(1).lower()
+        if tag not in _LANG_OF:
+            return None
+        return _LANG_OF[tag], m.group(2)  # type: ignore[return-value]
+    m = _RUN_THIS.match(text)
+    if m:
+        lang: Lang = "bash" if (m.group(1) or "").lower() in ("bash", "shell", "sh") else "python"
+        return lang, m.group(2).strip() + "\n"
+    return None
+
+
+def wants_program(text: str) -> bool:
+    return bool(_WRITE.search(text))
+
+
+def _reply_code(text: str, default: Lang) -> tuple[Lang, str]:
+    m = _FENCE.search(text)
+    if m:
+        return _LANG_OF.get(m.group(1).lower(), default), m.group(2)  # type: ignore[return-value]
+    return default, text.strip() + "\n"
+
+
+def _folders(paths: list[str]) -> list[str]:
+    """The folders to grant for denied paths: the path itself if a folder, else its folder."""
+    return sorted({p if os.path.isdir(p) else os.path.dirname(p) for p in paths})
+
+
+class CodeSkill(Skill):
+    name = "code"
+    description = "Runs code in a sandbox, or writes a program with the LLM and runs it."
+    threshold = 0.5
+    confident_at = 0.5
+
+    def score(self, query: Query) -> float:
+        text = query.text
+        if _FENCE.search(text) or _RUN_THIS.match(text):
+            return 0.95
+        if wants_program(text):
+            return 0.85 if _RUN_WORD.search(text) else 0.7
+        low = text.lower()
+        if "python" in low or "bash" in low or "script" in low:
+            return 0.4
+        return 0.0
+
+    async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
+        given = extract_code(query.text)
+        if given is not None:
+            lang, code = given
+            return await self._run_given(query, lang, code, emit)
+        if wants_program(query.text):
+            return await self._write_and_run(query, emit)
+        raise SkillDeclined("no code to run and no program asked for")
+
+    # ----- running -----
+
+    async def _approve_code(self, lang: Lang, code: str) -> None:
+        if not self.ctx.settings.sandbox.show_code_before_run:
+            return
+        decision = await self.ctx.approval.request(
+            ApprovalRequest(
+                kind="code_run",
+                title=f"Run this {lang} code in the sandbox?",
+                why="'Ask before running generated code' is on in the sandbox settings",
+                details=code,
+                scope="code_run",
+            )
+        )
+        if not decision.approved:
+            raise ApprovalDeclined(
+                "the code was not run: you declined it",
+                fix="approve it, or turn off 'Ask before running generated code'",
+            )
+
+    async def _execute(self, query: Query, lang: Lang, code: str, emit: Emit) -> Any:
+        """Run once; on paths denied outside the workspace ask, and rerun with the grant."""
+        from sandbox.policy import Grant
+
+        sandbox = self.ctx.sandbox
+        grants: list[Grant] = []
+        notes: list[str] = []
+        for _ in range(3):
+            emit(Progress("sandbox", message=f"running {lang} in the sandbox"))
+            runner = sandbox.execute_python if lang == "python" else sandbox.execute_bash
+            res = await runner(code, session=query.session, grants=grants)
+            askable = [d for d in res.denied if not d.secret]
+            for d in res.denied:
+                if d.secret:
+                    notes.append(f"blocked for good (holds secrets): {d.path}")
+            if res.ok or not askable:
+                return res, notes
+            new = await self._ask_grant(askable, code)
+            if not new:
+                notes.append("denied: " + ", ".join(d.path for d in askable))
+                return res, notes
+            grants.extend(new)
+            notes.append("granted: " + ", ".join(f"{g.path} ({g.mode})" for g in new))
+        return res, notes
+
+    async def _ask_grant(self, denied: list[Any], code: str) -> list[Any]:
+        from sandbox.policy import Grant
+
+        write = any(d.write for d in denied)
+        folders = _folders([d.path for d in denied])
+        mode: Literal["ro", "rw"] = "rw" if write else "ro"
+        decision = await self.ctx.approval.request(
+            ApprovalRequest(
+                kind="sandbox_paths",
+                title=f"Let the code {'read and write' if write else 'read'} " + ", ".join(folders),
+                why="the code tried to use files outside its workspace and was denied",
+                details=code,
+                paths=[d.path for d in denied],
+                scope=",".join(folders),
+                extra={"mode": mode, "folders": folders},
+            )
+        )
+        if not decision.approved:
+            return []
+        mode = decision.mode or mode
+        grants = [Grant.make(f, mode) for f in folders]
+        if decision.choice is Choice.APPROVE_ALWAYS:
+            self._remember(grants)
+        return grants
+
+    def _remember(self, grants: list[Any]) -> None:
+        from council_core.settings import GrantedFolder, save_settings
+
+        sb = self.ctx.settings.sandbox
+        known = {(g.path, g.mode) for g in sb.granted}
+        added = [
+            GrantedFolder(path=g.path, mode=g.mode) for g in grants if (g.path, g.mode) not in known
+        ]
+        if added:
+            sb.granted = [*sb.granted, *added]
+            save_settings(self.ctx.settings, self.ctx.paths)
+            executor = self.ctx.sandbox
+            executor.standing_grants = tuple(dict.fromkeys((*executor.standing_grants, *grants)))
+
+    async def _run_given(self, query: Query, lang: Lang, code: str, emit: Emit) -> SkillAnswer:
+        await self._approve_code(lang, code)
+        res, notes = await self._execute(query, lang, code, emit)
+        return self._answer(lang, code, res, notes, attempts=1, generated=False)
+
+    async def _write_and_run(self, query: Query, emit: Emit) -> SkillAnswer:
+        from council_core.llm.base import GenerationOptions, Message
+
+        backend = await self.ctx.llm.backend("code")
+        default: Lang = "bash" if re.search(r"(?i)\b(bash|shell)\b", query.text) else "python"
+        messages = [Message("system", SYSTEM_PROMPT), Message("user", query.text)]
+        opts = GenerationOptions(max_tokens=self.ctx.settings.llm.max_tokens, temperature=0.1)
+        repairs = self.ctx.settings.sandbox.max_repairs
+        res: Any = None
+        notes: list[str] = []
+        lang, code = default, ""
+        for attempt in range(1, repairs + 2):
+            emit(Progress("code", attempt, repairs + 1, "writing the program"))
+            reply = await backend.chat(messages, opts)
+            lang, code = _reply_code(reply.text, default)
+            if not code.strip():
+                continue
+            if attempt == 1:
+                await self._approve_code(lang, code)
+            res, run_notes = await self._execute(query, lang, code, emit)
+            notes = run_notes
+            if res.ok or res.denied or res.timed_out or attempt > repairs:
+                return self._answer(lang, code, res, notes, attempt, generated=True)
+            err = (res.stderr or res.stdout)[-2000:]
+            messages += [
+                Message("assistant", f"```{lang}\n{code}```"),
+                Message(
+                    "user",
+                    f"Running it failed (exit {res.exit_code}):\n{err}\nReply with the whole "
+                    "corrected program in one fenced block.",
+                ),
+            ]
+        if res is None:
+            return SkillAnswer(
+                "The model wrote no code for this request.",
+                confidence=0.1,
+                code=code or None,
+                output=None,
+                notes=["no code written"],
+            )
+        return self._answer(lang, code, res, notes, repairs + 1, generated=True)
+
+    def _answer(
+        self, lang: Lang, code: str, res: Any, notes: list[str], attempts: int, generated: bool
+    ) -> SkillAnswer:
+        out = res.stdout
+        parts = []
+        if generated:
+            parts.append(f"```{lang}\n{code.rstrip()}\n```")
+        if out.strip():
+            parts.append("Output:\n```\n" + out.rstrip() + "\n```")
+        if not res.ok:
+            why = res.killed_reason or f"exit status {res.exit_code}"
+            parts.append(f"It failed ({why}):\n```\n{res.stderr.strip()[-1500:]}\n```")
+        if res.files:
+            parts.append("Files in the workspace: " + ", ".join(res.files[:20]))
+        if res.truncated:
+            notes.append("output truncated at the sandbox's output cap")
+        if generated:
+            notes.append(f"attempts: {attempts}")
+        # The user's own code that fails: its error is still the right answer.
+        ok_conf, fail_conf = (0.9, 0.3) if generated else (0.95, 0.8)
+        confidence = ok_conf if res.ok else fail_conf
+        return SkillAnswer(
+            "\n\n".join(parts) or "(no output)",
+            confidence=confidence,
+            code=code,
+            output=out,
+            notes=notes,
+            data={
+                "language": lang,
+                "outcome": res.outcome,
+                "exit_code": res.exit_code,
+                "killed_reason": res.killed_reason,
+                "files": res.files,
+                "denied": [d.to_dict() for d in res.denied],
+                "attempts": attempts,
+                "duration_s": round(res.duration_s, 4),
+            },
+        )

@@ -1,0 +1,171 @@
+"""The logic skill: reasoning questions in controlled English, answered exactly by Prolog.
+
+The text is parsed by a small grammar (``grammar.py``, ``questions.py``) into facts and one
+question; SWI-Prolog (``engine.py``, rules in ``rules.pl``) derives the answer; the answer
+comes back result first with a one-line derivation. "remember that Bob is Alice's brother"
+stores a relation in the personal knowledge base (``facts.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from council_core.errors import SkillDeclined
+from council_core.result import Chunk, SkillAnswer
+from council_core.skill import Emit, Query, Skill, _drop
+
+from .grammar import NoParse, Problem, parse, parse_facts
+
+if TYPE_CHECKING:
+    from .engine import PrologEngine
+    from .facts import FactStore
+
+_REMEMBER = re.compile(r"^\s*(?:please\s+)?remember\s+(?:that\s+)?(.+)$", re.I | re.S)
+_KB_RELATIONS = ("in", "part")
+_CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
+
+
+class LogicSkill(Skill):
+    name: ClassVar[str] = "logic"
+    description: ClassVar[str] = (
+        "Reasoning in plain English: syllogisms, family and place relations, comparisons, "
+        "if/then and either/or, days of the week, sequences; remembers relations you teach it"
+    )
+    threshold: ClassVar[float] = 0.5
+    confident_at: ClassVar[float] = 0.6
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self._store: FactStore | None = None
+
+    # ----- routing -----
+
+    def score(self, query: Query) -> float:
+        text = query.text
+        if len(text) > 4000:
+            return 0.0
+        m = _REMEMBER.match(text)
+        if m:
+            return 0.9 if self._remember_facts(m.group(1)) else 0.0
+        try:
+            problem = parse(text)
+        except NoParse:
+            return 0.0
+        except RecursionError:
+            return 0.0
+        if problem.facts or problem.kind in ("day", "next"):
+            return 0.9
+        return 0.55  # a question about remembered facts; answer() declines if there are none
+
+    # ----- answering -----
+
+    async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
+        text = query.text
+        m = _REMEMBER.match(text)
+        if m:
+            return await self._remember(m.group(1), emit)
+        try:
+            problem = parse(text)
+        except (NoParse, RecursionError) as exc:
+            raise SkillDeclined(f"outside the logic grammar: {exc}") from exc
+        return await self.solve(problem, emit)
+
+    async def solve(self, problem: Problem, emit: Emit = _drop) -> SkillAnswer:
+        from .reasoner import fact_terms, interpret, to_term
+
+        engine = self.engine
+        kb = self.store.all()
+        if not problem.facts and problem.kind not in ("day", "next"):
+            touched = {x for fact in kb for x in (fact.subj, fact.obj)}
+            if not kb or (problem.entities and not problem.entities & touched):
+                raise SkillDeclined("no premises and no remembered facts about this")
+        fact = problem.info.get("fact")
+        if problem.kind == "yn" and fact and fact[0] in _CATEGORICAL:
+            known = {x for r, a, b in problem.facts for x in (a, b) if isinstance(x, str)}
+            known |= {x for k in kb for x in (k.subj, k.obj)}
+            if not {fact[1], fact[2]} <= known:
+                # a word the premises never used: our reading of the text is likely wrong
+                raise SkillDeclined("the question uses terms the premises do not mention")
+        await self._sync_kb(engine, kb)
+        for fact in kb:  # labels of remembered names
+            problem.labels.setdefault(fact.subj, fact.subj_label)
+            problem.labels.setdefault(fact.obj, fact.obj_label)
+        result = await engine.solve(fact_terms(problem), to_term(problem.goal))
+        verdict = interpret(problem, result)
+        emit(Chunk(verdict.text))
+        return SkillAnswer(
+            verdict.text,
+            confidence=verdict.confidence,
+            data={"result": verdict.result, **verdict.data},
+        )
+
+    async def _remember(self, body: str, emit: Emit) -> SkillAnswer:
+        from .reasoner import Formatter, to_term
+
+        problem = self._remember_facts(body)
+        if not problem:
+            raise SkillDeclined("not a relation; conversation memory keeps it")
+        ids = []
+        fm = Formatter(problem)
+        shown = []
+        for rel, a, b in problem.facts:
+            ids.append(self.store.add(rel, a, b, problem.labels, body.strip()))
+            shown.append(fm.fact(to_term(rel), a, b))
+        text = f"Noted: {', '.join(shown)} (fact {', '.join('#' + str(i) for i in ids)})"
+        emit(Chunk(text))
+        return SkillAnswer(text, confidence=0.95, data={"result": "remembered", "ids": ids})
+
+    @staticmethod
+    def _remember_facts(body: str) -> Problem | None:
+        try:
+            problem = parse_facts(body)
+        except (NoParse, RecursionError):
+            return None
+        ok = problem.facts and all(
+            isinstance(r, tuple) or r in _KB_RELATIONS or r in _family()
+            for r, _a, _b in problem.facts
+        )
+        return problem if ok else None
+
+    # ----- services -----
+
+    @property
+    def engine(self) -> PrologEngine:
+        return self.ctx.service("prolog")  # type: ignore[no-any-return]
+
+    @property
+    def store(self) -> FactStore:
+        if self._store is None:
+            from .facts import FactStore
+
+            self._store = FactStore(self.ctx.paths.db_file)
+        return self._store
+
+    async def _sync_kb(self, engine: PrologEngine, kb: list[Any]) -> None:
+        from .engine import f
+        from .reasoner import to_term
+
+        version = (str(self.ctx.paths.db_file), len(kb), kb[-1].id if kb else 0)
+        if engine.kb_version == version:
+            return
+        await engine.kb_replace(
+            [f(to_term(r), a, b) for r, a, b in (x.as_tuple() for x in kb)], version
+        )
+
+    async def warm(self) -> None:
+        await self.engine.warm()
+
+    async def aclose(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _family() -> set[str]:
+    from .words import FAMILY
+
+    return FAMILY
+
+
+__all__ = ["LogicSkill"]

@@ -1,0 +1,183 @@
+"""Structure-aware chunking: ~N-word chunks that follow headings, paragraphs and code blocks.
+
+A chunk is a contiguous span of the parsed text, so it keeps exact character offsets. Blocks
+of one section are packed together up to the target size; a heading starts a new chunk (and
+is kept with the text under it); a new section or page starts a new chunk; a block longer than
+the target is cut at sentence (prose) or line (code) boundaries. Consecutive chunks of one
+section overlap by a few words so a sentence cut at a boundary is still found whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .parsers import Block, ParsedDoc
+
+_WORD = re.compile(r"\S+")
+SMALL = 25  # chunks under this many words join a neighbour
+
+
+@dataclass
+class Chunk:
+    start: int
+    end: int
+    text: str
+    section: str
+    page: int | None
+    kind: str
+    words: int
+
+
+def _word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+
+
+def _cut_points(text: str, start: int, end: int, kind: str) -> list[int]:
+    """Offsets inside [start, end) where a long block may be cut."""
+    seg = text[start:end]
+    pat = r"\n" if kind == "code" else r"(?<=[.!?;:])\s+|\n"
+    return [start + m.end() for m in re.finditer(pat, seg)]
+
+
+def _split_long(text: str, b: Block, target: int) -> list[Block]:
+    """Cut a block of more than ~1.5 x target words into pieces of about target words."""
+    words = _word_spans(text, b.start, b.end)
+    if len(words) <= target * 1.5:
+        return [b]
+    cuts = _cut_points(text, b.start, b.end, b.kind)
+    pieces: list[Block] = []
+    s = b.start
+    wi = 0  # index of the first word of the current piece
+    while wi < len(words):
+        if len(words) - wi <= target * 1.5:
+            pieces.append(Block(s, b.end, b.kind, b.section, b.page))
+            break
+        ideal = words[min(wi + target, len(words) - 1)][0]
+        lo = words[wi + target // 2][0]
+        hi = words[min(wi + int(target * 1.3), len(words) - 1)][0]
+        cands = [c for c in cuts if lo <= c <= hi]
+        cut = min(cands, key=lambda c: abs(c - ideal)) if cands else ideal
+        pieces.append(Block(s, cut, b.kind, b.section, b.page))
+        s = cut
+        while wi < len(words) and words[wi][0] < cut:
+            wi += 1
+        while s < b.end and text[s].isspace():
+            s += 1
+    return pieces
+
+
+def chunk(doc: ParsedDoc, target_words: int = 200, overlap_words: int = 30) -> list[Chunk]:
+    text = doc.text
+    blocks: list[Block] = []
+    for b in doc.blocks:
+        blocks.extend(_split_long(text, b, target_words))
+
+    chunks: list[Chunk] = []
+    cur: list[Block] = []
+    cur_words = 0
+
+    def emit() -> None:
+        nonlocal cur, cur_words
+        if not cur:
+            return
+        if all(x.kind == "heading" for x in cur):
+            # a heading with nothing under it joins the next chunk instead
+            return
+        start, end = cur[0].start, cur[-1].end
+        content = next((x for x in cur if x.kind != "heading"), cur[0])
+        prev = chunks[-1] if chunks else None
+        if (
+            prev is not None
+            and overlap_words
+            and cur[0].kind != "heading"
+            and prev.section == content.section
+            and prev.page == content.page
+            and prev.end <= start
+        ):
+            # start a few words earlier: the tail of the previous chunk
+            tail = _word_spans(text, prev.start, prev.end)[-overlap_words:]
+            if tail:
+                # from the start of the line the overlap begins on, when that stays close
+                line_start = text.rfind("\n", prev.start, tail[0][0]) + 1
+                t0 = line_start if line_start and tail[0][0] - line_start < 120 else tail[0][0]
+                start = min(start, max(t0, prev.start))
+        kinds = {x.kind for x in cur if x.kind != "heading"}
+        chunks.append(
+            Chunk(
+                start=start,
+                end=end,
+                text=text[start:end],
+                section=content.section,
+                page=content.page,
+                kind=kinds.pop() if len(kinds) == 1 else "mixed",
+                words=len(_word_spans(text, start, end)),
+            )
+        )
+        cur, cur_words = [], 0
+
+    for b in blocks:
+        n = len(_word_spans(text, b.start, b.end))
+        if cur:
+            last = cur[-1]
+            only_headings = all(x.kind == "heading" for x in cur)
+            boundary = (
+                b.kind == "heading"
+                and not only_headings
+                or (not only_headings and (b.section != last.section or b.page != last.page))
+                or (cur_words + n > target_words and not only_headings)
+            )
+            if boundary:
+                emit()
+        cur.append(b)
+        cur_words += n
+    emit()
+    if cur:  # trailing headings only
+        start, end = cur[0].start, cur[-1].end
+        chunks.append(
+            Chunk(
+                start,
+                end,
+                text[start:end],
+                cur[-1].section,
+                cur[-1].page,
+                "heading",
+                len(_word_spans(text, start, end)),
+            )
+        )
+    return _merge_small(chunks, text, target_words)
+
+
+def _merge_small(chunks: list[Chunk], text: str, target: int) -> list[Chunk]:
+    """Join runs of small chunks (a NAME line, a short section) up to the target size."""
+    out: list[Chunk] = []
+    for c in chunks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.page == c.page
+            and prev.words + c.words <= target
+            and (prev.words < SMALL or c.words < SMALL)
+            and prev.end <= c.start
+        ):
+            sections = prev.section.split(", ")
+            if c.section and c.section not in sections:
+                sections.append(c.section)
+            out[-1] = Chunk(
+                prev.start,
+                c.end,
+                text[prev.start : c.end],
+                ", ".join(s for s in sections if s)[:200],
+                prev.page,
+                prev.kind if prev.kind == c.kind else "mixed",
+                prev.words + c.words,
+            )
+        else:
+            out.append(c)
+    return out
+
+
+def line_range(text: str, start: int, end: int) -> tuple[int, int]:
+    """1-based first and last line of text[start:end]."""
+    first = text.count("\n", 0, start) + 1
+    return first, first + text.count("\n", start, max(start, end - 1))

@@ -1,0 +1,201 @@
+"""Retrieval over the document store: BM25 (SQLite FTS5), vectors (FAISS), and both fused
+with reciprocal rank fusion. Every hit carries its source: path, locator, text, scores."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .documents import DocumentStore
+
+RRF_K = 60
+CANDIDATES = 40  # taken from each ranking before fusion
+# FTS5 column weights: title, section, body
+BM25_WEIGHTS = (4.0, 1.5, 1.0)
+
+_STOP_TEXT = """a about above after again all am an and any are as at be because been before being
+    below between both but by can could did do does doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just me more most my myself no nor not now of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there
+    these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself tell know want wants
+    need please way get make use using used say says does thing things one ones also us
+    according documents document docs notes files file"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
+_TERM = re.compile(r"[\w][\w'.+-]*\w|\w")
+
+
+@dataclass
+class SearchHit:
+    chunk_id: int
+    path: str
+    title: str
+    format: str
+    text: str
+    section: str
+    page: int | None
+    start: int
+    end: int
+    line_start: int | None
+    line_end: int | None
+    score: float
+    bm25_rank: int | None = None
+    vector_rank: int | None = None
+    cosine: float | None = None
+
+    @property
+    def locator(self) -> str:
+        bits = []
+        if self.page is not None:
+            bits.append(f"page {self.page}")
+        if self.section:
+            bits.append(f"section {self.section}")
+        if self.line_start is not None:
+            if self.line_end and self.line_end != self.line_start:
+                bits.append(f"lines {self.line_start}-{self.line_end}")
+            else:
+                bits.append(f"line {self.line_start}")
+        return ", ".join(bits)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "locator": self.locator,
+            "score": round(self.score, 5),
+            "cosine": None if self.cosine is None else round(self.cosine, 4),
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+def query_terms(query: str) -> list[str]:
+    """The content words of a query, lower-cased, stopwords dropped, order kept, unique."""
+    seen: list[str] = []
+    for m in _TERM.finditer(query.lower()):
+        t = m.group(0).strip("'.")
+        if len(t) < 2 and not t.isdigit():
+            continue
+        if t in STOPWORDS or t in seen:
+            continue
+        seen.append(t)
+    return seen
+
+
+def fts_query(terms: list[str]) -> str:
+    # each term quoted (FTS5 syntax cannot be injected); '-' and '.' become phrase tokens
+    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+
+
+def _bm25(store: DocumentStore, terms: list[str], limit: int) -> list[int]:
+    if not terms:
+        return []
+    w = ", ".join(str(x) for x in BM25_WEIGHTS)
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? "
+            f"ORDER BY bm25(chunks_fts, {w}) LIMIT ?",
+            (fts_query(terms), limit),
+        ).all()
+    return [int(r[0]) for r in rows]
+
+
+def _embed_query(store: DocumentStore, query: str) -> Any:
+    return store.embedder.encode([query])[0]
+
+
+def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[SearchHit]:
+    import numpy as np
+
+    if mode not in ("hybrid", "bm25", "vector"):
+        from council_core.errors import BadInput
+
+        raise BadInput(f"unknown search mode {mode!r}", fix="use hybrid, bm25 or vector")
+    query = query.strip()
+    if not query:
+        return []
+    n = max(k, CANDIDATES)
+    bm: list[int] = _bm25(store, query_terms(query), n) if mode != "vector" else []
+    vec: list[tuple[int, float]] = []
+    qv = None
+    if mode != "bm25":
+        qv = _embed_query(store, query)
+        vec = store.index.search(qv, n)[0]
+    fused: dict[int, float] = {}
+    for r, cid in enumerate(bm):
+        fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + r + 1)
+    for r, (cid, _s) in enumerate(vec):
+        fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + r + 1)
+    ranked = sorted(fused.items(), key=lambda t: t[1], reverse=True)[:k]
+    if not ranked:
+        return []
+    ids = [cid for cid, _ in ranked]
+    marks = ",".join("?" * len(ids))
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT c.id, d.path, d.title, d.format, c.text, c.section, c.page, c.start, "
+            "c.end, c.line_start, c.line_end, c.vector FROM chunks c JOIN documents d "
+            f"ON d.id = c.doc_id WHERE c.id IN ({marks})",
+            tuple(ids),
+        ).all()
+    by_id = {int(r[0]): r for r in rows}
+    bm_rank = {cid: i + 1 for i, cid in enumerate(bm)}
+    vec_rank = {cid: i + 1 for i, (cid, _) in enumerate(vec)}
+    hits = []
+    for cid, fused_score in ranked:
+        row = by_id.get(cid)
+        if row is None:  # removed while searching
+            continue
+        cos = None
+        if qv is not None:
+            cos = float(np.dot(np.frombuffer(row[11], dtype=np.float32), qv))
+        hits.append(
+            SearchHit(
+                chunk_id=cid,
+                path=row[1],
+                title=row[2],
+                format=row[3],
+                text=row[4],
+                section=row[5],
+                page=row[6],
+                start=row[7],
+                end=row[8],
+                line_start=row[9],
+                line_end=row[10],
+                score=fused_score,
+                bm25_rank=bm_rank.get(cid),
+                vector_rank=vec_rank.get(cid),
+                cosine=cos,
+            )
+        )
+    return hits
+
+
+def term_coverage(terms: list[str], text: str) -> float:
+    """Share of the terms found in text (a stem-ish prefix match, like FTS5's porter)."""
+    if not terms:
+        return 0.0
+    low = text.lower()
+    found = sum(1 for t in terms if (t[: max(4, len(t) - 2)] if len(t) > 4 else t) in low)
+    return found / len(terms)
+
+
+def fts_probe(store: DocumentStore, query: str) -> float:
+    terms = query_terms(query)
+    if not terms:
+        return 0.0
+    w = ", ".join(str(x) for x in BM25_WEIGHTS)
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            f"SELECT title, section, body FROM chunks_fts WHERE chunks_fts MATCH ? "
+            f"ORDER BY bm25(chunks_fts, {w}) LIMIT 3",
+            (fts_query(terms),),
+        ).all()
+    best = 0.0
+    for title, section, body in rows:
+        best = max(best, term_coverage(terms, f"{title} {section} {body}"))
+    return best
