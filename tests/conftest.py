@@ -29,3 +29,12 @@ def ctx(council_home: Path):
     from council_core.context import SkillContext
 
     return SkillContext()
+
+
+@pytest.fixture
+def openai_server():
+    """A real OpenAI-protocol server on 127.0.0.1 (tests/helpers/openai_server.py)."""
+    from tests.helpers.openai_server import OpenAIServer
+
+    with OpenAIServer() as srv:
+        yield srv

@@ -1,0 +1,1 @@
+"""Reusable test helpers (never imported by product code)."""
