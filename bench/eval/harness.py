@@ -52,6 +52,8 @@ def load_rows(
             if not line.strip():
                 continue
             row = json.loads(line)
+            if "category" not in row or "prompt" not in row:
+                break  # a benchmark-only file (e.g. knowledge_manpages.jsonl), not eval rows
             row.setdefault("id", f"{f.stem}-{n}")
             row.setdefault("split", "dev")
             if split != "all" and row["split"] != split:
