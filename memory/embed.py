@@ -47,7 +47,7 @@ class Embedder:
                 try:  # "Loading weights" bars would clutter the CLI and the logs
                     from transformers.utils import logging as hf_logging
 
-                    hf_logging.disable_progress_bar()
+                    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
                 except ImportError:
                     pass
                 self._model = SentenceTransformer(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .documents import DocumentStore
 
-RRF_K = 60
+RRF_K = 20  # chosen on the dev split of the man-page questions (60: one fewer hit@5)
 CANDIDATES = 40  # taken from each ranking before fusion
 # FTS5 column weights: title, section, body
 BM25_WEIGHTS = (4.0, 1.5, 1.0)
@@ -104,10 +104,6 @@ def _bm25(store: DocumentStore, terms: list[str], limit: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _embed_query(store: DocumentStore, query: str) -> Any:
-    return store.embedder.encode([query])[0]
-
-
 def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[SearchHit]:
     import numpy as np
 
@@ -123,7 +119,7 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
     vec: list[tuple[int, float]] = []
     qv = None
     if mode != "bm25":
-        qv = _embed_query(store, query)
+        qv = store.query_vector(query)
         vec = store.index.search(qv, n)[0]
     fused: dict[int, float] = {}
     for r, cid in enumerate(bm):

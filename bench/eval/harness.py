@@ -52,6 +52,8 @@ def load_rows(
             if not line.strip():
                 continue
             row = json.loads(line)
+            if "prompt" not in row:  # a component benchmark's set (e.g. knowledge_manpages)
+                continue
             row.setdefault("id", f"{f.stem}-{n}")
             row.setdefault("split", "dev")
             if split != "all" and row["split"] != split:
