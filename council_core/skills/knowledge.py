@@ -71,6 +71,8 @@ class KnowledgeSkill(Skill):
             return 0.6
         if n >= 3 and probe >= 0.75:
             return 0.52
+        if n >= 3 and probe >= 0.66:  # one filler word missing; answer() checks relevance
+            return 0.5
         return round(0.45 * probe, 3)
 
     # ----- answering -----
