@@ -1,10 +1,14 @@
 """Knowledge benchmark on real documents no one here wrote: this machine's man pages.
 
 Renders ~200 man pages to text (`man -P cat`), ingests them, and measures
-  - retrieval hit@1 / hit@5 of the right chunk (right page + the answer's words) for BM25,
-    vectors and hybrid, over bench/eval/sets/knowledge_manpages.jsonl;
+  - retrieval hit@1 / hit@5 of the right chunk for BM25, vectors and hybrid, over
+    bench/eval/sets/knowledge_manpages.jsonl, on its dev and heldout splits. Strict hit: the
+    chunk is from the right page and holds the expected wording; lenient hit: or it covers at
+    least half of where that wording stands in the page (an answer cut by a chunk boundary) or
+    its title (the page's NAME summary) holds it;
   - extractive answer accuracy (the quoted passage holds the answer), its p50 latency, and how
-    often unrelated questions get "I don't find that";
+    often unrelated questions get "I don't find that"; the "found" threshold that the dev split
+    alone would pick, next to the one in use;
   - ingest throughput vs raw embedding throughput of the same chunk texts in the same run, and
     a naive one-chunk-at-a-time baseline;
   - re-sync of 1,000 unchanged files.
@@ -16,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -70,6 +76,36 @@ def page_of(path: str) -> str:
     return Path(path).name[: -len(".txt")]
 
 
+_TEXTS: dict[str, str] = {}
+
+
+def answer_spans(path: str, expected: str) -> list[tuple[int, int]]:
+    """Where the expected wording stands in the page file (any whitespace between words)."""
+    if path not in _TEXTS:
+        _TEXTS[path] = Path(path).read_text(encoding="utf-8", errors="replace")
+    pat = r"\s+".join(re.escape(w) for w in expected.split())
+    return [(m.start(), m.end()) for m in re.finditer(pat, _TEXTS[path])]
+
+
+def is_hit(hit: Any, q: dict[str, Any], lenient: bool = False) -> bool:
+    """A retrieved chunk answers q when it comes from the right page and holds the expected
+    wording (strict). Lenient also counts a chunk of the right page that covers at least half
+    of one place where the wording stands (the answer cut by a chunk boundary), or whose title
+    holds it (the page's one-line NAME summary, indexed and shown with each of its chunks)."""
+    if page_of(hit.path) != q["page"]:
+        return False
+    if norm(q["expected"]) in norm(hit.text):
+        return True
+    if not lenient:
+        return False
+    if norm(q["expected"]) in norm(hit.title):  # the page's NAME line, shown with every chunk
+        return True
+    for s, e in answer_spans(hit.path, q["expected"]):
+        if min(e, hit.end) - max(s, hit.start) >= 0.5 * (e - s):
+            return True
+    return False
+
+
 def main() -> int:
     os.environ["COUNCIL_HOME"] = tempfile.mkdtemp(prefix="council-bench-")
     from council_core.context import SkillContext
@@ -116,18 +152,26 @@ def main() -> int:
         emb.encode([s])
     naive_rate = len(naive) / (time.perf_counter() - t)
 
-    # retrieval
-    res: dict[str, dict[str, float]] = {}
+    # retrieval, per split (dev: odd question numbers, heldout: even)
+    splits = ("dev", "heldout")
+    res: dict[str, dict[str, dict[str, float]]] = {}
     for mode in ("bm25", "vector", "hybrid"):
-        h1 = h5 = 0
-        for q in positives:
-            hits = store.search(q["question"], k=5, mode=mode)
-            ok = [
-                page_of(h.path) == q["page"] and norm(q["expected"]) in norm(h.text) for h in hits
-            ]
-            h1 += bool(ok[:1] and ok[0])
-            h5 += any(ok)
-        res[mode] = {"hit@1": h1 / len(positives), "hit@5": h5 / len(positives)}
+        res[mode] = {}
+        for sp in splits:
+            qs = [q for q in positives if q["split"] == sp]
+            h1 = h5 = l1 = l5 = 0
+            for q in qs:
+                hits = store.search(q["question"], k=5, mode=mode)
+                ok = [is_hit(h, q) for h in hits]
+                okl = [is_hit(h, q, lenient=True) for h in hits]
+                h1 += bool(ok[:1] and ok[0])
+                h5 += any(ok)
+                l1 += bool(okl[:1] and okl[0])
+                l5 += any(okl)
+            n = len(qs)
+            res[mode][sp] = {
+                "hit@1": h1 / n, "hit@5": h5 / n, "lenient_hit@1": l1 / n, "lenient_hit@5": l5 / n
+            }  # fmt: skip
 
     # extractive answers through the skill
     ctx = SkillContext()
@@ -135,23 +179,57 @@ def main() -> int:
     ctx.provide("documents", store)
     skill = KnowledgeSkill(ctx)
 
-    async def answers() -> tuple[int, int, list[float], int]:
-        right = right_src = 0
-        lat = []
-        for q in positives:
+    async def answers() -> list[dict[str, Any]]:
+        rows = []
+        for q in questions:
             t0 = time.perf_counter()
             ans = await skill.answer(Query(q["question"]))
-            lat.append((time.perf_counter() - t0) * 1000)
-            right += norm(q["expected"]) in norm(ans.answer)
-            right_src += bool(ans.sources) and page_of(ans.sources[0].path) == q["page"]
-        neg_ok = 0
-        for q in negatives:
-            ans = await skill.answer(Query(q["question"]))
-            neg_ok += ans.answer == NOT_FOUND
-        return right, right_src, lat, neg_ok
+            ms = (time.perf_counter() - t0) * 1000
+            rows.append({
+                "q": q, "ms": ms, "relevance": float(ans.data.get("relevance", 0.0)),
+                "not_found": ans.answer == NOT_FOUND,
+                "right": bool(q["page"]) and norm(q["expected"]) in norm(ans.answer),
+                "src_page": bool(q["page"] and ans.sources)
+                and page_of(ans.sources[0].path) == q["page"],
+            })  # fmt: skip
+        return rows
 
-    right, right_src, lat, neg_ok = asyncio.run(answers())
-
+    arows = asyncio.run(answers())
+    # the machine's speed in the same run: one query embedding (the floor of an answer)
+    one = []
+    for i in range(20):
+        t = time.perf_counter()
+        emb.encode([f"how do I make the tool number {i} print its version?"])
+        one.append((time.perf_counter() - t) * 1000)
+    embed_one_ms = statistics.median(one)
+    lat = [r["ms"] for r in arows if r["q"]["page"]]
+    ans_fig: dict[str, dict[str, float]] = {}
+    for sp in splits:
+        pos = [r for r in arows if r["q"]["split"] == sp and r["q"]["page"]]
+        neg = [r for r in arows if r["q"]["split"] == sp and not r["q"]["page"]]
+        ans_fig[sp] = {
+            "accuracy": sum(r["right"] for r in pos) / len(pos),
+            "source_page_right": sum(r["src_page"] for r in pos) / len(pos),
+            "found_when_answerable": sum(not r["not_found"] for r in pos) / len(pos),
+            "not_found_on_unrelated": sum(r["not_found"] for r in neg) / len(neg),
+            "questions": len(pos),
+            "unrelated": len(neg),
+        }
+    # the "found" threshold, calibrated on dev only: the cut that best separates answerable
+    # from unrelated dev questions by retrieval relevance (the middle of the best interval)
+    dev = [r for r in arows if r["q"]["split"] == "dev"]
+    cuts = sorted({round(r["relevance"], 4) for r in dev})
+    best: tuple[int, float, float] = (-1, 0.0, 0.0)
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        t = (lo + hi) / 2
+        score = sum((r["relevance"] >= t) == bool(r["q"]["page"]) for r in dev)
+        if score > best[0]:
+            best = (score, lo, hi)
+        elif score == best[0] and lo == best[2]:
+            best = (score, best[1], hi)
+    calibrated = (best[1] + best[2]) / 2
+    rel_pos = [r["relevance"] for r in arows if r["q"]["page"]]
+    rel_neg = [r["relevance"] for r in arows if not r["q"]["page"]]
     # re-sync of 1,000 unchanged files
     many = Path(tempfile.mkdtemp(prefix="sync-1000-"))
     for i in range(1000):
@@ -162,16 +240,24 @@ def main() -> int:
     sync_s = time.perf_counter() - t
     assert r2.files_added == 0 and r2.chunks_added == 0
 
+    from council_core.skills.knowledge import FOUND_COSINE
+
     figures = {
         "man_pages": len(files),
         "chunks": n_chunks,
         "mean_chunk_words": round(statistics.mean(words), 1),
-        "questions": len(positives),
+        "questions": {sp: sum(q["split"] == sp for q in positives) for sp in splits},
+        "hit_definition": "strict: right page and the expected wording inside the chunk; "
+        "lenient: or the chunk covers at least half of where that wording stands in the page, "
+        "or the page title (its NAME summary, indexed with every chunk) holds it",
         "retrieval": res,
-        "extractive_accuracy": right / len(positives),
-        "extractive_source_page_right": right_src / len(positives),
+        "extractive": ans_fig,
         "extractive_p50_ms": statistics.median(lat),
-        "not_found_on_unrelated": neg_ok / len(negatives),
+        "embed_one_query_ms": embed_one_ms,
+        "found_threshold_in_use": FOUND_COSINE,
+        "found_threshold_calibrated_on_dev": round(calibrated, 4),
+        "relevance_answerable_min_p10": [min(rel_pos), sorted(rel_pos)[len(rel_pos) // 10]],
+        "relevance_unrelated_max": max(rel_neg),
         "ingest_chunks_per_s": ingest_rate,
         "raw_embed_chunks_per_s": raw_rate,
         "naive_one_at_a_time_chunks_per_s": naive_rate,
@@ -179,13 +265,30 @@ def main() -> int:
         "resync_1000_unchanged_s": sync_s,
         "skipped": report.skipped,
     }
-    rows = [
-        ("BM25 hit@1 / hit@5", "-", f"{res['bm25']['hit@1']:.3f} / {res['bm25']['hit@5']:.3f}"),
-        ("vector hit@1 / hit@5", "-", f"{res['vector']['hit@1']:.3f} / {res['vector']['hit@5']:.3f}"),
-        ("hybrid hit@1 / hit@5", "hit@5 >= 0.95", f"{res['hybrid']['hit@1']:.3f} / {res['hybrid']['hit@5']:.3f}"),
-        ("extractive answer accuracy", "-", f"{right / len(positives):.3f}"),
+
+    def pair(mode: str, sp: str, lenient: bool = False) -> str:
+        r = res[mode][sp]
+        p = "lenient_" if lenient else ""
+        return f"{r[p + 'hit@1']:.3f} / {r[p + 'hit@5']:.3f}"
+
+    rows = []
+    for mode, label in (("bm25", "BM25"), ("vector", "vector"), ("hybrid", "hybrid")):
+        for sp in splits:
+            target = "hit@5 >= 0.95" if mode == "hybrid" else "-"
+            rows.append((f"{label} hit@1 / hit@5 ({sp})", target, pair(mode, sp)))
+    for sp in splits:
+        rows.append((f"hybrid lenient hit@1 / hit@5 ({sp})", "-", pair("hybrid", sp, True)))
+    for sp in splits:
+        a = ans_fig[sp]
+        rows.append((f"extractive answer accuracy ({sp})", "-", f"{a['accuracy']:.3f}"))
+        rows.append(
+            (f"'not found' on unrelated ({sp})", "all", f"{a['not_found_on_unrelated']:.2f}")
+        )
+        rows.append((f"found when answerable ({sp})", "-", f"{a['found_when_answerable']:.3f}"))
+    rows += [
         ("extractive answer p50 (ms)", "<= 150", f"{statistics.median(lat):.1f}"),
-        ("'not found' on unrelated questions", "-", f"{neg_ok}/{len(negatives)}"),
+        ("embedding one query (ms, same run)", "-", f"{embed_one_ms:.1f}"),
+        ("found threshold: in use / dev-calibrated", "-", f"{FOUND_COSINE} / {calibrated:.3f}"),
         ("ingest (chunks/s)", ">= 0.9 x raw", f"{ingest_rate:.1f}"),
         ("raw embedding (chunks/s)", "-", f"{raw_rate:.1f}"),
         ("naive one-at-a-time (chunks/s)", "< ingest", f"{naive_rate:.1f}"),
@@ -194,9 +297,9 @@ def main() -> int:
     ]  # fmt: skip
     print(f"{len(files)} man pages, {n_chunks} chunks (mean {statistics.mean(words):.0f} words), "
           f"{len(positives)} questions + {len(negatives)} unrelated")  # fmt: skip
-    print(f"{'figure':38s} | {'target':14s} | measured")
+    print(f"{'figure':42s} | {'target':14s} | measured")
     for name, target, measured in rows:
-        print(f"{name:38s} | {target:14s} | {measured}")
+        print(f"{name:42s} | {target:14s} | {measured}")
     out = ROOT / "bench" / "results" / "knowledge.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2))

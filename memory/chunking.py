@@ -40,25 +40,45 @@ def _cut_points(text: str, start: int, end: int, kind: str) -> list[int]:
     return [start + m.end() for m in re.finditer(pat, seg)]
 
 
+def _lead(text: str, b: Block) -> str:
+    """The first line of a block when it names what follows (an option like "-L port:host",
+    a term, a label), so continuation pieces keep it; "" for ordinary prose."""
+    lines = text[b.start : b.end].split("\n", 2)
+    first = lines[0].strip()
+    if b.kind == "code" or not first or len(first) > 80:
+        return ""
+    # a definition list: the text under the first line is indented deeper (man, rst)
+    line_start = text.rfind("\n", 0, b.start) + 1
+    indent = len(text[line_start : b.start]) + len(lines[0]) - len(lines[0].lstrip())
+    deeper = len(lines) > 1 and len(lines[1]) - len(lines[1].lstrip()) > indent
+    if deeper or first.startswith(("-", "+")) or first.endswith(":"):
+        return " ".join(first.split())
+    return ""
+
+
 def _split_long(text: str, b: Block, target: int) -> list[Block]:
-    """Cut a block of more than ~1.5 x target words into pieces of about target words."""
+    """Cut a block of more than ~1.5 x target words into pieces of about target words.
+    Pieces after the first carry the block's lead line in their section."""
     words = _word_spans(text, b.start, b.end)
     if len(words) <= target * 1.5:
         return [b]
     cuts = _cut_points(text, b.start, b.end, b.kind)
+    lead = _lead(text, b)
+    later = f"{b.section} > {lead}" if b.section and lead else (lead or b.section)
     pieces: list[Block] = []
     s = b.start
     wi = 0  # index of the first word of the current piece
     while wi < len(words):
+        sec = b.section if not pieces else later
         if len(words) - wi <= target * 1.5:
-            pieces.append(Block(s, b.end, b.kind, b.section, b.page))
+            pieces.append(Block(s, b.end, b.kind, sec, b.page))
             break
         ideal = words[min(wi + target, len(words) - 1)][0]
         lo = words[wi + target // 2][0]
         hi = words[min(wi + int(target * 1.3), len(words) - 1)][0]
         cands = [c for c in cuts if lo <= c <= hi]
         cut = min(cands, key=lambda c: abs(c - ideal)) if cands else ideal
-        pieces.append(Block(s, cut, b.kind, b.section, b.page))
+        pieces.append(Block(s, cut, b.kind, sec, b.page))
         s = cut
         while wi < len(words) and words[wi][0] < cut:
             wi += 1
@@ -67,8 +87,13 @@ def _split_long(text: str, b: Block, target: int) -> list[Block]:
     return pieces
 
 
-def chunk(doc: ParsedDoc, target_words: int = 200, overlap_words: int = 30) -> list[Chunk]:
+def chunk(doc: ParsedDoc, target_words: int = 120, overlap_words: int | None = None) -> list[Chunk]:
+    """Chunks of about `target_words` words. The default suits the embedding model, which
+    reads at most 256 word pieces (~150 words of prose, fewer of option-heavy text): a longer
+    chunk's tail would be searchable by BM25 only."""
     text = doc.text
+    if overlap_words is None:
+        overlap_words = min(30, target_words // 6)
     blocks: list[Block] = []
     for b in doc.blocks:
         blocks.extend(_split_long(text, b, target_words))

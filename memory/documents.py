@@ -136,7 +136,7 @@ class DocumentStore:
         db_path: Path,
         index_path: Path,
         *,
-        chunk_words: int = 200,
+        chunk_words: int = 120,
         max_file_mb: int = 100,
         embedder: Any = None,
     ) -> None:
@@ -151,6 +151,7 @@ class DocumentStore:
         self._index: Any = None
         self._index_lock = threading.RLock()
         self._write_lock = threading.Lock()
+        self._qcache: dict[str, Any] = {}
 
     # ----- shared parts -----
 
@@ -602,6 +603,19 @@ class DocumentStore:
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[SearchHit]:
         """Best chunks for `query`: "bm25" (FTS5), "vector" (FAISS) or "hybrid" (RRF)."""
         return search_store(self, query, k, mode)
+
+    def query_vector(self, query: str) -> Any:
+        """The query's embedding; the last few are kept, since answering a question embeds
+        it for the search and again for choosing the passage."""
+        with self._index_lock:
+            v = self._qcache.get(query)
+        if v is None:
+            v = self.embedder.encode([query])[0]
+            with self._index_lock:
+                self._qcache[query] = v
+                while len(self._qcache) > 8:
+                    self._qcache.pop(next(iter(self._qcache)))
+        return v
 
     def probe(self, query: str) -> float:
         """Cheap relevance, 0..1, from FTS5 alone (no model): share of the query's words

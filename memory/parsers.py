@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when parsing or chunking changes: stored documents are then re-parsed on sync.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 
 class Unreadable(Exception):
