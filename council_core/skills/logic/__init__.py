@@ -26,6 +26,19 @@ _KB_RELATIONS = ("in", "part")
 _CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
 
 
+_SENTENCE_END = re.compile(r"[.;!?](?:\s+|$)")
+_LEAD_PREMISE = re.compile(r"\s*(if|given( that)?|suppose|assuming|since)\b.+,", re.I)
+
+
+def _has_premises(text: str) -> bool:
+    """More than the question itself: premises came with it ("All A are B. Is x a B?").
+    A lone question ("What is the target temperature for the orchid zone?") is answered from
+    remembered facts only."""
+    if _LEAD_PREMISE.match(text):  # "If all cats are animals and Tom is a cat, is Tom ...?"
+        return True
+    return len([p for p in _SENTENCE_END.split(text.strip()) if p.strip()]) > 1
+
+
 class LogicSkill(Skill):
     name: ClassVar[str] = "logic"
     description: ClassVar[str] = (
@@ -54,7 +67,7 @@ class LogicSkill(Skill):
             return 0.0
         except RecursionError:
             return 0.0
-        if problem.facts or problem.kind in ("day", "next"):
+        if problem.kind in ("day", "next") or (problem.facts and _has_premises(text)):
             return 0.9
         return 0.55  # a question about remembered facts; answer() declines if there are none
 
@@ -69,16 +82,16 @@ class LogicSkill(Skill):
             problem = parse(text)
         except (NoParse, RecursionError) as exc:
             raise SkillDeclined(f"outside the logic grammar: {exc}") from exc
-        return await self.solve(problem, emit)
+        return await self.solve(problem, emit, text)
 
-    async def solve(self, problem: Problem, emit: Emit = _drop) -> SkillAnswer:
+    async def solve(self, problem: Problem, emit: Emit = _drop, text: str = "") -> SkillAnswer:
         from .reasoner import fact_terms, interpret, to_term
 
         engine = self.engine
         kb = self.store.all()
-        if not problem.facts and problem.kind not in ("day", "next"):
+        if problem.kind not in ("day", "next") and not (problem.facts and _has_premises(text)):
             touched = {x for fact in kb for x in (fact.subj, fact.obj)}
-            if not kb or (problem.entities and not problem.entities & touched):
+            if not kb or not problem.entities or not problem.entities & touched:
                 raise SkillDeclined("no premises and no remembered facts about this")
         fact = problem.info.get("fact")
         if problem.kind == "yn" and fact and fact[0] in _CATEGORICAL:
@@ -93,6 +106,9 @@ class LogicSkill(Skill):
             problem.labels.setdefault(fact.obj, fact.obj_label)
         result = await engine.solve(fact_terms(problem), to_term(problem.goal))
         verdict = interpret(problem, result)
+        if not _has_premises(text) and verdict.result == "none":
+            # Only remembered facts, and none answers it: another skill may know.
+            raise SkillDeclined("remembered facts do not answer this")
         emit(Chunk(verdict.text))
         return SkillAnswer(
             verdict.text,

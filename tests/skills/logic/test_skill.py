@@ -139,3 +139,15 @@ def test_facts_cli_lists_and_forgets(council_home: Path) -> None:
     assert cli("forget", "9999").returncode == 1
     assert "forgot 1 facts" in cli("forget", "--all").stdout
     assert json.loads(cli("list", "--json").stdout) == []
+
+
+async def test_remembered_facts_do_not_claim_unrelated_questions(skill) -> None:
+    await skill.answer(Query("remember that Bob is Alice's brother"))
+    for prompt in (
+        "What is the target temperature for the orchid zone?",
+        "What is our internet customer number?",
+        "Who is Carol's sister?",
+    ):
+        with pytest.raises(SkillDeclined):
+            await skill.answer(Query(prompt))
+    assert (await skill.answer(Query("Who is Alice's brother?"))).answer.startswith("Bob")
