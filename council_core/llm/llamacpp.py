@@ -72,6 +72,7 @@ class LlamaCppBackend(LLMBackend):
         self._load_lock = threading.Lock()
         self.load_seconds: float | None = None
         self.last_prompt_reused = 0  # tokens of the last prompt served from the KV cache
+        self.last_generated = 0  # tokens the last generation produced (also when cancelled)
         self.last_used = time.monotonic()
         self._active = 0  # streams in flight
 
@@ -155,6 +156,19 @@ class LlamaCppBackend(LLMBackend):
                 False, f"model file {self.path} not found", fix="run: council models install"
             )
         return Health(True, f"{self.path.name} not loaded yet")
+
+    async def run_on_model(self, fn: Callable[[Any], Any]) -> Any:
+        """Run `fn(llama)` on the model's worker thread, after any generation in flight (the
+        model is not thread-safe). For benchmarks and tests: reset the KV cache, compare with
+        llama.cpp's own API."""
+        if self._llm is None or self._executor is None:
+            raise BackendUnavailable("local model unavailable: the model is not loaded")
+        llm = self._llm
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, llm)
+
+    async def reset_cache(self) -> None:
+        """Forget the KV cache (the next prompt is read from scratch)."""
+        await self.run_on_model(lambda llm: llm.reset())
 
     # ----- tokens -----
 
@@ -319,6 +333,7 @@ class LlamaCppBackend(LLMBackend):
                 fix="shorten the prompt, or raise llm.n_ctx in Settings",
             )
         # Tokens already in the KV cache (llama.cpp reuses them in generate()).
+        self.last_generated = 0
         cached = 0
         for a, b in zip(llm._input_ids, tokens, strict=False):
             if a != b:
@@ -356,6 +371,7 @@ class LlamaCppBackend(LLMBackend):
                     lse = mx + math.log(float(np.exp(logits - mx).sum()))
                     lp = float(logits[tok]) - lse
                 generated += 1
+                self.last_generated = generated
                 text = pending + decoder.decode(llm.detokenize([tok]))
                 cut = _find_stop(text, stop)
                 if cut is not None:

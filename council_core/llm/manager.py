@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -48,8 +49,14 @@ class _Down:
 
 
 class LLMManager:
-    def __init__(self, ctx: SkillContext) -> None:
+    """`factory`: builds the backend instead of the settings (embedding applications, tests
+    with a backend of their own); it may return an unloaded backend with a ``load()``."""
+
+    def __init__(
+        self, ctx: SkillContext, factory: Callable[[LLMSettings], LLMBackend] | None = None
+    ) -> None:
         self.ctx = ctx
+        self._factory = factory
         self._backend: LLMBackend | None = None
         self._load_task: asyncio.Future[LLMBackend] | None = None
         self._load_started = 0.0
@@ -186,6 +193,8 @@ class LLMManager:
 
     def _build(self) -> LLMBackend:
         s = self.settings
+        if self._factory is not None:
+            return self._factory(s)
         if s.backend == "llamacpp":
             from .llamacpp import LlamaCppBackend
 
