@@ -71,17 +71,19 @@ async def test_cancel_stops_generation_and_frees_the_model(smol: LlamaCppBackend
 
 
 async def test_consumer_task_cancelled_mid_stream(smol: LlamaCppBackend) -> None:
+    started = asyncio.Event()
+
     async def consume() -> None:
+        n = 0
         async for _ in smol.stream_chat(
             [Message("user", "Count to one thousand.")], GenerationOptions(max_tokens=500)
         ):
-            pass
+            n += 1
+            if n == 2:
+                started.set()
 
-    await smol.run_on_model(lambda llm: None)
-    smol.last_generated = 0
     task = asyncio.create_task(consume())
-    while smol.last_generated < 2:  # it is generating
-        await asyncio.sleep(0.01)
+    await started.wait()  # it is generating
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
