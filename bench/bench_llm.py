@@ -274,13 +274,16 @@ def main() -> int:
     if not path.is_file():
         print(f"model missing: council models install {t.name}", file=sys.stderr)
         return 1
-    res: dict[str, Any] = {"tier": t.name, "cpus": os.cpu_count()}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = "llm.json" if t.name == models.DEFAULT_TIER else f"llm-{t.name}.json"
+    res: dict[str, Any] = {}
+    if (RESULTS / name).exists():  # keep the part of the figures this run does not redo
+        res = json.loads((RESULTS / name).read_text(encoding="utf-8"))
+    res.update({"tier": t.name, "cpus": os.cpu_count()})
     if not args.eval_only:
         res["speed"] = asyncio.run(speed(path))
     if args.eval or args.eval_only:
         res["eval"] = asyncio.run(run_eval(path, args.limit))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "llm.json" if t.name == models.DEFAULT_TIER else f"llm-{t.name}.json"
     (RESULTS / name).write_text(json.dumps(res, indent=2), encoding="utf-8")
     print_table(res)
     return 0
