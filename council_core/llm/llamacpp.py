@@ -340,6 +340,18 @@ class LlamaCppBackend(LLMBackend):
                 break
             cached += 1
         self.last_prompt_reused = cached
+        n_batch = self.options.n_batch
+        if len(tokens) - cached > n_batch:
+            # A long new part (seconds on 2 cores): read it batch by batch so that a consumer
+            # who leaves stops it; generate() then finds the whole prompt cached.
+            if cached == 0:
+                llm.reset()
+            else:
+                llm.n_tokens = cached
+            for pos in range(cached, len(tokens), n_batch):
+                if cancel.is_set() or self._llm is not llm:
+                    raise _Finished
+                llm.eval(tokens[pos : pos + n_batch])
         if opts.seed is not None:
             llm.set_seed(opts.seed)
         o = self.options

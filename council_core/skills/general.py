@@ -37,8 +37,8 @@ CONF_TOKENS = 8
 # Logistic calibration conf = sigmoid(A + B * mean_logprob(first CONF_TOKENS tokens)),
 # fitted on the dev split of bench/eval/sets/general.jsonl with the default model
 # (bench/bench_llm.py --calibrate prints the fit and the reliability table).
-CALIB_A = 2.35
-CALIB_B = 5.2
+CALIB_A = 3.18
+CALIB_B = 5.48
 
 
 def confidence_from_logprobs(logprobs: Iterable[float] | None) -> float:

@@ -144,3 +144,20 @@ async def test_missing_and_broken_model_files(tmp_path) -> None:
     assert "broken.gguf" in err.value.message
     with pytest.raises(BackendUnavailable):
         await missing.chat([Message("user", "hi")])
+
+
+async def test_cancel_during_a_long_prompt_stops_reading_it(smol: LlamaCppBackend) -> None:
+    await smol.reset_cache()
+    long = "lorem ipsum dolor sit amet " * 80  # ~800 tokens: two batches of 512
+    stream = smol.stream_chat([Message("user", long)], GenerationOptions(max_tokens=4))
+    task = asyncio.ensure_future(stream.__anext__())  # type: ignore[attr-defined]
+    await asyncio.sleep(0.05)  # the worker is reading the first batch
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await smol.run_on_model(lambda llm: None)
+    n_read = await smol.run_on_model(lambda llm: llm.n_tokens)
+    assert n_read < smol.count_tokens(long), "the rest of the prompt was not read"
+    # And a full read of the same prompt afterwards still answers.
+    c = await smol.chat([Message("user", long)], GenerationOptions(max_tokens=2))
+    assert c.usage.completion_tokens >= 1
