@@ -1,0 +1,388 @@
+"""`council serve`: an OpenAI-compatible API on 127.0.0.1 that answers with the whole council.
+
+Endpoints: ``POST /v1/chat/completions`` (``stream: true`` gives server-sent events),
+``GET /v1/models``, ``GET /health`` (no auth), ``POST /hybrid {"prompt", "session"}`` (the
+council's result JSON), ``GET /metrics`` (Prometheus). Every endpoint but /health needs
+``Authorization: Bearer <token>``; the token is generated at first start and kept in the OS
+keyring, or in a 0600 file in the config dir where no keyring backend exists
+(`council serve --show-token` prints it). Approval requests from API callers are declined by
+policy: the API never spends money. Binding to a non-loopback address is refused unless
+``serve.allow_non_loopback`` is set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import os
+import secrets
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import BadInput, PermissionDenied, StorageError
+from .llm.net import is_loopback_host
+from .logs import add_secret, get_logger
+from .paths import resolve_paths
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from .router import Council
+
+log = get_logger("serve")
+
+KEYRING_SERVICE = "council"
+KEYRING_USER = "serve-token"
+MODEL_ID = "council"
+
+_STATUS = {
+    "bad_input": 400,
+    "needs_key": 401,
+    "budget_exceeded": 402,
+    "declined": 403,
+    "permission_denied": 403,
+    "sandbox_denied": 403,
+    "timeout": 504,
+    "backend_unavailable": 503,
+    "component_missing": 503,
+    "storage_error": 507,
+    "internal": 500,
+}
+
+
+# ----- the token -----
+
+
+def _token_file() -> Path:
+    return resolve_paths().config_dir / "serve-token"
+
+
+def _keyring() -> Any:
+    try:
+        import keyring
+
+        kr = keyring.get_keyring()
+    except Exception:
+        return None
+    mod = type(kr).__module__
+    if "fail" in mod or "null" in mod:
+        return None
+    return keyring
+
+
+def server_token() -> str:
+    """The bearer token; created on first use (keyring, else a 0600 file)."""
+    kr = _keyring()
+    token: str | None = None
+    if kr is not None:
+        try:
+            token = kr.get_password(KEYRING_SERVICE, KEYRING_USER)
+            if not token:
+                token = secrets.token_urlsafe(32)
+                kr.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+        except Exception as exc:  # a broken keyring: fall back to the file
+            log.warning("keyring unusable for the server token: %s", exc)
+            token = None
+    if not token:
+        token = _file_token()
+    add_secret(token)
+    return token
+
+
+def _file_token() -> str:
+    f = _token_file()
+    try:
+        if f.exists():
+            if f.stat().st_mode & 0o077:
+                os.chmod(f, 0o600)
+            token = f.read_text(encoding="utf-8").strip()
+            if token:
+                return token
+        f.parent.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(32)
+        fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(token + "\n")
+        return token
+    except OSError as exc:
+        raise StorageError(
+            f"cannot keep the server token in {f}: {exc}",
+            fix="make the config dir writable, or set COUNCIL_HOME",
+        ) from exc
+
+
+# ----- the app -----
+
+
+def create_app(council: Council | None = None, token: str | None = None) -> Starlette:
+    """The ASGI app. Without `council`, one is built at start-up (API policy: decline
+    approvals) and closed at shutdown."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
+    from starlette.routing import Route
+
+    from . import metrics
+    from .errors import CouncilError
+
+    state: dict[str, Any] = {"council": council, "token": token or server_token()}
+
+    def get_council() -> Council:
+        c = state["council"]
+        assert c is not None
+        return c  # type: ignore[no-any-return]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        owned = state["council"] is None
+        if owned:
+            from .approval import ApprovalChannel, decline_all
+            from .context import SkillContext
+            from .router import Council
+
+            state["council"] = Council(SkillContext(approval=ApprovalChannel(decline_all)))
+        try:
+            yield
+        finally:
+            if owned:
+                await state["council"].aclose()
+
+    class Auth:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["path"] != "/health":
+                header = dict(scope.get("headers") or []).get(b"authorization", b"").decode()
+                scheme, _, given = header.partition(" ")
+                if scheme.lower() != "bearer" or not hmac.compare_digest(
+                    given.strip().encode(), state["token"].encode()
+                ):
+                    resp = _error(
+                        401,
+                        "missing or wrong bearer token",
+                        "auth",
+                        "send 'Authorization: Bearer <token>'; `council serve --show-token` "
+                        "prints it",
+                    )
+                    await resp(scope, receive, send)
+                    return
+            await self.app(scope, receive, send)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def models(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "object": "list",
+                "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "council"}],
+            }
+        )
+
+    async def metrics_ep(request: Request) -> Response:
+        return PlainTextResponse(
+            metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
+
+    async def hybrid(request: Request) -> Response:
+        body = await _json_body(request)
+        prompt = body.get("prompt")
+        if not isinstance(prompt, str):
+            return _error(400, "'prompt' must be a string", "bad_input", 'send {"prompt": "..."}')
+        session = body.get("session")
+        result = await get_council().ask(
+            prompt, session if isinstance(session, str) else None, no_cloud=True
+        )
+        return JSONResponse(result.to_dict())
+
+    async def chat(request: Request) -> Response:
+        body = await _json_body(request)
+        try:
+            prompt, history = _parse_messages(body.get("messages"))
+        except BadInput as exc:
+            return _error(400, exc.message, "bad_input", exc.fix)
+        session = request.headers.get("x-council-session") or body.get("user")
+        session = session if isinstance(session, str) and session else None
+        cid = "chatcmpl-" + uuid.uuid4().hex[:24]
+        created = int(time.time())
+        opts: dict[str, Any] = {"no_cloud": True, "history": history}
+        if body.get("stream"):
+            return StreamingResponse(
+                _sse(get_council(), prompt, session, opts, cid, created),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache"},
+            )
+        result = await get_council().ask(prompt, session, **opts)
+        if result.error is not None:
+            e = result.error
+            return _error(_STATUS.get(e.kind, 422), e.message, e.kind, e.fix, result.to_dict())
+        return JSONResponse(
+            {
+                "id": cid,
+                "object": "chat.completion",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": result.answer},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "council": result.to_dict(),
+            }
+        )
+
+    async def _json_body(request: Request) -> dict[str, Any]:
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if not isinstance(body, dict):
+            raise _BadBody
+        return body
+
+    async def bad_body(request: Request, exc: Exception) -> Response:
+        return _error(400, "the body is not a JSON object", "bad_input", "send JSON")
+
+    async def council_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CouncilError)
+        return _error(_STATUS.get(exc.kind, 422), exc.message, exc.kind, exc.fix)
+
+    routes = [
+        Route("/health", health),
+        Route("/v1/models", models),
+        Route("/metrics", metrics_ep),
+        Route("/hybrid", hybrid, methods=["POST"]),
+        Route("/v1/chat/completions", chat, methods=["POST"]),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(Auth)],
+        lifespan=lifespan,
+        exception_handlers={_BadBody: bad_body, CouncilError: council_error},
+    )
+
+
+class _BadBody(Exception):
+    pass
+
+
+def _error(status: int, message: str, kind: str, fix: str | None, council: Any = None) -> Response:
+    from starlette.responses import JSONResponse
+
+    err: dict[str, Any] = {"message": message, "type": kind, "code": kind, "fix": fix}
+    body: dict[str, Any] = {"error": err}
+    if council is not None:
+        body["council"] = council
+    return JSONResponse(body, status_code=status)
+
+
+def _parse_messages(raw: Any) -> tuple[str, list[dict[str, str]]]:
+    """The last user message is the question; earlier user/assistant turns are history."""
+    if not isinstance(raw, list) or not raw:
+        raise BadInput("'messages' must be a non-empty list", fix="send OpenAI chat messages")
+    msgs: list[dict[str, str]] = []
+    for m in raw:
+        if not isinstance(m, dict) or not isinstance(m.get("role"), str):
+            raise BadInput("each message needs a 'role' and 'content'", fix="fix the request")
+        content = m.get("content")
+        if isinstance(content, list):  # content parts: keep the text ones
+            content = "".join(
+                p.get("text", "")
+                for p in content
+                if isinstance(p, dict) and p.get("type") == "text"
+            )
+        if not isinstance(content, str):
+            content = ""
+        msgs.append({"role": m["role"], "content": content})
+    if msgs[-1]["role"] != "user":
+        raise BadInput("the last message must be from the user", fix="end with a user message")
+    history = [m for m in msgs[:-1] if m["role"] in ("user", "assistant")]
+    return msgs[-1]["content"], history
+
+
+async def _sse(
+    council: Council,
+    prompt: str,
+    session: str | None,
+    opts: dict[str, Any],
+    cid: str,
+    created: int,
+) -> AsyncIterator[str]:
+    from .result import Chunk, Done, Retract
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        obj = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
+        return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    shown = ""
+    try:
+        async for ev in council.stream(prompt, session, **opts):
+            if isinstance(ev, Chunk):
+                shown += ev.text
+                yield chunk({"content": ev.text})
+            elif isinstance(ev, Retract) and shown:
+                shown = ""
+                yield chunk({"content": f"\n\n[withdrawn: {ev.skill} was unsure]\n\n"})
+            elif isinstance(ev, Done):
+                r = ev.result
+                if r.error is not None:
+                    text = f"error: {r.error.message}" + (
+                        f" (fix: {r.error.fix})" if r.error.fix else ""
+                    )
+                    yield chunk({"content": ("\n" if shown else "") + text})
+                elif r.answer and shown.strip() != r.answer.strip():
+                    yield chunk({"content": ("\n" if shown else "") + r.answer})
+                yield chunk({}, "stop", council=r.to_dict())
+    except Exception as exc:  # the stream is already open: report in-band
+        log.exception("streaming answer failed")
+        yield chunk({"content": f"\nerror: {type(exc).__name__}: {exc}"}, "stop")
+    yield "data: [DONE]\n\n"
+
+
+def check_bind(host: str, allow_non_loopback: bool) -> None:
+    if not is_loopback_host(host) and not allow_non_loopback:
+        raise PermissionDenied(
+            f"refusing to serve on {host}: only loopback addresses are allowed",
+            fix="use 127.0.0.1, or set serve.allow_non_loopback to true "
+            "(anyone who can reach the port and has the token can use your Council)",
+        )
+
+
+def run_server(host: str | None = None, port: int | None = None) -> int:
+    import sys
+
+    import uvicorn
+
+    from .settings import load_settings
+
+    s = load_settings().serve
+    host = host or s.host
+    port = port or s.port
+    check_bind(host, s.allow_non_loopback)
+    token = server_token()
+    where = "keyring" if _keyring() is not None else str(_token_file())
+    print(
+        f"Council API on http://{host}:{port}/v1 (model {MODEL_ID!r}); bearer token in {where}"
+        " (`council serve --show-token`). Ctrl+C stops.",
+        file=sys.stderr,
+    )
+    uvicorn.run(create_app(token=token), host=host, port=port, log_level="warning")
+    return 0
