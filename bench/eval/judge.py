@@ -13,7 +13,10 @@ Kinds:
   set       solutions in any order: "x = 2 or x = 3", "x = 7, y = 3", "2, 3". Every expected
             solution and nothing else.
   yesno     the first word of the answer (yes/no/true/false).
-  contains  every part of expected (split on "&&") appears in the answer, case-insensitive.
+  contains  every part of expected (split on "&&") appears in the answer, case-insensitive;
+            "|" separates alternatives.
+  word      one of the alternatives (split on "|") appears as a whole word, case-sensitive
+            (chemical symbols, Python names).
   exact     equal after normalizing case, spaces, "×·*", superscripts; or equal to the part
             after the last "=".
   text      one of the alternatives (split on "|") appears as whole words in the answer.
@@ -27,7 +30,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-KINDS = ("number", "symbolic", "set", "yesno", "contains", "exact", "text", "exact_first")
+KINDS = ("number", "symbolic", "set", "yesno", "contains", "exact", "text", "exact_first", "word")
 
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUM = re.compile(
@@ -362,9 +365,13 @@ def judge_exact(expected: str, answer: str) -> bool:
 
 
 def judge_contains(expected: str, answer: str) -> bool:
+    """Alternatives split on "|"; within one, every part split on "&&" must appear."""
     a = re.sub(r"\s+", " ", answer.lower())
-    parts = [p.strip().lower() for p in expected.split("&&") if p.strip()]
-    return bool(parts) and all(re.sub(r"\s+", " ", p) in a for p in parts)
+    for alt in expected.split("|"):
+        parts = [p.strip().lower() for p in alt.split("&&") if p.strip()]
+        if parts and all(re.sub(r"\s+", " ", p) in a for p in parts):
+            return True
+    return False
 
 
 def judge_text(expected: str, answer: str) -> bool:
@@ -394,3 +401,14 @@ def _exact_first(expected: str, answer: str) -> bool:
 
 
 _JUDGES["exact_first"] = _exact_first
+
+
+def _word(expected: str, answer: str) -> bool:
+    return any(
+        re.search(rf"(?<![A-Za-z0-9_]){re.escape(a)}(?![A-Za-z0-9_])", answer)
+        for a in expected.split("|")
+        if a
+    )
+
+
+_JUDGES["word"] = _word
