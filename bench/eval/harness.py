@@ -160,6 +160,13 @@ def _answer_text(res: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _judged(row: dict[str, Any], res: dict[str, Any]) -> bool:
+    """Code answers are judged on what the program printed, then on the whole answer."""
+    if res.get("output") and judge(str(row["expected"]), str(res["output"]), row["judge"]):
+        return True
+    return judge(str(row["expected"]), _answer_text(res), row["judge"])
+
+
 def pct(xs: list[float], q: float) -> float:
     if not xs:
         return float("nan")
@@ -178,11 +185,7 @@ def score(rows: list[dict[str, Any]], results: dict[str, dict[str, Any]]) -> dic
     wrong: list[dict[str, Any]] = []
     for r in rows:
         res = results.get(r["id"], {})
-        ok = (
-            bool(res)
-            and res.get("error") is None
-            and judge(str(r["expected"]), _answer_text(res), r["judge"])
-        )
+        ok = bool(res) and res.get("error") is None and _judged(r, res)
         by_cat[r["category"]].append(ok)
         skill = res.get("skill") or "none"
         lat = float(res.get("latency_ms") or 0)

@@ -186,9 +186,17 @@ def test_cli_refuses_a_public_bind(council_home) -> None:
 
 
 def test_token_is_generated_once_and_kept_private(council_home, monkeypatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    t1 = server_token()
-    t2 = server_token()
+    before = keyring.get_keyring()  # another test may have initialised a backend in-process
+    keyring.set_keyring(fail.Keyring())
+    try:
+        t1 = server_token()
+        t2 = server_token()
+    finally:
+        keyring.set_keyring(before)
     assert t1 == t2 and len(t1) >= 32
     f = council_home / "config" / "serve-token"
     assert f.read_text().strip() == t1
