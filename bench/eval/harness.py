@@ -274,11 +274,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--category", action="append", help="only these categories")
     ap.add_argument("--fast", action="store_true", help="only rows marked fast (the CI subset)")
     ap.add_argument("--limit", type=int, help="at most N rows per category")
+    ap.add_argument(
+        "--spread",
+        type=int,
+        help="N evenly spaced rows per category (every list and form of the set)",
+    )
     ap.add_argument("--baseline", action="store_true", help="also run the model alone")
     ap.add_argument("--model", help="GGUF for the baseline (default: the configured model)")
     ap.add_argument("--report", type=Path, help="write the JSON report here")
     args = ap.parse_args(argv)
     rows = load_rows(args.set, args.split, set(args.category or []) or None, args.fast, args.limit)
+    if args.spread:
+        rows = spread(rows, args.spread)
     print(f"running {len(rows)} prompts through the council...", file=sys.stderr)
     t0 = time.perf_counter()
     council = score(rows, run_council(rows))

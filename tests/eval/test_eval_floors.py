@@ -32,9 +32,7 @@ SUBSET = {
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     rows = []
     for cat, (n, _floor) in SUBSET.items():
-        every = harness.load_rows(categories={cat})
-        step = max(1, len(every) // n)  # evenly spaced: every list and form of the set
-        rows += every[::step][:n]
+        rows += harness.spread(harness.load_rows(categories={cat}), n)
     home = tmp_path_factory.mktemp("eval-home")
     return harness.score(rows, harness.run_council(rows, home=home, timeout=1500))
 
