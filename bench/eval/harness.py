@@ -69,6 +69,15 @@ def load_rows(
     return rows
 
 
+def spread(rows: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """Up to n evenly spaced rows of each category, in the set's order."""
+    out: list[dict[str, Any]] = []
+    for cat in dict.fromkeys(r["category"] for r in rows):
+        mine = [r for r in rows if r["category"] == cat]
+        out += mine[:: max(1, len(mine) // n)][:n]
+    return out
+
+
 def _council(
     home: Path, *args: str, stdin: str | None = None, timeout: float = 3600
 ) -> subprocess.CompletedProcess[str]:
