@@ -98,28 +98,7 @@ def _basic() -> list[ComponentStatus]:
                 what, ok, "installed" if ok else "not installed", None if ok else INSTALL
             )
         )
-    try:
-        import keyring
-
-        kr = keyring.get_keyring()
-        name = type(kr).__name__
-        ok = "fail" not in type(kr).__module__
-        out.append(
-            ComponentStatus(
-                "keyring",
-                ok,
-                name,
-                None
-                if ok
-                else "install gnome-keyring (or KWallet) and log in to a desktop "
-                "session; headless: set COUNCIL_<PROVIDER>_API_KEY",
-                optional=True,
-            )
-        )
-    except Exception as exc:
-        out.append(
-            ComponentStatus("keyring", False, str(exc), "pip install keyring", optional=True)
-        )
+    # The keyring is checked by council_core.cloud.doctor (it is what keeps API keys).
     paths = resolve_paths()
     try:
         paths.ensure()
