@@ -8,13 +8,14 @@ step N runs once, in a transaction, and ``schema_versions`` records it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from council_core.errors import StorageError
 
@@ -81,3 +82,25 @@ def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
             f"cannot open or update the database {engine.url.database}: {exc.orig}",
             fix="check that the data dir is writable and the disk not full",
         ) from exc
+
+
+@contextmanager
+def storage_errors(what: str) -> Iterator[None]:
+    """Turn SQLite/OS failures (read-only data dir, full disk, corrupt file, lock timeout)
+    into a ``StorageError`` that says what to do."""
+    try:
+        yield
+    except (DatabaseError, OSError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc)
+        low = detail.lower()
+        if "full" in low or "no space" in low:
+            fix = "free disk space in the data dir, then try again; nothing was lost"
+        elif "readonly" in low or "read-only" in low or "permission" in low:
+            fix = "make the data dir writable (or set COUNCIL_HOME to a writable folder)"
+        elif "locked" in low or "busy" in low:
+            fix = "another Council process holds the database; try again in a moment"
+        elif "malformed" in low or "not a database" in low:
+            fix = "the database file is damaged: restore it from a backup or move it away"
+        else:
+            fix = "check that the data dir is writable and the disk not full"
+        raise StorageError(f"cannot {what}: {detail}", fix=fix) from exc
