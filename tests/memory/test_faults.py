@@ -179,9 +179,21 @@ def test_full_disk_gives_a_storage_error(hstore):
 
     hstore.engine.dispose()
     with pytest.raises(StorageError) as err:
-        for i in range(200):
-            hstore.add_turn("s", f"filler {i} " + "z" * 4000, "ok")
+        fill(hstore, 200)
     assert "full" in str(err.value) and "free disk space" in (err.value.fix or "")
+
+
+def fill(store: MemoryStore, n: int) -> None:
+    for i in range(n):
+        store.add_turn("s", f"filler {i} " + "z" * 4000, "ok")
+
+
+def open_and_fill(data: Path, n: int) -> None:
+    store = open_store(data)
+    try:
+        fill(store, n)
+    finally:
+        store.close()
 
 
 def _mount(*args: str) -> bool:
@@ -197,12 +209,7 @@ def test_full_tmpfs_gives_a_storage_error(tmp_path):
         pytest.skip("needs root to mount a small tmpfs")
     try:
         with pytest.raises(StorageError) as err:
-            store = open_store(mnt)
-            try:
-                for i in range(500):
-                    store.add_turn("s", f"filler {i} " + "z" * 2000, "ok")
-            finally:
-                store.close()
+            open_and_fill(mnt, 500)
         assert err.value.fix
     finally:
         subprocess.run(["umount", str(mnt)], check=True)
@@ -225,11 +232,7 @@ def test_read_only_data_dir_gives_a_storage_error(tmp_path):
         pytest.skip("cannot make a read-only directory here")
     try:
         with pytest.raises(StorageError) as err:
-            store = open_store(target)
-            try:
-                store.add_turn("s", "this cannot be written", "ok")
-            finally:
-                store.close()
+            open_and_fill(target, 1)
         assert "writable" in (err.value.fix or "")
     finally:
         if target == ro:

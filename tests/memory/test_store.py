@@ -71,7 +71,7 @@ def test_near_duplicates_merge_but_different_numbers_do_not(store):
 
 def test_context_never_overflows_the_budget(store):
     rng = random.Random(7)
-    words = "alpha beta gamma delta teal river mountain piano seven".split()
+    words = ["alpha", "beta", "gamma", "delta", "teal", "river", "mountain", "piano", "seven"]
     for i in range(30):
         u = " ".join(rng.choice(words) for _ in range(rng.randint(3, 120)))
         store.add_turn("s", f"note {i}: {u}", " ".join(rng.choice(words) for _ in range(50)))
