@@ -126,7 +126,7 @@ class MemoryStore:
         embedder: Any = None,
         model_name: str | None = None,
         index_kind: Kind = INDEX_KIND,
-        cross_session_threshold: float = 0.55,
+        cross_session_threshold: float = 0.45,
         recent_turns: int = 6,
         context_tokens: int = 1024,
         background: bool = True,
@@ -408,7 +408,8 @@ class MemoryStore:
 
         hits: list[Hit] = []
         if query and query.strip() and k > 0:
-            hits = self.search(query, k, session=session, exclude=recent_ids)
+            # No session: every memory is from "another" session, so the threshold applies.
+            hits = self.search(query, k, session=session or "", exclude=recent_ids)
 
         def fmt(h: Hit) -> str:
             day = _dt.date.fromtimestamp(h.created).isoformat()

@@ -239,3 +239,21 @@ def test_read_only_data_dir_gives_a_storage_error(tmp_path):
             subprocess.run(["umount", str(ro)], check=True)
         else:
             data.chmod(0o755)
+
+
+def test_a_loaded_reader_sees_other_writers_adds_and_forgets(data_dir):
+    a, b = open_store(data_dir), open_store(data_dir)
+    try:
+        t1 = a.add_turn("s", "the first fact about owls", "ok")
+        assert b.search("the first fact about owls", 1)[0].turn_id == t1  # b embeds it
+        t2 = a.add_turn("s", "the second fact about owls", "ok")
+        a.embed_pending()
+        a.index.save(force=True)
+        assert b.search("the second fact about owls", 1)[0].turn_id == t2
+        b.forget(t1)
+        assert t1 not in [h.turn_id for h in a.search("the first fact about owls", 5, min_score=-1)]
+        assert a.search("the second fact about owls", 1)[0].turn_id == t2
+        assert a.index.ntotal == b.index.ntotal == 1
+    finally:
+        a.close()
+        b.close()
