@@ -81,6 +81,7 @@ class TurnIndex:
             and meta.get("model") == self.model
             and int(meta.get("max_seq", -1)) <= max_seq
             and meta.get("count") == int(self.vi.ntotal)
+            and meta.get("index_kind", "flat") == self.vi.kind
         )
 
     def disk_meta(self) -> dict[str, Any] | None:
@@ -139,7 +140,13 @@ class TurnIndex:
         t0 = time.perf_counter()
         self.vi.rebuild(
             self._rows(0, max_seq),
-            meta={"generation": gen, "max_seq": max_seq, "model": self.model, "kind": KIND_TURNS},
+            meta={
+                "generation": gen,
+                "max_seq": max_seq,
+                "model": self.model,
+                "kind": KIND_TURNS,
+                "index_kind": self.vi.kind,
+            },
         )
         self.vi.meta["max_seq"] = max_seq
         self.rebuilds += 1

@@ -131,7 +131,7 @@ def test_missing_corrupt_and_stale_index_is_rebuilt(data_dir):
         assert gone not in {h.turn_id for h in store.search("fact 0 about rivers", 5)}
 
 
-def test_reindex_command_rebuilds(data_dir, council_home):
+def test_stats_command_counts_pending_turns_and_doctor_reports(council_home):
     data = council_home / "data"
     with open_store(data) as store:
         store.add_turn("s", "one fact to index", "ok")
@@ -146,6 +146,11 @@ def test_reindex_command_rebuilds(data_dir, council_home):
     )
     assert r.returncode == 0, r.stderr
     assert '"pending": 1' in r.stdout
+    from memory.doctor import checks
+
+    lines = {c.name: c for c in checks()}
+    assert lines["memory database"].ok and "1 waiting" in lines["memory database"].detail
+    assert "missing" in lines["memory index"].detail and lines["memory index"].fix
 
 
 def test_hostile_text_is_stored_safely_or_refused(hstore):

@@ -121,6 +121,12 @@ async def test_my_favorite_color_is_found_by_a_later_process(ctx, council_home):
     hits = json.loads(r.stdout)
     assert hits[0]["turn_id"] == told.turn_id and "teal" in hits[0]["user"]
 
+    index = council_home / "data" / "indexes" / "turns.faiss"
+    index.unlink()
+    r = cli("memory", "reindex")
+    assert r.returncode == 0 and "1 memories" in r.stdout, r.stderr
+    assert index.exists()
+
     r = cli("feedback", "correct", str(told.turn_id), "Teal, like the duck")
     assert r.returncode == 0, r.stderr
     r = cli("feedback", "export")
