@@ -262,3 +262,31 @@ def test_a_loaded_reader_sees_other_writers_adds_and_forgets(data_dir):
     finally:
         a.close()
         b.close()
+
+
+def test_processes_creating_a_new_database_at_once_all_succeed(tmp_path):
+    # Each process imports first, then all open the new database at the same instant.
+    code = (
+        "import sys, time; from memory.turns import TurnLog; "
+        "time.sleep(max(0, float(sys.argv[2]) - time.time())); "
+        "TurnLog(sys.argv[1]).add_turn('s', 'hi', 'ok')"
+    )
+    for round_ in range(3):
+        db = tmp_path / f"new{round_}" / "council.sqlite3"
+        at = str(time.time() + 1.5)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", code, str(db), at],
+                cwd=ROOT,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        errs = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, errs
+        from memory.turns import TurnLog
+
+        log = TurnLog(db)
+        assert log.counts()["turns"] == 4
+        log.close()
