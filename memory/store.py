@@ -65,6 +65,9 @@ INDEX_KIND: Kind = "flat16"
 # Two turns this similar (cosine of their embedded text), with the same numbers in them, are
 # one memory said twice.
 DUP_THRESHOLD = 0.96
+# Older turns of the same session below this similarity stay out of the prompt (unrelated
+# turns score up to ~0.3 with all-MiniLM-L6-v2; a paraphrased question 0.36-0.79).
+CONTEXT_MIN_SCORE = 0.3
 # A stored correction wins for a question at least this similar to the corrected one.
 CORRECTION_THRESHOLD = 0.9
 
@@ -411,7 +414,9 @@ class MemoryStore:
         hits: list[Hit] = []
         if query and query.strip() and k > 0:
             # No session: every memory is from "another" session, so the threshold applies.
-            hits = self.search(query, k, session=session or "", exclude=recent_ids)
+            hits = self.search(
+                query, k, session=session or "", exclude=recent_ids, min_score=CONTEXT_MIN_SCORE
+            )
 
         def fmt(h: Hit) -> str:
             day = _dt.date.fromtimestamp(h.created).isoformat()

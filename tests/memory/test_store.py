@@ -168,3 +168,13 @@ def test_export_import_round_trip(store, embedder, data_dir):
 def test_unknown_kind_is_refused(store):
     with pytest.raises(BadInput):
         store.search("x", 3, kinds=("documents",))
+
+
+def test_context_keeps_unrelated_old_turns_out(store):
+    store.add_turn("s", "I bought new running shoes yesterday", "Nice!")
+    for i in range(3):
+        store.add_turn("s", f"filler question number {i}", f"filler answer {i}")
+    unrelated = store.context_for("s", "what is the capital of Peru", 1000, recent_turns=2)
+    assert unrelated.memories == [] and len(unrelated.messages) == 4
+    related = store.context_for("s", "which shoes did I get?", 1000, recent_turns=2)
+    assert "running shoes" in related.memories[0]
