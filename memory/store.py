@@ -229,7 +229,7 @@ class MemoryStore:
         w = self._worker
         return True if w is None else w.wait_idle(timeout)
 
-    def embed_pending(self, batch: int = 64) -> int:
+    def embed_pending(self, batch: int = 256) -> int:
         """Embed every pending turn (any process may have left some), merge near-duplicates,
         store the vectors in SQLite and add them to the index. Returns the turns handled."""
         done = 0

@@ -22,11 +22,13 @@ class EmbedWorker(threading.Thread):
         work: Callable[[], object],
         model_loaded: Callable[[], bool],
         delay_s: float = 2.0,
+        coalesce_s: float = 0.05,
     ) -> None:
         super().__init__(name="council-memory-embed", daemon=True)
         self._work = work
         self._model_loaded = model_loaded
         self.delay_s = delay_s
+        self.coalesce_s = coalesce_s
         self._wake = threading.Event()
         self._halt = threading.Event()
         self._idle = threading.Event()
@@ -45,6 +47,8 @@ class EmbedWorker(threading.Thread):
             self._wake.clear()
             if self._halt.is_set():
                 break
+            # Let turns that arrive together (an import, a batch run) embed as one batch.
+            self._halt.wait(self.coalesce_s)
             if not self._model_loaded():
                 while not self._halt.is_set() and time.monotonic() - self._last_kick < self.delay_s:
                     self._halt.wait(0.05)
