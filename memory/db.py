@@ -8,13 +8,14 @@ step N runs once, in a transaction, and ``schema_versions`` records it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from council_core.errors import StorageError
 
@@ -46,38 +47,93 @@ def make_engine(path: Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     return engine
 
 
-def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
-    """Apply the steps not yet applied for `component`; returns the schema version."""
+def _read_version(conn: Connection, component: str) -> int | None:
     try:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "CREATE TABLE IF NOT EXISTS schema_versions ("
-                    "component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
-                )
-            )
-            row = conn.execute(
-                text("SELECT version FROM schema_versions WHERE component=:c"), {"c": component}
-            ).first()
-            version = int(row[0]) if row else 0
-            if version > len(steps):
-                raise StorageError(
-                    f"the {component} data was written by a newer Council "
-                    f"(schema {version} > {len(steps)})",
-                    fix="upgrade Council; your data was not changed",
-                )
-            for n in range(version, len(steps)):
-                steps[n](conn)
-                conn.execute(
-                    text(
-                        "INSERT INTO schema_versions(component, version) VALUES(:c, :v) "
-                        "ON CONFLICT(component) DO UPDATE SET version=excluded.version"
-                    ),
-                    {"c": component, "v": n + 1},
-                )
+        row = conn.execute(
+            text("SELECT version FROM schema_versions WHERE component=:c"), {"c": component}
+        ).first()
+    except OperationalError:  # no schema_versions table yet
+        conn.rollback()
+        return None
+    return int(row[0]) if row else None
+
+
+def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
+    """Apply the steps not yet applied for `component`; returns the schema version.
+
+    The steps run in one ``BEGIN IMMEDIATE`` transaction (pysqlite would otherwise run DDL
+    outside any transaction), so two processes opening a new database at once cannot both
+    run step 1. An up-to-date database is only read (a read-only data dir still opens).
+    """
+    try:
+        with engine.connect() as conn:
+            version = _read_version(conn, component)
+            if version is not None and version >= len(steps):
+                _check_not_newer(component, version, len(steps))
+                return len(steps)
+            conn.rollback()
+            dbapi: Any = conn.connection.dbapi_connection
+            saved = dbapi.isolation_level
+            dbapi.isolation_level = None  # we issue BEGIN/COMMIT ourselves
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    conn.exec_driver_sql(
+                        "CREATE TABLE IF NOT EXISTS schema_versions ("
+                        "component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+                    )
+                    version = _read_version(conn, component) or 0
+                    _check_not_newer(component, version, len(steps))
+                    for n in range(version, len(steps)):
+                        steps[n](conn)
+                        conn.execute(
+                            text(
+                                "INSERT INTO schema_versions(component, version) "
+                                "VALUES(:c, :v) ON CONFLICT(component) "
+                                "DO UPDATE SET version=excluded.version"
+                            ),
+                            {"c": component, "v": n + 1},
+                        )
+                    conn.exec_driver_sql("COMMIT")
+                except BaseException:
+                    conn.exec_driver_sql("ROLLBACK")
+                    raise
+            finally:
+                dbapi.isolation_level = saved
+                conn.rollback()
             return len(steps)
     except OperationalError as exc:
         raise StorageError(
             f"cannot open or update the database {engine.url.database}: {exc.orig}",
             fix="check that the data dir is writable and the disk not full",
         ) from exc
+
+
+def _check_not_newer(component: str, version: int, known: int) -> None:
+    if version > known:
+        raise StorageError(
+            f"the {component} data was written by a newer Council (schema {version} > {known})",
+            fix="upgrade Council; your data was not changed",
+        )
+
+
+@contextmanager
+def storage_errors(what: str) -> Iterator[None]:
+    """Turn SQLite/OS failures (read-only data dir, full disk, corrupt file, lock timeout)
+    into a ``StorageError`` that says what to do."""
+    try:
+        yield
+    except (DatabaseError, OSError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc)
+        low = detail.lower()
+        if "full" in low or "no space" in low:
+            fix = "free disk space in the data dir, then try again; nothing was lost"
+        elif "readonly" in low or "read-only" in low or "permission" in low:
+            fix = "make the data dir writable (or set COUNCIL_HOME to a writable folder)"
+        elif "locked" in low or "busy" in low:
+            fix = "another Council process holds the database; try again in a moment"
+        elif "malformed" in low or "not a database" in low:
+            fix = "the database file is damaged: restore it from a backup or move it away"
+        else:
+            fix = "check that the data dir is writable and the disk not full"
+        raise StorageError(f"cannot {what}: {detail}", fix=fix) from exc
