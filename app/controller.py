@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from council_core.logs import get_logger, setup_logging
+from council_core.user_data import export_memory, forget_everything
 
 from .approval_dialog import ApprovalDialog
 from .autostart import set_autostart
@@ -177,13 +178,13 @@ class CouncilApp(QObject):
     # ----- memory actions from Settings -----
 
     def forget_memory(self) -> None:
-        self.bridge.call(lambda ctx: ctx.memory.forget_all())
+        self.bridge.call(forget_everything)
         self.tray.notify("Council", "Forgetting every remembered conversation…")
 
     def export_memory(self) -> None:
         path = self.choose_export()
         if path:
-            self.bridge.call(lambda ctx: ctx.memory.export(path))
+            self.bridge.call(lambda ctx: export_memory(ctx, path))
 
     # ----- signals -----
 

@@ -151,13 +151,19 @@ def cmd_forget(args: argparse.Namespace) -> int:
     if sum(chosen) != 1:
         print_error(_bad("say what to forget", "council memory forget ID | --session S | --all"))
         return 2
+    if args.all:
+        from council_core.context import SkillContext
+        from council_core.user_data import forget_everything
+
+        ctx = SkillContext()
+        try:
+            gone = forget_everything(ctx)
+        finally:
+            ctx.memory.close()
+        print(f"forgot {gone['turns']} turn(s) and {gone['facts']} remembered fact(s)")
+        return 0
     with _store() as store:
-        if args.all:
-            n = store.forget(everything=True)
-        elif args.session:
-            n = store.forget(session=args.session)
-        else:
-            n = store.forget(args.turn_id)
+        n = store.forget(session=args.session) if args.session else store.forget(args.turn_id)
     print(f"forgot {n} turn(s)")
     return 0 if n or args.all else 1
 

@@ -1,0 +1,36 @@
+"""Forget everything clears conversation memory and remembered facts alike."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FACT_ROW = re.compile(r"^\s*\d+\s+\d{4}-\d\d-\d\d\s+Bob", re.M)
+
+
+def council(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "council_core", *args],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_forget_all_clears_turns_and_facts(council_home):
+    out = council("batch", stdin="remember that Bob is Alice's brother\nWhat is 6 * 7?\n")
+    rows = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [r["skill"] for r in rows] == ["logic", "math"]
+    assert FACT_ROW.search(council("facts", "list").stdout)
+    assert council("memory", "list").stdout.strip()
+    out = council("memory", "forget", "--all")
+    assert out.returncode == 0, out.stderr
+    assert "2 turn(s)" in out.stdout and "1 remembered fact(s)" in out.stdout
+    assert not council("memory", "list").stdout.strip()
+    assert not FACT_ROW.search(council("facts", "list").stdout)
