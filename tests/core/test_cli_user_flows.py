@@ -34,3 +34,10 @@ def test_forget_all_clears_turns_and_facts(council_home):
     assert "2 turn(s)" in out.stdout and "1 remembered fact(s)" in out.stdout
     assert not council("memory", "list").stdout.strip()
     assert not FACT_ROW.search(council("facts", "list").stdout)
+
+
+def test_terminal_chat_answers_and_quits(council_home):
+    out = council("chat", stdin="What is 6 * 7?\nwhat's 10% of 250\n/quit\n")
+    assert out.returncode == 0, out.stderr
+    assert "42" in out.stdout and "25" in out.stdout
+    assert "math" in out.stderr  # the footer names the skill
