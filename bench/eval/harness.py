@@ -268,10 +268,14 @@ def table(council: dict[str, Any], alone: dict[str, Any] | None) -> str:
 
 
 def default_model_path() -> str | None:
+    """The GGUF the configured embedded tier (or llm.model_path) points at."""
     try:
-        from council_core.llm.models import resolve_model_path  # type: ignore[attr-defined]
+        from council_core.llm.models import model_path, tier
+        from council_core.settings import load_settings
 
-        return str(resolve_model_path())
+        s = load_settings()
+        path = s.llm.model_path or str(model_path(tier(s.llm.model_tier)))
+        return path if Path(path).exists() else None
     except Exception:
         return None
 
@@ -295,16 +299,16 @@ def main(argv: list[str] | None = None) -> int:
     rows = load_rows(args.set, args.split, set(args.category or []) or None, args.fast, args.limit)
     if args.spread:
         rows = spread(rows, args.spread)
+    model = args.model or default_model_path() if args.baseline else None
+    if args.baseline and not model:
+        print("no model for the baseline: pass --model PATH", file=sys.stderr)
+        return 2
     print(f"running {len(rows)} prompts through the council...", file=sys.stderr)
     t0 = time.perf_counter()
     council = score(rows, run_council(rows))
     council["wall_s"] = time.perf_counter() - t0
     alone = None
-    if args.baseline:
-        model = args.model or default_model_path()
-        if not model:
-            print("no model for the baseline: pass --model PATH", file=sys.stderr)
-            return 2
+    if args.baseline and model:
         print("running the same prompts through the model alone...", file=sys.stderr)
         alone = score(rows, run_model_alone(rows, model))
     print(table(council, alone))
