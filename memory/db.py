@@ -76,7 +76,9 @@ def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
             saved = dbapi.isolation_level
             dbapi.isolation_level = None  # we issue BEGIN/COMMIT ourselves
             try:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                # On the DBAPI connection itself: an engine whose "begin" event issues its own
+                # BEGIN IMMEDIATE (the budget ledger) then sees a transaction already open.
+                dbapi.execute("BEGIN IMMEDIATE")
                 try:
                     conn.exec_driver_sql(
                         "CREATE TABLE IF NOT EXISTS schema_versions ("
@@ -96,7 +98,8 @@ def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
                         )
                     conn.exec_driver_sql("COMMIT")
                 except BaseException:
-                    conn.exec_driver_sql("ROLLBACK")
+                    if dbapi.in_transaction:
+                        dbapi.execute("ROLLBACK")
                     raise
             finally:
                 dbapi.isolation_level = saved

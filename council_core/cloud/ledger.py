@@ -138,7 +138,8 @@ class Ledger:
 
         @event.listens_for(engine, "begin")
         def _immediate(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if not conn.connection.dbapi_connection.in_transaction:  # migrate() began one
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         self.engine: Engine = engine
         migrate(engine, "cloud_ledger", STEPS)
