@@ -78,7 +78,11 @@ async def test_approved_escalation_answers_from_the_cloud(cloud_ctx, openai_serv
     async with council(cloud_ctx, approver) as c:
         events = [ev async for ev in c.stream("what is six times seven?", "s1")]
     result = events[-1].result
-    assert (result.answer, result.skill, result.escalated) == ("The answer is 42.", "cloud", True), result.notes
+    assert (result.answer, result.skill, result.escalated) == (
+        "The answer is 42.",
+        "cloud",
+        True,
+    ), result.notes
     # The user saw exactly the text that left the machine, and the estimate.
     (req,) = approver.requests
     sent = openai_server.requests[-1]["json"]["messages"]
