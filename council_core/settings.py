@@ -150,6 +150,12 @@ class MemorySettings(_Section):
     enabled: bool = Field(True, title="Remember conversations")
     context_tokens: int = Field(1024, ge=0, title="Memory context budget (tokens)")
     recent_turns: int = Field(6, ge=0, title="Recent turns in context")
+    recall_tokens: int = Field(
+        160,
+        ge=0,
+        title="Recalled memories budget (tokens)",
+        description="Older memories added to a question; each token costs prompt reading time.",
+    )
     # all-MiniLM-L6-v2 scores a paraphrased question against the stated fact 0.36-0.79
     # (mean 0.60) and unrelated turns <= 0.48 (mean of the best 0.25): bench/bench_memory.py.
     cross_session_threshold: float = Field(

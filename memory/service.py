@@ -15,4 +15,5 @@ def build(ctx: Any) -> MemoryStore:
         cross_session_threshold=s.cross_session_threshold,
         recent_turns=s.recent_turns,
         context_tokens=s.context_tokens,
+        recall_tokens=s.recall_tokens,
     )

@@ -134,6 +134,7 @@ class MemoryStore:
         cross_session_threshold: float = 0.45,
         recent_turns: int = 6,
         context_tokens: int = 1024,
+        recall_tokens: int = 160,
         background: bool = True,
         embed_delay_s: float = 2.0,
         dup_threshold: float = DUP_THRESHOLD,
@@ -150,6 +151,9 @@ class MemoryStore:
         self.cross_session_threshold = cross_session_threshold
         self.recent_turns = recent_turns
         self.context_tokens = context_tokens
+        # Recalled memories go into every prompt and are read afresh each time (no KV reuse):
+        # at ~90-160 prompt tokens/s on 2 cores, 160 tokens cost about 1-2 s.
+        self.recall_tokens = recall_tokens
         self.background = background
         self.embed_delay_s = embed_delay_s
         self.dup_threshold = dup_threshold
@@ -426,8 +430,11 @@ class MemoryStore:
 
         pending_mem = [(h, fmt(h)) for h in hits]
 
+        mem_used = 0
+
         def take_memories(limit: int) -> None:
-            nonlocal used
+            nonlocal used, mem_used
+            limit = min(limit, used + self.recall_tokens - mem_used)
             while pending_mem:
                 h, s = pending_mem[0]
                 cost = estimate_tokens(s) + 2
@@ -440,6 +447,7 @@ class MemoryStore:
                 ctx.memories.append(s)
                 ctx.hits.append(h)
                 used += cost
+                mem_used += cost
 
         take_memories(used + (budget - used) * 2 // 5)
         msgs: list[dict[str, str]] = []

@@ -215,10 +215,15 @@ def test_memory_browser_searches_views_and_forgets(qtbot, ctl, ctx):
 
 
 def test_forget_all_and_export_from_settings(qtbot, ctl, ctx, tmp_path):
-    mem = BrowsableMemory()
+    from memory.service import build
+
+    mem = build(ctx)  # the real store on this test's COUNCIL_HOME
     ctx.provide("memory", mem)
-    ctl.forget_memory()
-    qtbot.waitUntil(lambda: mem.forgot_all, timeout=3000)
-    ctl.choose_export = lambda: str(tmp_path / "out.jsonl")
+    mem.add_turn("s1", "My cat is called Miso", "Noted: your cat is Miso.")
+    out = tmp_path / "out.jsonl"
+    ctl.choose_export = lambda: str(out)
     ctl.export_memory()
-    qtbot.waitUntil(lambda: mem.exported == str(tmp_path / "out.jsonl"), timeout=3000)
+    qtbot.waitUntil(lambda: out.exists() and "Miso" in out.read_text(), timeout=5000)
+    ctl.forget_memory()
+    qtbot.waitUntil(lambda: not mem.resume("s1"), timeout=5000)
+    mem.close()
