@@ -458,7 +458,7 @@ def parse_pdf(path: Path, data: bytes) -> ParsedDoc:
     if failed:
         doc.notes.append(f"{failed} of {len(pages)} pages could not be read")
     if not doc.blocks and pages:
-        raise Unreadable("no text layer (a scanned PDF?); run OCR on it first, e.g. ocrmypdf")
+        raise Unreadable("no text layer (an image-only PDF?); run OCR on it first, e.g. ocrmypdf")
     return doc
 
 
