@@ -24,6 +24,7 @@ API (all synchronous and thread-safe; call from a thread in async code):
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,17 @@ DUP_THRESHOLD = 0.96
 CONTEXT_MIN_SCORE = 0.3
 # A stored correction wins for a question at least this similar to the corrected one.
 CORRECTION_THRESHOLD = 0.9
+
+
+_QUESTION = re.compile(
+    r"^\s*(what|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|can|"
+    r"could|should|would|will|shall|may|might|has|have|had)\b|\?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_question(text: str) -> bool:
+    return bool(_QUESTION.search(text))
 
 
 @dataclass
@@ -421,6 +433,10 @@ class MemoryStore:
             hits = self.search(
                 query, k, session=session or "", exclude=recent_ids, min_score=CONTEXT_MIN_SCORE
             )
+            # From other sessions, what the user *stated* is worth recalling ("my favorite
+            # color is teal"); questions they asked there ("capital of Malta?") only lengthen
+            # the prompt of a similar question here.
+            hits = [h for h in hits if h.session == session or not _is_question(h.user)]
 
         def fmt(h: Hit) -> str:
             day = _dt.date.fromtimestamp(h.created).isoformat()

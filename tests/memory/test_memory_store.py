@@ -178,3 +178,13 @@ def test_context_keeps_unrelated_old_turns_out(store):
     assert unrelated.memories == [] and len(unrelated.messages) == 4
     related = store.context_for("s", "which shoes did I get?", 1000, recent_turns=2)
     assert "running shoes" in related.memories[0]
+
+
+def test_questions_from_other_sessions_are_not_recalled_as_context(tmp_path):
+    from memory.store import _is_question
+
+    assert _is_question("What is the capital of Malta?")
+    assert _is_question("capital of malta?")
+    assert _is_question("how do I undo a commit")
+    assert not _is_question("My favorite color is teal.")
+    assert not _is_question("I drive a green Volvo")
