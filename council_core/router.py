@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from . import metrics
@@ -240,7 +240,7 @@ class Council:
             return best, skill_time
         if errors:
             first = errors[0]
-            raise _from_info(first, errors)
+            raise _from_info(first)
         raise SkillDeclinedAll()
 
     async def warm(self, names: list[str] | None = None) -> None:
@@ -288,7 +288,7 @@ def _empty() -> UserFacingError:
     return BadInput("the question is empty", fix="type a question")
 
 
-def _from_info(info: ErrorInfo, all_errors: list[ErrorInfo]) -> UserFacingError:
+def _from_info(info: ErrorInfo) -> UserFacingError:
     err = UserFacingError(info.message, fix=info.fix)
     err.kind = info.kind
     return err
@@ -304,12 +304,3 @@ def _fill(result: CouncilResult, ans: SkillAnswer) -> None:
     result.notes = list(ans.notes)
     result.cost_usd = ans.cost_usd
     result.escalated = ans.escalated
-
-
-def make_council(
-    ctx: SkillContext | None = None, on_approval: Callable[..., Any] | None = None
-) -> Council:
-    ctx = ctx or SkillContext()
-    if on_approval is not None:
-        ctx.approval.approver = on_approval
-    return Council(ctx)

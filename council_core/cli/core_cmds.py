@@ -113,16 +113,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _parse_line(line: str) -> tuple[str, str | None, dict[str, Any]]:
+def _parse_line(line: str) -> tuple[str, str | None]:
     s = line.strip()
     if s.startswith("{"):
         try:
             obj = json.loads(s)
         except ValueError:
-            return s, None, {}
+            return s, None
         if isinstance(obj, dict) and isinstance(obj.get("prompt"), str):
-            return obj["prompt"], obj.get("session"), {}
-    return s, None, {}
+            return obj["prompt"], obj.get("session")
+    return s, None
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -137,7 +137,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             for line in sys.stdin:
                 if not line.strip():
                     continue
-                prompt, session, _ = _parse_line(line)
+                prompt, session = _parse_line(line)
                 result = await council.ask(
                     prompt, session or default_session, no_cloud=not args.cloud, batch=True
                 )

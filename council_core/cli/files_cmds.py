@@ -102,7 +102,6 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    args.plan = args.plan
     return cmd_undo(args)
 
 
