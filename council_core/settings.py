@@ -167,7 +167,7 @@ class KnowledgeSettings(_Section):
     """Your documents."""
 
     folders: list[str] = Field(default_factory=list, title="Known folders")
-    chunk_words: int = Field(120, ge=50, le=2000, title="Chunk size (words)")
+    chunk_words: int = Field(200, ge=50, le=2000, title="Chunk size (words)")
     max_file_mb: int = Field(100, ge=1, title="Largest file ingested (MB)")
     generate_answers: bool = Field(
         True,

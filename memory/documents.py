@@ -32,6 +32,7 @@ from council_core.logs import get_logger
 from council_core.result import Progress
 
 from . import parsers
+from .chunking import Passage, passages_of
 from .chunking import chunk as make_chunks
 from .db import make_engine, migrate
 from .search import SearchHit, search_store
@@ -42,7 +43,7 @@ log = get_logger(__name__)
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
              ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache", ".idea"}  # fmt: skip
 REFUSED_ROOTS = ("/proc", "/sys", "/dev", "/run")
-EMBED_BATCH = 128  # chunks embedded per model call, across files
+EMBED_BATCH = 256  # passages embedded per model call, across files
 
 
 @dataclass
@@ -108,7 +109,23 @@ def _schema_v1(conn: Connection) -> None:
         conn.exec_driver_sql(stmt)
 
 
-MIGRATIONS = [_schema_v1]
+def _schema_v2(conn: Connection) -> None:
+    """Passages: the few-sentence units of each chunk, each with its own vector; the vector
+    index holds passages (a chunk ranks by its best passage). Chunks stored before this get
+    one passage each (their chunk vector) until a sync re-reads them (PARSER_VERSION 3)."""
+    for stmt in (
+        "CREATE TABLE passages (id INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id INTEGER NOT "
+        "NULL REFERENCES chunks(id) ON DELETE CASCADE, start INTEGER NOT NULL, end INTEGER "
+        "NOT NULL, lead TEXT NOT NULL, vector BLOB NOT NULL)",
+        "CREATE INDEX passages_chunk ON passages(chunk_id)",
+        "INSERT INTO passages(chunk_id, start, end, lead, vector) "
+        "SELECT id, start, end, '', vector FROM chunks ORDER BY id",
+        "UPDATE doc_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'",
+    ):
+        conn.exec_driver_sql(stmt)
+
+
+MIGRATIONS = [_schema_v1, _schema_v2]
 
 
 @dataclass
@@ -127,7 +144,8 @@ class _Parsed:
     reason: str = ""
     doc: parsers.ParsedDoc | None = None
     chunks: list[Any] = field(default_factory=list)
-    embed_texts: list[str] = field(default_factory=list)
+    passages: list[list[Passage]] = field(default_factory=list)  # per chunk
+    embed_texts: list[str] = field(default_factory=list)  # one per passage
 
 
 class DocumentStore:
@@ -136,7 +154,7 @@ class DocumentStore:
         db_path: Path,
         index_path: Path,
         *,
-        chunk_words: int = 120,
+        chunk_words: int = 200,
         max_file_mb: int = 100,
         embedder: Any = None,
     ) -> None:
@@ -191,7 +209,7 @@ class DocumentStore:
 
         def batches() -> Iterator[tuple[Any, Any]]:
             with self.engine.connect() as conn:
-                rows = conn.exec_driver_sql("SELECT id, vector FROM chunks ORDER BY id")
+                rows = conn.exec_driver_sql("SELECT id, vector FROM passages ORDER BY id")
                 while True:
                     part = rows.fetchmany(4096)
                     if not part:
@@ -408,7 +426,7 @@ class DocumentStore:
                     report.cancelled = True
                     break
                 pending.append(item)
-                pending_chunks += len(item.chunks)
+                pending_chunks += len(item.embed_texts)
                 if pending_chunks >= self.embed_batch:
                     flush()
             flush()
@@ -472,12 +490,17 @@ class DocumentStore:
         chunks = make_chunks(doc, self.chunk_words)
         if not chunks:
             return _Parsed(t, sha, "skip", "no text found in it")
-        texts = [_embed_text(doc.title, c.section, c.text) for c in chunks]
+        parts = [passages_of(doc.text, c.start, c.end) for c in chunks]
+        texts = [
+            _embed_text(doc.title, c.section, doc.text[q.start : q.end], q.lead)
+            for c, ps in zip(chunks, parts, strict=True)
+            for q in ps
+        ]
         kind = "new" if old is None else "changed"
-        return _Parsed(t, sha, kind, doc=doc, chunks=chunks, embed_texts=texts)
+        return _Parsed(t, sha, kind, doc=doc, chunks=chunks, passages=parts, embed_texts=texts)
 
     def _write_batch(self, batch: list[_Parsed], report: IngestReport) -> int:
-        """Embed every chunk of the batch in one call, then write one transaction per file."""
+        """Embed every passage of the batch in one call, then write one transaction per file."""
         import numpy as np
 
         texts = [s for p in batch for s in p.embed_texts]
@@ -502,8 +525,8 @@ class DocumentStore:
                         )
                     report.files_unchanged += 1
                     continue
-                v = vecs[pos : pos + len(p.chunks)]
-                pos += len(p.chunks)
+                v = vecs[pos : pos + len(p.embed_texts)]
+                pos += len(p.embed_texts)
                 try:
                     with self.engine.begin() as conn:
                         removed_ids += _delete_doc(conn, str(p.target.path))
@@ -515,8 +538,8 @@ class DocumentStore:
                     continue
                 added_ids += ids
                 added_vecs.append(v)
-                n_chunks += len(ids)
-                report.chunks_added += len(ids)
+                n_chunks += len(p.chunks)
+                report.chunks_added += len(p.chunks)
                 if p.kind == "new":
                     report.files_added += 1
                 else:
@@ -628,9 +651,9 @@ class DocumentStore:
         self.engine.dispose()
 
 
-def _embed_text(title: str, section: str, body: str) -> str:
+def _embed_text(title: str, section: str, body: str, lead: str = "") -> str:
     head = f"{title} — {section}" if section else title
-    return f"{head}\n{body}"
+    return f"{head}\n{lead}\n{body}" if lead else f"{head}\n{body}"
 
 
 def _like_prefix(path: str) -> str:
@@ -667,16 +690,33 @@ def _delete_doc(conn: Connection, path: str) -> list[int]:
     row = conn.execute(text("SELECT id FROM documents WHERE path=:p"), {"p": path}).first()
     if row is None:
         return []
-    ids = [r[0] for r in conn.execute(text("SELECT id FROM chunks WHERE doc_id=:d"), {"d": row[0]})]
+    d = {"d": row[0]}
+    ids = [r[0] for r in conn.execute(text("SELECT id FROM chunks WHERE doc_id=:d"), d)]
+    pids = [
+        r[0]
+        for r in conn.execute(
+            text(
+                "SELECT id FROM passages WHERE chunk_id IN (SELECT id FROM chunks WHERE doc_id=:d)"
+            ),
+            d,
+        )
+    ]
     if ids:
         conn.execute(text("DELETE FROM chunks_fts WHERE rowid=:i"), [{"i": i} for i in ids])
-    conn.execute(text("DELETE FROM chunks WHERE doc_id=:d"), {"d": row[0]})
-    conn.execute(text("DELETE FROM documents WHERE id=:d"), {"d": row[0]})
-    return ids
+    conn.execute(
+        text("DELETE FROM passages WHERE chunk_id IN (SELECT id FROM chunks WHERE doc_id=:d)"), d
+    )
+    conn.execute(text("DELETE FROM chunks WHERE doc_id=:d"), d)
+    conn.execute(text("DELETE FROM documents WHERE id=:d"), d)
+    return pids
 
 
 def _insert_doc(conn: Connection, p: _Parsed, vecs: Any) -> list[int]:
+    """Write a parsed file: its row, its chunks (each with the normalised mean of its
+    passages' vectors), their FTS rows and the passages. Returns the passage ids."""
     from bisect import bisect_right
+
+    import numpy as np
 
     doc = p.doc
     assert doc is not None
@@ -704,7 +744,13 @@ def _insert_doc(conn: Connection, p: _Parsed, vecs: Any) -> list[int]:
     if doc.has_lines:
         line_starts = [0] + [i + 1 for i, ch in enumerate(doc.text) if ch == "\n"]
     ids: list[int] = []
+    pids: list[int] = []
+    pos = 0
     for i, c in enumerate(p.chunks):
+        pv = vecs[pos : pos + len(p.passages[i])]
+        pos += len(p.passages[i])
+        mean = np.asarray(pv, dtype=np.float32).mean(axis=0)
+        mean /= float(np.linalg.norm(mean)) or 1.0
         ls = le = None
         if line_starts:
             ls = bisect_right(line_starts, c.start)
@@ -726,10 +772,20 @@ def _insert_doc(conn: Connection, p: _Parsed, vecs: Any) -> list[int]:
                 "sec": c.section,
                 "k": c.kind,
                 "t": c.text,
-                "v": vecs[i].tobytes(),
+                "v": mean.astype(np.float32).tobytes(),
             },
         ).scalar_one()
         ids.append(int(cid))
+        for q, qv in zip(p.passages[i], pv, strict=True):
+            pids.append(
+                conn.execute(
+                    text(
+                        "INSERT INTO passages(chunk_id, start, end, lead, vector) "
+                        "VALUES (:c, :s, :e, :l, :v) RETURNING id"
+                    ),
+                    {"c": cid, "s": q.start, "e": q.end, "l": q.lead, "v": qv.tobytes()},
+                ).scalar_one()
+            )
     conn.execute(
         text("INSERT INTO chunks_fts(rowid, title, section, body) VALUES (:i, :ti, :s, :b)"),
         [
@@ -737,7 +793,7 @@ def _insert_doc(conn: Connection, p: _Parsed, vecs: Any) -> list[int]:
             for cid, c in zip(ids, p.chunks, strict=True)
         ],
     )
-    return ids
+    return pids
 
 
 def build(ctx: Any) -> DocumentStore:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when parsing or chunking changes: stored documents are then re-parsed on sync.
-PARSER_VERSION = 2
+PARSER_VERSION = 3  # 3: passages with their own vectors
 
 
 class Unreadable(Exception):

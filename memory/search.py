@@ -4,14 +4,15 @@ with reciprocal rank fusion. Every hit carries its source: path, locator, text, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .documents import DocumentStore
 
-RRF_K = 20  # chosen on the dev split of the man-page questions (60: one fewer hit@5)
-CANDIDATES = 40  # taken from each ranking before fusion
+RRF_K = 20  # chosen on the dev split of the man-page questions (10 and 60 tried)
+CANDIDATES = 40  # chunks taken from each ranking before fusion
+PASSAGES_PER_CHUNK = 4  # vector candidates: this many passages per wanted chunk
 # FTS5 column weights: title, section, body
 BM25_WEIGHTS = (4.0, 1.5, 1.0)
 
@@ -26,6 +27,18 @@ _STOP_TEXT = """a about above after again all am an and any are as at be because
     according documents document docs notes files file"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
 _TERM = re.compile(r"[\w][\w'.+-]*\w|\w")
+
+
+@dataclass
+class PassageHit:
+    """A passage of a hit: its text (from the chunk), offsets in the document, the
+    definition line it belongs to, and its cosine with the query."""
+
+    text: str
+    start: int
+    end: int
+    lead: str
+    cosine: float
 
 
 @dataclass
@@ -44,7 +57,8 @@ class SearchHit:
     score: float
     bm25_rank: int | None = None
     vector_rank: int | None = None
-    cosine: float | None = None
+    cosine: float | None = None  # of the chunk's best passage
+    passages: list[PassageHit] = field(default_factory=list)  # best first
 
     @property
     def locator(self) -> str:
@@ -118,11 +132,11 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
         return []
     n = max(k, CANDIDATES)
     bm: list[int] = _bm25(store, query_terms(query), n) if mode != "vector" else []
-    vec: list[tuple[int, float]] = []
+    vec: list[tuple[int, float]] = []  # (chunk id, its best passage's cosine), best first
     qv = None
     if mode != "bm25":
         qv = store.query_vector(query)
-        vec = store.index.search(qv, n)[0]
+        vec = _best_chunks(store, store.index.search(qv, n * PASSAGES_PER_CHUNK)[0], n)
     fused: dict[int, float] = {}
     for r, cid in enumerate(bm):
         fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + r + 1)
@@ -136,11 +150,27 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT c.id, d.path, d.title, d.format, c.text, c.section, c.page, c.start, "
-            "c.end, c.line_start, c.line_end, c.vector FROM chunks c JOIN documents d "
+            "c.end, c.line_start, c.line_end FROM chunks c JOIN documents d "
             f"ON d.id = c.doc_id WHERE c.id IN ({marks})",
             tuple(ids),
         ).all()
+        prow = conn.exec_driver_sql(
+            "SELECT chunk_id, start, end, lead, vector FROM passages "
+            f"WHERE chunk_id IN ({marks}) ORDER BY id",
+            tuple(ids),
+        ).all()
     by_id = {int(r[0]): r for r in rows}
+    parts: dict[int, list[PassageHit]] = {}
+    if prow:
+        sims = [0.0] * len(prow)  # bm25 alone needs no model: passages stay in text order
+        if qv is not None:
+            mat = np.frombuffer(b"".join(r[4] for r in prow), dtype=np.float32)
+            sims = (mat.reshape(len(prow), -1) @ np.asarray(qv, dtype=np.float32)).tolist()
+        for pr, sim in zip(prow, sims, strict=True):
+            c = by_id.get(int(pr[0]))
+            if c is not None:
+                t = c[4][pr[1] - c[7] : pr[2] - c[7]]
+                parts.setdefault(int(pr[0]), []).append(PassageHit(t, pr[1], pr[2], pr[3], sim))
     bm_rank = {cid: i + 1 for i, cid in enumerate(bm)}
     vec_rank = {cid: i + 1 for i, (cid, _) in enumerate(vec)}
     hits = []
@@ -148,9 +178,7 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
         row = by_id.get(cid)
         if row is None:  # removed while searching
             continue
-        cos = None
-        if qv is not None:
-            cos = float(np.dot(np.frombuffer(row[11], dtype=np.float32), qv))
+        ps = sorted(parts.get(cid, []), key=lambda p: p.cosine, reverse=True)
         hits.append(
             SearchHit(
                 chunk_id=cid,
@@ -167,10 +195,33 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
                 score=fused_score,
                 bm25_rank=bm_rank.get(cid),
                 vector_rank=vec_rank.get(cid),
-                cosine=cos,
+                cosine=ps[0].cosine if ps and qv is not None else None,
+                passages=ps,
             )
         )
     return hits
+
+
+def _best_chunks(
+    store: DocumentStore, found: list[tuple[int, float]], n: int
+) -> list[tuple[int, float]]:
+    """Passage hits (id, cosine) -> the chunks they belong to, each at its best passage."""
+    if not found:
+        return []
+    marks = ",".join("?" * len(found))
+    with store.engine.connect() as conn:
+        owner: dict[int, int] = dict(
+            conn.exec_driver_sql(
+                f"SELECT id, chunk_id FROM passages WHERE id IN ({marks})",
+                tuple(int(pid) for pid, _ in found),
+            ).all()
+        )
+    best: dict[int, float] = {}
+    for pid, sim in found:
+        cid = owner.get(int(pid))
+        if cid is not None and cid not in best:
+            best[cid] = float(sim)
+    return list(best.items())[:n]
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "ly", "s")

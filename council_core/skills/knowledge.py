@@ -27,7 +27,7 @@ NOT_FOUND = "I don't find that in your documents."
 # calibrated on the dev split of bench/eval/sets/knowledge_manpages.jsonl (the middle of the
 # gap between answerable and unrelated dev questions; bench/bench_knowledge.py reports it).
 FOUND_COSINE = 0.27
-PASSAGE_WORDS = 90  # longest quoted passage
+PASSAGE_WORDS = 90  # longest quote (a passage and a nearly tied runner-up)
 LLM_PASSAGES = 2  # passages given to the model (~250 prompt tokens)
 
 _CUE = re.compile(
@@ -96,7 +96,7 @@ class KnowledgeSkill(Skill):
                 notes=["the closest passages are listed as sources"] if hits else [],
                 data={"relevance": relevance},
             )
-        passages = await asyncio.to_thread(best_passages, store, query.text, hits)
+        passages = best_passages(query.text, hits)
         confidence = min(0.95, 0.55 + (relevance - FOUND_COSINE) * 1.2)
         sources = _sources(passages, hits)
         notes: list[str] = []
@@ -194,9 +194,6 @@ def _sources(passages: list[Passage], hits: list[Any]) -> list[Source]:
 
 # ----- passage selection -----
 
-_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`-])")
-WINDOW_WORDS = 45  # a quoted sentence window: one to a few sentences
-SHORTLIST = 12  # passages embedded per question (one small batch)
 POOL = 5  # top hits whose passages compete
 LEX_W = 0.5  # weight of query-term coverage against the chunk's similarity
 TIE = 0.08  # a runner-up passage this close to the best is quoted too
@@ -204,105 +201,43 @@ MIX = 0.25  # weight of that lexical score against the passage's own similarity
 
 
 @dataclass
-class _Unit:
-    text: str  # the quoted words
-    lead: str  # the option or term line the text belongs to ("" when none)
-    offset: int  # where the text starts in the chunk
-
-
-def _units(text: str) -> list[_Unit]:
-    """What may be quoted from a chunk: each paragraph when short, else windows of
-    consecutive sentences; a definition entry (an option line and the deeper-indented text
-    under it) keeps its option line as the lead of every window."""
-    out: list[_Unit] = []
-    for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
-        para = m.group(0).rstrip()
-        lines = para.split("\n")
-        lead = ""
-        body, body_off = para, m.start()
-        if len(lines) > 1:
-            ind0 = len(lines[0]) - len(lines[0].lstrip())
-            ind1 = len(lines[1]) - len(lines[1].lstrip())
-            if ind1 > ind0 and len(lines[0].strip()) <= 80:
-                lead = " ".join(lines[0].split())
-                body_off = m.start() + len(lines[0]) + 1
-                body = para[len(lines[0]) + 1 :]
-        flat = " ".join(body.split())
-        if not flat:
-            if lead:
-                out.append(_Unit(lead, "", m.start()))
-            continue
-        if len(flat.split()) <= WINDOW_WORDS:
-            out.append(_Unit(flat, lead, body_off))
-            continue
-        sents = _SENT.split(flat)
-        for i in range(len(sents)):
-            win: list[str] = []
-            n = 0
-            for sent in sents[i:]:
-                w = len(sent.split())
-                if win and n + w > WINDOW_WORDS:
-                    break
-                win.append(sent)
-                n += w
-            words = " ".join(win).split()
-            quote = " ".join(words[:PASSAGE_WORDS]) + (" ..." if len(words) > PASSAGE_WORDS else "")
-            first = sents[i].split()[0] if sents[i].split() else ""
-            pos = body.find(first) if first else -1
-            out.append(_Unit(quote, lead, body_off + max(0, pos)))
-    return out
-
-
-@dataclass
 class Passage:
-    text: str
+    text: str  # the quoted lines, each stripped, joined by newlines
     hit: Any  # memory.search.SearchHit
     score: float
     lead: str = ""
     offset: int = 0  # start of the quoted text in the chunk
 
 
-def best_passages(store: Any, question: str, hits: list[Any], top: int = 3) -> list[Passage]:
-    """The sentence windows of the top hits that answer best: a lexical shortlist (query
-    term coverage plus the chunk's own similarity), then the embedding similarity of the
-    shortlisted windows with their option line (one small batch)."""
+def best_passages(question: str, hits: list[Any], top: int = 3) -> list[Passage]:
+    """The stored passages of the top hits that answer best: each passage's similarity to
+    the question (computed by the search from stored vectors: no model call here) plus a
+    smaller lexical part (query-term coverage and the chunk's own rank)."""
     from memory.search import query_terms, term_coverage
 
     terms = query_terms(question)
     cands: list[Passage] = []
     for rank, h in enumerate(hits[:POOL]):
         title = " ".join(h.title.lower().split())
-        for u in _units(h.text):
-            if not any(c.isalpha() for c in u.text):
+        for q in h.passages:
+            lines = [" ".join(x.split()) for x in q.text.split("\n")]
+            quote = "\n".join(x for x in lines if x)
+            if not any(c.isalpha() for c in quote):
                 continue
-            flat = u.text.lower()
+            flat = " ".join(quote.split()).lower()
             if len(flat.split()) < 12 and flat.split(" - ")[-1] in title:
                 continue  # the page's one-line summary: already in the answer's header
-            lex = term_coverage(terms, f"{u.lead} {u.text}")
-            prior = (h.cosine or 0.0) - 0.03 * rank
-            cands.append(Passage(u.text, h, LEX_W * lex + prior, u.lead, u.offset))
+            lex = term_coverage(terms, f"{q.lead} {quote}")
+            prior = LEX_W * lex + (h.cosine or 0.0) - 0.03 * rank
+            cands.append(Passage(quote, h, q.cosine + MIX * prior, q.lead, q.start - h.start))
     if not cands:
         return [Passage(h.text, h, h.cosine or 0.0) for h in hits[:top]]
     cands.sort(key=lambda p: p.score, reverse=True)
-    short = cands[:SHORTLIST]
-    try:
-        import numpy as np
-
-        qv = store.query_vector(question)
-        vecs = store.embedder.encode(
-            [f"{p.hit.title}: {p.lead}\n{p.text}" if p.lead else p.text for p in short]
-        )
-        sims = np.asarray(vecs) @ np.asarray(qv)
-        for p, sim in zip(short, sims.tolist(), strict=True):
-            p.score = MIX * p.score + float(sim)
-        short.sort(key=lambda p: p.score, reverse=True)
-    except CouncilError:
-        pass  # the lexical order stands
-    return short[:top]
+    return cands[:top]
 
 
 def extractive_answer(p: Passage, runner_up: Passage | None = None) -> str:
-    """Quote the best window with its option line; a nearly tied runner-up from the same
+    """Quote the best passage with its option line; a nearly tied runner-up from the same
     document follows it (two close options: the reader picks), within PASSAGE_WORDS."""
     lines = [p.lead] if p.lead else []
     lines.append(p.text)
@@ -316,7 +251,7 @@ def extractive_answer(p: Passage, runner_up: Passage | None = None) -> str:
     ):
         lines += ["", r.lead] if r.lead else ["", "..."]
         lines.append(r.text)
-    quote = "\n> ".join(lines)
+    quote = "\n> ".join(x for line in lines for x in line.split("\n"))
     where = f", {p.hit.locator}" if p.hit.locator else ""
     return f"From {p.hit.title} ({_short_path(p.hit.path)}{where}):\n> {quote}"
 
