@@ -84,6 +84,20 @@ async def test_extractive_answer_quotes_the_passage_with_sources(kctx):
     assert [c.text for c in chunks if isinstance(c, Chunk)] == [ans.answer]
 
 
+async def test_extractive_answer_embeds_only_the_question(kctx, monkeypatch):
+    """The quote is picked from the stored passage vectors: one model call per answer."""
+    kctx.settings.knowledge.generate_answers = False
+    emb = kctx.documents.embedder
+    calls = []
+    real = emb.encode
+    monkeypatch.setattr(
+        emb, "encode", lambda texts, *a, **k: calls.append(list(texts)) or real(texts, *a, **k)
+    )
+    ans = await KnowledgeSkill(kctx).answer(Query("when do the roof vents open?"))
+    assert "27 degrees" in ans.answer
+    assert calls == [["when do the roof vents open?"]]
+
+
 async def test_unrelated_question_says_not_found_with_low_confidence(kctx):
     kctx.settings.knowledge.generate_answers = False
     ans = await KnowledgeSkill(kctx).answer(Query("what is the boiling point of mercury?"))

@@ -210,3 +210,53 @@ def test_probe_is_cheap_and_needs_no_model(tmp_path, docs_dir, embedder):
     assert time.perf_counter() - t < 0.2
     assert fresh._embedder is None and fresh._index is None
     fresh.close()
+
+
+def test_a_store_from_before_passages_keeps_searching_then_sync_re_reads_it(
+    store, docs_dir, embedder
+):
+    store.ingest([docs_dir])
+    n_chunks = rows(store, "SELECT count(*) FROM chunks")[0][0]
+    store.close()
+    # make it what schema 1 wrote: no passages table, documents parsed by parser version 2
+    import sqlite3
+
+    con = sqlite3.connect(store.db_path)
+    con.executescript(
+        "DROP TABLE passages; UPDATE documents SET parser_version = 2;"
+        "UPDATE schema_versions SET version = 1 WHERE component = 'documents';"
+    )
+    con.commit()
+    con.close()
+
+    old = DocumentStore(store.db_path, store.index_path, embedder=embedder)
+    # migrated: one passage per chunk, carrying the chunk's vector; the index is rebuilt
+    assert rows(old, "SELECT count(*) FROM passages")[0][0] == n_chunks
+    hits = old.search("how often does the irrigation pump need servicing", k=3, mode="vector")
+    assert any("pump" in h.text.lower() for h in hits)
+    assert all(len(h.passages) == 1 for h in hits)
+
+    r = old.sync()
+    assert r.files_updated == 5 and r.files_added == 0
+    assert rows(old, "SELECT count(*) FROM passages")[0][0] > n_chunks
+    assert rows(old, "SELECT count(*) FROM documents WHERE parser_version = 2")[0][0] == 0
+    hits = old.search("how often does the irrigation pump need servicing", k=3, mode="vector")
+    assert any("pump" in h.text.lower() for h in hits)
+    assert old.index.ntotal == rows(old, "SELECT count(*) FROM passages")[0][0]
+    old.close()
+
+
+def test_hits_carry_their_passages_best_first(store, docs_dir):
+    store.ingest([docs_dir])
+    hits = store.search("when does my passport expire", k=3, mode="hybrid")
+    top = hits[0]
+    assert top.path.endswith("notes.md")
+    assert top.passages and top.cosine == top.passages[0].cosine
+    cos = [p.cosine for p in top.passages]
+    assert cos == sorted(cos, reverse=True)
+    assert "March 2031" in top.passages[0].text
+    for p in top.passages:  # each passage is an exact span of the chunk
+        assert top.text[p.start - top.start : p.end - top.start] == p.text
+    # BM25 alone loads no model: passages come back in text order without cosines
+    bm = store.search("passport expires", k=3, mode="bm25")
+    assert bm[0].cosine is None and all(p.cosine == 0.0 for p in bm[0].passages)
