@@ -145,6 +145,10 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
     ranked = sorted(fused.items(), key=lambda t: t[1], reverse=True)[:k]
     if not ranked:
         return []
+    if bm and vec and k >= 2 and vec[0][0] not in dict(ranked):
+        # the closest passage's chunk always makes the list: chunks that both rankings
+        # place middling would otherwise bury it when BM25 misses the question's wording
+        ranked[-1] = (vec[0][0], fused[vec[0][0]])
     ids = [cid for cid, _ in ranked]
     marks = ",".join("?" * len(ids))
     with store.engine.connect() as conn:

@@ -260,3 +260,25 @@ def test_hits_carry_their_passages_best_first(store, docs_dir):
     # BM25 alone loads no model: passages come back in text order without cosines
     bm = store.search("passport expires", k=3, mode="bm25")
     assert bm[0].cosine is None and all(p.cosine == 0.0 for p in bm[0].passages)
+
+
+def test_hybrid_keeps_the_closest_passage_when_bm25_misses_the_wording(store, tmp_path):
+    docs = tmp_path / "words"
+    docs.mkdir()
+    (docs / "rm.txt").write_text("rm -r removes directories and their contents recursively.\n")
+    for i, t in enumerate(
+        [
+            "The folder of recipes holds everything for dinner; do not delete the guest list.",
+            "Everything in the garden folder: seed packets. Delete old notes each spring.",
+            "How I sort my music folder: everything by artist. Delete duplicates monthly.",
+            "Tax folder: keep everything for seven years, then delete it with the shredder.",
+            "Photo folder rules: everything gets a date; delete blurry shots.",
+        ]
+    ):
+        (docs / f"note{i}.txt").write_text(t + "\n")
+    store.ingest([docs])
+    q = "How do I delete a folder with everything inside?"
+    assert "rm.txt" not in [Path(h.path).name for h in store.search(q, 5, "bm25")]
+    assert Path(store.search(q, 1, "vector")[0].path).name == "rm.txt"
+    # both rankings agree on the notes; the vectors' best chunk still makes the top 3
+    assert "rm.txt" in [Path(h.path).name for h in store.search(q, 3, "hybrid")]
