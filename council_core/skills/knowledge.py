@@ -28,7 +28,15 @@ NOT_FOUND = "I don't find that in your documents."
 # gap between answerable and unrelated dev questions; bench/bench_knowledge.py reports it).
 FOUND_COSINE = 0.34
 PASSAGE_WORDS = 90  # longest quote (a passage and a nearly tied runner-up)
-LLM_PASSAGES = 2  # passages given to the model (~250 prompt tokens)
+LLM_PASSAGES = 2  # passages given to the model
+LLM_WORDS = 70  # ... while they stay within this many words (the first always goes)
+# The model (1.5B) is told the passages were retrieved for the question: told only "use
+# only the passages", it declined answers that the first passage stated outright.
+SYSTEM_PROMPT = (
+    "The numbered passages come from the user's documents and were retrieved for this "
+    "question. Answer it from them in one to three sentences, citing passages like [1]. "
+    f"Only if none of them is about the question, reply: {NOT_FOUND}"
+)
 
 _CUE = re.compile(
     r"\b(?:(?:in|from|within|search|check|across)\s+(?:my|our|the)\s+"
@@ -128,17 +136,17 @@ class KnowledgeSkill(Skill):
 
         llm = await self.ctx.llm.backend("knowledge")
         # short: every prompt token costs ~10 ms on 2 cores; the sources carry the locators
-        context = "\n".join(
-            f"[{i}] {p.hit.title.split(' — ')[0]}: {' '.join(f'{p.lead} {p.text}'.split())}"
-            for i, p in enumerate(passages[:LLM_PASSAGES], 1)
-        )
+        lines: list[str] = []
+        words = 0
+        for p in passages[:LLM_PASSAGES]:
+            body = f"{p.lead}\n{p.text}" if p.lead else p.text  # lines kept: tables, lists
+            if lines and words + len(body.split()) > LLM_WORDS:
+                break
+            words += len(body.split())
+            lines.append(f"[{len(lines) + 1}] {p.hit.title.split(' — ')[0]}: {body}")
+        context = "\n".join(lines)
         messages = [
-            Message(
-                "system",
-                "Answer the question using only the numbered passages from the user's "
-                "documents. Answer in one to three sentences and cite passages like [1]. If "
-                f"the passages do not contain the answer, reply exactly: {NOT_FOUND}",
-            ),
+            Message("system", SYSTEM_PROMPT),
             Message("user", f"Passages:\n{context}\n\nQuestion: {question}"),
         ]
         opts = GenerationOptions(
@@ -199,6 +207,7 @@ POOL = 5  # top hits whose passages compete
 LEX_W = 0.5  # weight of query-term coverage against the chunk's similarity
 TIE = 0.12  # a runner-up passage this close to the best is quoted too
 MIX = 0.25  # weight of that lexical score against the passage's own similarity
+EXPAND_WORDS = 60  # a chosen passage grows within its paragraph up to this many words
 
 
 @dataclass
@@ -208,6 +217,7 @@ class Passage:
     score: float
     lead: str = ""
     offset: int = 0  # start of the quoted text in the chunk
+    end: int = 0  # its end in the chunk
 
 
 def best_passages(question: str, hits: list[Any], top: int = 3) -> list[Passage]:
@@ -230,11 +240,58 @@ def best_passages(question: str, hits: list[Any], top: int = 3) -> list[Passage]
                 continue  # the page's one-line summary: already in the answer's header
             lex = term_coverage(terms, f"{q.lead} {quote}")
             prior = LEX_W * lex + (h.cosine or 0.0) - 0.03 * rank
-            cands.append(Passage(quote, h, q.cosine + MIX * prior, q.lead, q.start - h.start))
+            cands.append(
+                Passage(
+                    quote, h, q.cosine + MIX * prior, q.lead, q.start - h.start, q.end - h.start
+                )
+            )
     if not cands:
         return [Passage(h.text, h, h.cosine or 0.0) for h in hits[:top]]
     cands.sort(key=lambda p: p.score, reverse=True)
-    return cands[:top]
+    out: list[Passage] = []
+    for c in cands:
+        if EXPAND_WORDS:
+            _expand(c, EXPAND_WORDS)
+        if not any(o.hit is c.hit and o.offset <= c.offset and c.end <= o.end for o in out):
+            out.append(c)  # (a passage inside one already taken adds nothing)
+        if len(out) == top:
+            break
+    return out
+
+
+def _expand(p: Passage, words: int) -> None:
+    """Grow p with the neighbouring passages of its paragraph (the sentences around it),
+    while the whole stays within `words`: a passage cut out of a paragraph can miss the
+    name or number that the question asks for."""
+    h = p.hit
+    ps = sorted(h.passages, key=lambda x: x.start)
+    at = [j for j, x in enumerate(ps) if x.start - h.start == p.offset]
+    if not at:
+        return
+    lo = hi = at[0]
+    n = len(p.text.split())
+
+    def joined(a: int, b: int) -> bool:  # no blank line between passages a and a+1 .. b
+        return "\n\n" not in h.text[ps[a].end - h.start : ps[b].start - h.start]
+
+    grown = True
+    while grown:
+        grown = False
+        if hi + 1 < len(ps) and joined(hi, hi + 1) and n + len(ps[hi + 1].text.split()) <= words:
+            hi += 1
+            n += len(ps[hi].text.split())
+            grown = True
+        if lo > 0 and joined(lo - 1, lo) and n + len(ps[lo - 1].text.split()) <= words:
+            lo -= 1
+            n += len(ps[lo].text.split())
+            grown = True
+    if (lo, hi) == (at[0], at[0]):
+        return
+    span = h.text[ps[lo].start - h.start : ps[hi].end - h.start]
+    p.text = "\n".join(x for x in (" ".join(y.split()) for y in span.split("\n")) if x)
+    p.offset, p.end = ps[lo].start - h.start, ps[hi].end - h.start
+    if lo < at[0]:
+        p.lead = ps[lo].lead
 
 
 def extractive_answer(p: Passage, runner_up: Passage | None = None) -> str:

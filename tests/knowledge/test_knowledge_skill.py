@@ -98,6 +98,16 @@ async def test_extractive_answer_embeds_only_the_question(kctx, monkeypatch):
     assert calls == [["when do the roof vents open?"]]
 
 
+async def test_a_quote_grows_to_the_rest_of_its_paragraph(kctx):
+    """The passage that matches is one sentence; the quote keeps its paragraph's next
+    sentence (it fits the limit) but not the next section."""
+    kctx.settings.knowledge.generate_answers = False
+    ans = await KnowledgeSkill(kctx).answer(Query("when does my passport expire?"))
+    assert "March 2031" in ans.answer
+    assert "six months of validity" in ans.answer
+    assert "bike lock" not in ans.answer.lower()
+
+
 async def test_unrelated_question_says_not_found_with_low_confidence(kctx):
     kctx.settings.knowledge.generate_answers = False
     ans = await KnowledgeSkill(kctx).answer(Query("what is the boiling point of mercury?"))
