@@ -32,6 +32,8 @@ def _get(item: Any, *names: str) -> Any:
 
 
 def _as_text(item: Any) -> str:
+    if hasattr(item, "to_dict"):  # a document hit: its fields, not its passage objects
+        item = item.to_dict()
     if isinstance(item, dict):
         return "\n".join(f"{k}: {v}" for k, v in item.items())
     if hasattr(item, "__dict__"):
@@ -103,7 +105,7 @@ class _Browser(QWidget):
         if what == "search":
             self.list.clear()
             for item in result or []:
-                title = _get(item, "text", "title", "path", "snippet", "prompt") or str(item)
+                title = _get(item, "snippet", "text", "title", "path", "prompt") or str(item)
                 it = QListWidgetItem(str(title).replace("\n", " ")[:90])
                 it.setData(Qt.ItemDataRole.UserRole, _as_text(item))
                 it.setData(
@@ -135,7 +137,7 @@ class MemoryBrowser(QWidget):
         self.documents = _Browser(
             bridge, "documents",
             search=lambda d, q: d.search(q),
-            forget=lambda d, key: d.remove([key]),
+            forget=lambda d, key: d.remove(key),  # a whole document
             listing=lambda d, _q: d.list_documents(),
         )  # fmt: skip
         tabs.addTab(self.memories, "Memories")

@@ -74,6 +74,15 @@ class SearchHit:
                 bits.append(f"line {self.line_start}")
         return ", ".join(bits)
 
+    @property
+    def snippet(self) -> str:
+        """What to show of the hit: its passage closest to the query (with the definition
+        line it belongs to), or the chunk itself when the query was not embedded (BM25)."""
+        if self.cosine is None or not self.passages:
+            return self.text
+        p = self.passages[0]
+        return f"{p.lead}\n{p.text}" if p.lead else p.text
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -84,6 +93,7 @@ class SearchHit:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "snippet": self.snippet,
         }
 
 

@@ -185,6 +185,6 @@ def cmd_search(args: argparse.Namespace) -> int:
         loc = f" ({h.locator})" if h.locator else ""
         cos = f" cos {h.cosine:.2f}" if h.cosine is not None else ""
         print(f"[{i}] {h.path}{loc}  score {h.score:.4f}{cos}")
-        snippet = " ".join(h.text.split())
+        snippet = " ".join(h.snippet.split())
         print("    " + (snippet[:300] + (" ..." if len(snippet) > 300 else "")))
     return 0

@@ -100,7 +100,7 @@ class KnowledgeSkill(Skill):
             return SkillAnswer(
                 NOT_FOUND,
                 confidence=0.15,
-                sources=[_source(h, h.text) for h in hits[:2]],
+                sources=[_source(h, h.snippet) for h in hits[:2]],
                 notes=["the closest passages are listed as sources"] if hits else [],
                 data={"relevance": relevance},
             )
@@ -194,10 +194,10 @@ def _sources(passages: list[Passage], hits: list[Any]) -> list[Source]:
         if p.hit.chunk_id not in seen:
             seen.add(p.hit.chunk_id)
             out.append(_source(p.hit, p.text))
-    for h in hits[:3]:
-        if h.chunk_id not in seen:
+    for h in hits[:3]:  # further hits only when they are relevant themselves
+        if h.chunk_id not in seen and (h.cosine or 0.0) >= FOUND_COSINE:
             seen.add(h.chunk_id)
-            out.append(_source(h, h.text))
+            out.append(_source(h, h.snippet))
     return out
 
 

@@ -214,6 +214,40 @@ def test_memory_browser_searches_views_and_forgets(qtbot, ctl, ctx):
     )
 
 
+def test_documents_tab_shows_the_matching_passage_and_forgets_the_document(
+    qtbot, ctl, ctx, tmp_path
+):
+    from memory.documents import DocumentStore
+    from memory.embed import shared_embedder
+
+    d = tmp_path / "kb"
+    d.mkdir()
+    (d / "notes.md").write_text(
+        "# Notes\n\nThe bike lock combination is in the red notebook, on the shelf by the "
+        "door, next to the atlas and the old train timetables that nobody reads any more but "
+        "that we keep for the maps.\n\n"
+        "## Passport\n\nMy passport expires in March 2031; renew it six months before.\n"
+    )
+    (d / "other.md").write_text("# Other\n\nThe orchids want 19 degrees at night.\n")
+    store = DocumentStore(tmp_path / "docs.sqlite3", tmp_path / "docs.faiss",
+                          embedder=shared_embedder())  # fmt: skip
+    store.ingest([d])
+    ctx.provide("documents", store)
+    ctl.tray.actions["memory"].trigger()
+    docs = ctl.windows["memory"].documents
+    docs.query.setText("when does the passport expire")
+    docs.search()
+    qtbot.waitUntil(lambda: docs.list.count() >= 1, timeout=5000)
+    assert "March 2031" in docs.list.item(0).text()
+    docs.list.setCurrentRow(0)
+    shown = docs.view.toPlainText()
+    assert "notes.md" in shown and "PassageHit" not in shown
+    docs.forget_selected()
+    qtbot.waitUntil(lambda: docs.note.text() == "Forgotten.", timeout=5000)
+    assert [x.path for x in store.list_documents()] == [str((d / "other.md").resolve())]
+    store.close()
+
+
 def test_forget_all_and_export_from_settings(qtbot, ctl, ctx, tmp_path):
     from memory.service import build
 

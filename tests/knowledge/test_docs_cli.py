@@ -43,6 +43,10 @@ def test_ingest_list_search_remove(tmp_path, council_home):
     r = council("docs", "search", "--json", "roof vents temperature", home=council_home)
     hits = json.loads(r.stdout)
     assert hits[0]["locator"].startswith("page 2") and "27 degrees" in hits[0]["text"]
+    # the snippet is the passage that matched, not the chunk's start
+    assert "27 degrees" in hits[0]["snippet"] and len(hits[0]["snippet"]) < len(hits[0]["text"])
+    r = council("docs", "search", "roof vents temperature", home=council_home)
+    assert "27 degrees" in r.stdout.split("\n")[1]
 
     r = council("docs", "remove", str(d / "handbook.pdf"), home=council_home)
     assert r.returncode == 0 and "removed 1 document" in r.stdout

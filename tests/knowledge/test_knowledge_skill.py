@@ -106,6 +106,9 @@ async def test_a_quote_grows_to_the_rest_of_its_paragraph(kctx):
     assert "March 2031" in ans.answer
     assert "six months of validity" in ans.answer
     assert "bike lock" not in ans.answer.lower()
+    # sources: the passage quoted, and other hits only when relevant themselves
+    assert ans.sources[0].path.endswith("notes.md") and "March 2031" in ans.sources[0].snippet
+    assert all(s.path.endswith("notes.md") for s in ans.sources)
 
 
 async def test_unrelated_question_says_not_found_with_low_confidence(kctx):
