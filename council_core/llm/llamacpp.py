@@ -5,7 +5,9 @@ asyncio through a queue; closing the stream sets a flag the worker checks after 
 so a consumer that goes away stops the generation. Prompts are tokenized through the GGUF's
 own chat template. The KV cache is reused across calls: llama.cpp keeps the tokens it has
 evaluated, and a prompt that starts with them (the next turn of the same conversation) only
-reads the new suffix. Log-probabilities of the sampled tokens come from the last logits
+reads the new suffix. The KV states of a few recent prompts are kept too (a few MB each):
+when another skill's prompt came in between, a prompt that shares a long start with one of
+them (its skill's system prompt) restores that state instead of re-reading it. Log-probabilities of the sampled tokens come from the last logits
 (no ``logits_all``, which would cost n_ctx x vocab floats).
 """
 
@@ -18,6 +20,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +34,26 @@ from .base import GenerationOptions, Health, LLMBackend, Message, Piece, Usage
 log = get_logger("llm.llamacpp")
 
 Push = Callable[[Any], None]
+
+
+PREFIX_STATES = 3  # saved KV states of recent prompts
+STATE_BYTES = 64 << 20  # ... within this much memory (Qwen 1.5B: ~29 KB per token)
+MIN_STATE_GAIN = 16  # tokens a saved state must save over the live cache to be restored
+
+
+@dataclass
+class _State:
+    tokens: list[int]
+    data: bytes
+
+
+def _common(a: Any, b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 class _Finished(Exception):
@@ -72,6 +95,7 @@ class LlamaCppBackend(LLMBackend):
         self._load_lock = threading.Lock()
         self.load_seconds: float | None = None
         self.last_prompt_reused = 0  # tokens of the last prompt served from the KV cache
+        self._states: list[_State] = []  # recent prompts' KV states, most recent last
         self.last_generated = 0  # tokens the last generation produced (also when cancelled)
         self.last_used = time.monotonic()
         self._active = 0  # streams in flight
@@ -140,6 +164,7 @@ class LlamaCppBackend(LLMBackend):
         with self._load_lock:
             llm, self._llm = self._llm, None
             ex, self._executor = self._executor, None
+            self._states = []
         if ex is not None:
             ex.shutdown(wait=True, cancel_futures=True)
         if llm is not None:
@@ -167,8 +192,13 @@ class LlamaCppBackend(LLMBackend):
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, llm)
 
     async def reset_cache(self) -> None:
-        """Forget the KV cache (the next prompt is read from scratch)."""
-        await self.run_on_model(lambda llm: llm.reset())
+        """Forget the KV cache and the saved states (the next prompt is read from scratch)."""
+
+        def reset(llm: Any) -> None:
+            self._states = []
+            llm.reset()
+
+        await self.run_on_model(reset)
 
     # ----- tokens -----
 
@@ -334,11 +364,7 @@ class LlamaCppBackend(LLMBackend):
             )
         # Tokens already in the KV cache (llama.cpp reuses them in generate()).
         self.last_generated = 0
-        cached = 0
-        for a, b in zip(llm._input_ids, tokens, strict=False):
-            if a != b:
-                break
-            cached += 1
+        cached = self._restore_state(llm, tokens, _common(llm._input_ids, tokens))
         self.last_prompt_reused = cached
         n_batch = self.options.n_batch
         if len(tokens) - cached > n_batch:
@@ -400,6 +426,57 @@ class LlamaCppBackend(LLMBackend):
         if pending and cut is None:
             push(Piece(pending))
         push(Piece("", None, finish, Usage(prompt_len, generated)))
+        self._save_state(llm)  # after the answer is out: it costs ~1 ms per MB
+
+    def _restore_state(self, llm: Any, tokens: list[int], cached: int) -> int:
+        """Load the saved state that shares the longest start with `tokens` when it saves
+        MIN_STATE_GAIN tokens over the live cache; returns the tokens now cached."""
+        import ctypes
+
+        import llama_cpp
+
+        best, state = cached + MIN_STATE_GAIN - 1, None
+        for st in self._states:
+            n = _common(st.tokens, tokens)
+            if n > best:
+                best, state = n, st
+        if state is None:
+            return cached
+        buf = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(state.data)) != len(state.data):
+            log.warning("could not restore a saved KV state; reading the prompt in full")
+            self._states.remove(state)
+            llm.reset()
+            return 0
+        n = len(state.tokens)
+        llm.input_ids[:n] = state.tokens
+        llm.n_tokens = n
+        llm._requires_eval = True  # the logits are not from a live decode
+        self._states.remove(state)
+        self._states.append(state)
+        return best
+
+    def _save_state(self, llm: Any) -> None:
+        """Keep the KV state of the prompt just read (and its answer), replacing a saved
+        state that starts the same way; at most PREFIX_STATES are kept."""
+        import ctypes
+
+        import llama_cpp
+
+        n = int(llm.n_tokens)
+        if n < MIN_STATE_GAIN:
+            return
+        tokens = [int(t) for t in llm.input_ids[:n]]
+        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+        buf = (ctypes.c_uint8 * size)()
+        got = int(llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size))
+        if got <= 0 or got > size or got > STATE_BYTES:
+            return
+        keep = [s for s in self._states if _common(s.tokens, tokens) < MIN_STATE_GAIN]
+        keep = [*keep[-(PREFIX_STATES - 1) :], _State(tokens, bytes(buf)[:got])]
+        while sum(len(s.data) for s in keep) > STATE_BYTES:
+            keep.pop(0)
+        self._states = keep
 
 
 def _swallow(fut: Any) -> None:

@@ -161,3 +161,26 @@ async def test_cancel_during_a_long_prompt_stops_reading_it(smol: LlamaCppBacken
     # And a full read of the same prompt afterwards still answers.
     c = await smol.chat([Message("user", long)], GenerationOptions(max_tokens=2))
     assert c.usage.completion_tokens >= 1
+
+
+async def test_a_saved_state_spares_re_reading_a_prompt_start(smol: LlamaCppBackend) -> None:
+    """Another prompt in between replaces the live KV cache; the saved state of the earlier
+    prompt is restored for the next one that starts the same way, with the same answer."""
+    from council_core.llm.llamacpp import MIN_STATE_GAIN
+
+    rules = Message("system", "You answer questions about the user's greenhouse. " * 4)
+    q1 = [rules, Message("user", "What is a greenhouse?")]
+    q2 = [rules, Message("user", "Name one plant that grows well in a greenhouse.")]
+    other = [Message("system", "You are brief."), Message("user", "Say hi.")]
+    await smol.reset_cache()
+    fresh = await smol.chat(q2, GREEDY)  # read from scratch: the reference
+    await smol.reset_cache()
+    await smol.chat(q1, GREEDY)
+    await smol.chat(other, GREEDY)
+    assert smol.last_prompt_reused < MIN_STATE_GAIN  # nothing in common with q1
+    again = await smol.chat(q2, GREEDY)
+    assert smol.last_prompt_reused >= 40  # the system prompt came from the saved state
+    assert again.text == fresh.text
+    await smol.reset_cache()  # forgets the saved states too
+    await smol.chat(q2, GREEDY)
+    assert smol.last_prompt_reused == 0
