@@ -23,9 +23,10 @@ from council_core.skill import Emit, Query, Skill, _drop
 log = get_logger(__name__)
 
 NOT_FOUND = "I don't find that in your documents."
-# Retrieval relevance (cosine of query and chunk) below which nothing counts as found:
-# calibrated on the dev split of bench/eval/sets/knowledge_manpages.jsonl (the middle of the
-# gap between answerable and unrelated dev questions; bench/bench_knowledge.py reports it).
+# Retrieval relevance (cosine of the query and a chunk's best passage) below which nothing
+# counts as found: calibrated on the dev split of bench/eval/sets/knowledge_manpages.jsonl
+# (the middle of the gap between answerable and unrelated dev questions;
+# bench/bench_knowledge.py reports it).
 FOUND_COSINE = 0.34
 PASSAGE_WORDS = 90  # longest quote (a passage and a nearly tied runner-up)
 LLM_PASSAGES = 2  # passages given to the model
@@ -231,8 +232,7 @@ def best_passages(question: str, hits: list[Any], top: int = 3) -> list[Passage]
     for rank, h in enumerate(hits[:POOL]):
         title = " ".join(h.title.lower().split())
         for q in h.passages:
-            lines = [" ".join(x.split()) for x in q.text.split("\n")]
-            quote = "\n".join(x for x in lines if x)
+            quote = _tidy(q.text)
             if not any(c.isalpha() for c in quote):
                 continue
             flat = " ".join(quote.split()).lower()
@@ -257,6 +257,11 @@ def best_passages(question: str, hits: list[Any], top: int = 3) -> list[Passage]
         if len(out) == top:
             break
     return out
+
+
+def _tidy(text: str) -> str:
+    """Lines kept (tables, lists), each with its spacing collapsed; blank lines dropped."""
+    return "\n".join(x for x in (" ".join(y.split()) for y in text.split("\n")) if x)
 
 
 def _expand(p: Passage, words: int) -> None:
@@ -288,7 +293,7 @@ def _expand(p: Passage, words: int) -> None:
     if (lo, hi) == (at[0], at[0]):
         return
     span = h.text[ps[lo].start - h.start : ps[hi].end - h.start]
-    p.text = "\n".join(x for x in (" ".join(y.split()) for y in span.split("\n")) if x)
+    p.text = _tidy(span)
     p.offset, p.end = ps[lo].start - h.start, ps[hi].end - h.start
     if lo < at[0]:
         p.lead = ps[lo].lead
