@@ -7,8 +7,9 @@ own chat template. The KV cache is reused across calls: llama.cpp keeps the toke
 evaluated, and a prompt that starts with them (the next turn of the same conversation) only
 reads the new suffix. The KV states of a few recent prompts are kept too (a few MB each):
 when another skill's prompt came in between, a prompt that shares a long start with one of
-them (its skill's system prompt) restores that state instead of re-reading it. Log-probabilities of the sampled tokens come from the last logits
-(no ``logits_all``, which would cost n_ctx x vocab floats).
+them (its skill's system prompt) restores that state instead of re-reading it.
+Log-probabilities of the sampled tokens come from the last logits (no ``logits_all``, which
+would cost n_ctx x vocab floats).
 """
 
 from __future__ import annotations
