@@ -88,19 +88,22 @@ class KnowledgeSkill(Skill):
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
         store = self.ctx.documents
+        # Asked about the documents in so many words ("in my notes"): "not there" is the
+        # answer and stands; otherwise it is unsure, so the router asks another skill.
+        asked = bool(_CUE.search(query.text))
         docs, _chunks = await asyncio.to_thread(store.count)
         if docs == 0:
             return SkillAnswer(
                 f"{NOT_FOUND} No documents are ingested yet; add some with: "
                 "council ingest PATH (or drop files on the Council window).",
-                confidence=0.1,
+                confidence=0.6 if asked else 0.1,
             )
         hits = await asyncio.to_thread(store.search, query.text, 5, "hybrid")
         relevance = _relevance(hits)
         if relevance < FOUND_COSINE:
             return SkillAnswer(
                 NOT_FOUND,
-                confidence=0.15,
+                confidence=0.6 if asked else 0.15,
                 sources=[_source(h, h.snippet) for h in hits[:2]],
                 notes=["the closest passages are listed as sources"] if hits else [],
                 data={"relevance": relevance},
@@ -117,7 +120,8 @@ class KnowledgeSkill(Skill):
                 text = ""
             if text:
                 if NOT_FOUND.lower().rstrip(".") in text.lower():
-                    confidence = min(confidence, 0.3)
+                    confidence = 0.6 if asked else min(confidence, 0.3)
+                    notes.append("the closest passages are listed as sources")
                 return SkillAnswer(
                     text, confidence=confidence, sources=sources, notes=notes,
                     data={"relevance": relevance, "mode": "generated"},

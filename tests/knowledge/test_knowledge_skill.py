@@ -36,6 +36,15 @@ class EchoPassageLLM(LLMBackend):
         yield Piece("")
 
 
+class DeclineLLM(EchoPassageLLM):
+    """Says the passages do not answer (what the model says when they don't)."""
+
+    async def stream_chat(self, messages, opts=None):
+        self.prompts.append(messages)
+        yield Piece(NOT_FOUND)
+        yield Piece("", finish_reason="stop")
+
+
 class Manager:
     def __init__(self, backend=None, error=None):
         self._backend, self._error = backend, error
@@ -120,9 +129,23 @@ async def test_unrelated_question_says_not_found_with_low_confidence(kctx):
 
 async def test_empty_knowledge_base_says_how_to_add_documents(ctx, store):
     ctx.provide("documents", store)
-    ans = await KnowledgeSkill(ctx).answer(Query("in my notes, where is the key?"))
+    skill = KnowledgeSkill(ctx)
+    # asked about the documents in so many words: the answer stands
+    ans = await skill.answer(Query("in my notes, where is the key?"))
     assert NOT_FOUND in ans.answer and "council ingest" in ans.answer
-    assert ans.confidence < 0.5
+    assert ans.confidence >= KnowledgeSkill.confident_at
+    # otherwise it is unsure, and the router asks another skill
+    ans = await skill.answer(Query("where is the key?"))
+    assert NOT_FOUND in ans.answer and ans.confidence < KnowledgeSkill.confident_at
+
+
+async def test_not_in_the_documents_stands_when_asked_about_them(kctx):
+    kctx.settings.knowledge.generate_answers = False
+    ans = await KnowledgeSkill(kctx).answer(
+        Query("according to my notes, what is the boiling point of mercury?")
+    )
+    assert ans.answer == NOT_FOUND
+    assert ans.confidence >= KnowledgeSkill.confident_at
 
 
 async def test_generated_answer_streams_with_short_context_and_sources(kctx):
@@ -158,3 +181,13 @@ async def test_router_sends_document_questions_here(kctx):
     assert r.skill == "knowledge"
     assert "19 degrees" in r.answer
     assert r.sources
+
+
+async def test_a_declined_generated_answer_stands_only_when_asked_about_the_documents(kctx):
+    kctx.provide("llm", Manager(DeclineLLM()))
+    skill = KnowledgeSkill(kctx)
+    asked = await skill.answer(Query("in my notes, how often is the irrigation pump serviced?"))
+    plain = await skill.answer(Query("how often is the irrigation pump serviced?"))
+    assert asked.answer == plain.answer == NOT_FOUND
+    assert asked.confidence >= KnowledgeSkill.confident_at > plain.confidence
+    assert "closest passages" in " ".join(asked.notes)
