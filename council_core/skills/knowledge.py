@@ -29,6 +29,9 @@ NOT_FOUND = "I don't find that in your documents."
 # bench/bench_knowledge.py reports it).
 FOUND_COSINE = 0.34
 PASSAGE_WORDS = 90  # longest quote (a passage and a nearly tied runner-up)
+# A conversation turn at least this similar to the question (and closer than the documents)
+# leaves the answer to the general skill, which answers from conversation memory.
+MEMORY_MIN = 0.45
 LLM_PASSAGES = 2  # passages given to the model
 LLM_WORDS = 70  # ... while they stay within this many words (the first always goes)
 # The model (1.5B) is told the passages were retrieved for the question: told only "use
@@ -108,6 +111,17 @@ class KnowledgeSkill(Skill):
                 notes=["the closest passages are listed as sources"] if hits else [],
                 data={"relevance": relevance},
             )
+        if not asked and await asyncio.to_thread(self._told_closer, query.text, relevance):
+            return SkillAnswer(
+                NOT_FOUND,
+                confidence=0.2,
+                sources=[_source(h, h.snippet) for h in hits[:2]],
+                notes=[
+                    "something you said in conversation matches this more closely than "
+                    "your documents; answered from conversation memory"
+                ],  # fmt: skip
+                data={"relevance": relevance},
+            )
         passages = best_passages(query.text, hits)
         confidence = min(0.95, 0.55 + (relevance - FOUND_COSINE) * 1.2)
         sources = _sources(passages, hits)
@@ -164,6 +178,20 @@ class KnowledgeSkill(Skill):
                 parts.append(piece.text)
                 emit(Chunk(piece.text))
         return "".join(parts).strip()
+
+    def _told_closer(self, question: str, relevance: float) -> bool:
+        """Whether the user said something in conversation ("the spare key is under the
+        flowerpot") that matches the question more closely than the best passage of the
+        documents: then the general skill answers from that memory. Turns this skill
+        answered do not count (asking a document question twice must not bypass it)."""
+        try:
+            hits = self.ctx.memory.search(question, k=3, min_score=max(MEMORY_MIN, relevance))
+        except CouncilError:
+            return False
+        except Exception as exc:  # memory must never take the answer down
+            log.warning("knowledge: conversation memory unavailable: %s", exc)
+            return False
+        return any(h.skill != self.name for h in hits)
 
     def doctor(self) -> list[Any]:
         from council_core.skill import ComponentStatus

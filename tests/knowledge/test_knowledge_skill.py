@@ -191,3 +191,21 @@ async def test_a_declined_generated_answer_stands_only_when_asked_about_the_docu
     assert asked.answer == plain.answer == NOT_FOUND
     assert asked.confidence >= KnowledgeSkill.confident_at > plain.confidence
     assert "closest passages" in " ".join(asked.notes)
+
+
+async def test_what_the_user_said_in_conversation_wins_over_the_documents(kctx):
+    """Told in conversation that the passport was renewed, a plain question is left to the
+    memory-aware general skill; naming the notes still answers from them."""
+    kctx.settings.knowledge.generate_answers = False
+    skill = KnowledgeSkill(kctx)
+    mem = kctx.memory  # the real conversation memory on this test's COUNCIL_HOME
+    # a document question answered here before does not count as something the user said
+    mem.add_turn("s0", "When does my passport expire?", "March 2031.", skill="knowledge")
+    ans = await skill.answer(Query("When does my passport expire?"))
+    assert "March 2031" in ans.answer and ans.confidence >= KnowledgeSkill.confident_at
+    mem.add_turn("s1", "I renewed my passport; it now expires in June 2040.", "Noted.")
+    ans = await skill.answer(Query("When does my passport expire?"))
+    assert ans.confidence < KnowledgeSkill.confident_at
+    assert "conversation memory" in " ".join(ans.notes)
+    ans = await skill.answer(Query("According to my notes, when does my passport expire?"))
+    assert "March 2031" in ans.answer and ans.confidence >= KnowledgeSkill.confident_at
