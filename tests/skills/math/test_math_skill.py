@@ -60,6 +60,8 @@ async def test_answers_result_first(council, prompt, answer):
         "summarize the file report.pdf",
         "who is he",
         "tell me a joke",
+        "what's my locker combination",
+        "what is our wifi password, the one with the prime numbers",
     ],
 )
 def test_declines_other_questions(ctx, prompt):
