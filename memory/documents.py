@@ -391,10 +391,10 @@ class DocumentStore:
         done = 0
         chunks_done = 0
         pending: list[_Parsed] = []
-        pending_chunks = 0
+        pending_texts = 0
 
         def flush() -> None:
-            nonlocal pending, pending_chunks, chunks_done, done
+            nonlocal pending, pending_texts, chunks_done, done
             if not pending:
                 return
             if cancel.is_set():
@@ -415,7 +415,7 @@ class DocumentStore:
                     eta,
                 )
             )
-            pending, pending_chunks = [], 0
+            pending, pending_texts = [], 0
 
         try:
             while True:
@@ -426,8 +426,8 @@ class DocumentStore:
                     report.cancelled = True
                     break
                 pending.append(item)
-                pending_chunks += len(item.embed_texts)
-                if pending_chunks >= self.embed_batch:
+                pending_texts += len(item.embed_texts)
+                if pending_texts >= self.embed_batch:
                     flush()
             flush()
         finally:

@@ -29,6 +29,8 @@ COMMAND_WORDS = re.compile(
     r"power of|sin|cos|tan|roots|zeros|equation|calculate|compute|evaluate)\b|d/d[a-z]|∫|√",
     re.IGNORECASE,
 )
+_PERSONAL = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
+STRUCTURE = re.compile(r"[()\[\]=^*/+]")  # operators and brackets
 MATHY = re.compile(r"\d\s*[-+*/^×÷%!]|[-+*/^×÷=]\s*\d|[a-z]\s*[\^²³=]|[²³√∫π∞]|\d\s*[a-z]\b")
 
 _LEAD = re.compile(
@@ -577,6 +579,12 @@ def interpret(text: str) -> Task:
 
 
 def looks_like_math(text: str) -> bool:
-    """Cheap text test: digits with operators, math symbols, or math command words."""
+    """Cheap text test: digits with operators, math symbols, or math command words; not a
+    command word alone in a question about the user's own things with no operators or
+    brackets ("what's my locker combination")."""
     head = text[:2000]
-    return bool(MATHY.search(head) or COMMAND_WORDS.search(head))
+    if MATHY.search(head):
+        return True
+    if not COMMAND_WORDS.search(head):
+        return False
+    return not (_PERSONAL.search(head) and not STRUCTURE.search(head))

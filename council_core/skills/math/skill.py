@@ -17,8 +17,7 @@ from .limits import run_limited
 from .parser import Node
 
 _DECIMAL_LITERAL = re.compile(r"\d\.\d|(?<!\d)\.\d")
-_STRUCTURE = re.compile(r"[()\[\]=^*/+]")
-_PERSONAL = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
+_STRUCTURE = nl.STRUCTURE
 _CACHE_SIZE = 64
 _sympy_ready = False  # process-wide: set after the first SymPy answer
 # An explicit calculus/algebra request owns the question even if code-like text follows
@@ -89,15 +88,14 @@ class MathSkill(Skill):
             if res.kind == "eval" and not _meaningful(res.expr):
                 return 0.0
             return 1.0
-        return 0.6 if nl.looks_like_math(text) and not _personal(text) else 0.0
+        return 0.6 if nl.looks_like_math(text) else 0.0
 
     # ----- answering -----
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
         res = self._interpret(query.text)
         if isinstance(res, BadInput):
-            looks = nl.looks_like_math(query.text) and not _personal(query.text)
-            if looks or _STRUCTURE.search(query.text[:2000]):
+            if nl.looks_like_math(query.text) or _STRUCTURE.search(query.text[:2000]):
                 raise res
             raise SkillDeclined("not a math question")
         task = res
@@ -174,11 +172,3 @@ WARM_UP = [
     "solve t^2 + 1 = 0",
     "log(10, 3)",
 ]
-
-
-def _personal(text: str) -> bool:
-    """A question about the user's own things with a math word but no numbers or operators
-    ("what's my locker combination"): not math, so no parse error for it."""
-    return (
-        bool(_PERSONAL.search(text)) and not nl.MATHY.search(text) and not _STRUCTURE.search(text)
-    )
