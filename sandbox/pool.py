@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from council_core.logs import get_logger
 
+from .cgroups import RunCgroup
 from .policy import Policy
 
 log = get_logger("sandbox.pool")
@@ -30,6 +31,72 @@ MAX_AGE_S = 300.0
 class Started:
     proc: subprocess.Popen[bytes]
     started_at: float
+    cgroup: RunCgroup | None = None  # the run's own cgroup, where this machine has them
+    backstop_s: float = 0.0  # firejail's --timeout: the sandbox dies by then whatever happens
+
+    def sandbox_init(self) -> int | None:
+        """firejail's child: pid 1 of the sandbox's pid namespace. When it is gone, so is every
+        process of the sandbox (the kernel kills and reaps them before it can exit)."""
+        kids = _children(self.proc.pid)
+        return kids[0] if kids else None
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    """True unless the process is gone or a zombie (dead, waiting for its parent to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] not in (b"Z", b"X")
+
+
+def kill_sandbox(s: Started, wait_s: float = 5.0) -> bool:
+    """Kill the whole sandbox: firejail, pid 1 of its namespace (the kernel then kills every
+    process inside, however it detached) and anything in its cgroup. Returns True once none
+    of them runs any more; firejail itself is reaped by the caller."""
+    init = s.sandbox_init()
+    targets = [p for p in (init, s.proc.pid) if p is not None]
+    for pid in targets:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if s.cgroup is not None:
+        s.cgroup.kill()
+    try:
+        s.proc.wait(timeout=wait_s)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        log.error("sandbox %s did not die", s.proc.pid)
+    end = time.monotonic() + wait_s
+    while time.monotonic() < end:
+        if not (init is not None and alive(init)) and not (s.cgroup and s.cgroup.pids()):
+            return True
+        time.sleep(0.002)
+    return False  # pragma: no cover
+
+
+def release(s: Started) -> None:
+    """After the sandbox is gone: close our pipe ends and remove its cgroup."""
+    for f in (s.proc.stdin, s.proc.stdout, s.proc.stderr):
+        if f is not None:
+            try:
+                f.close()
+            except OSError:
+                pass
+    if s.cgroup is not None:
+        end = time.monotonic() + 5
+        while not s.cgroup.remove() and time.monotonic() < end:
+            s.cgroup.kill()
+            time.sleep(0.01)
 
 
 class SandboxPool:
@@ -41,9 +108,13 @@ class SandboxPool:
         self._filling: set[Policy] = set()
         self._closed = False
 
-    def take(self, policy: Policy) -> Started | None:
+    def take(self, policy: Policy, run_s: float | None = None) -> Started | None:
         """A ready sandbox for exactly this policy, or None. The caller refills (``fill``)
-        after its run, so the replacement's start-up does not compete with the run."""
+        after its run, so the replacement's start-up does not compete with the run. A pooled
+        sandbox dies at its backstop (MAX_AGE_S + the policy's time limit + a margin): a run
+        of ``run_s`` seconds gets one only if it ends before that."""
+        run_s = policy.limits.timeout_s if run_s is None else run_s
+        max_age_s = MAX_AGE_S + policy.limits.timeout_s - run_s
         if self.size <= 0:
             return None
         got = None
@@ -53,7 +124,7 @@ class SandboxPool:
             now = time.monotonic()
             while queue:
                 s = queue.popleft()
-                if s.proc.poll() is None and now - s.started_at < MAX_AGE_S:
+                if s.proc.poll() is None and now - s.started_at < max_age_s:
                     got = s
                     break
                 stale.append(s)
@@ -126,14 +197,5 @@ class SandboxPool:
 
 
 def _discard(s: Started) -> None:
-    try:
-        os.kill(s.proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        s.proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        log.error("pooled sandbox %s did not die", s.proc.pid)
-    for f in (s.proc.stdin, s.proc.stdout, s.proc.stderr):
-        if f is not None:
-            f.close()
+    kill_sandbox(s)
+    release(s)

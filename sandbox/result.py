@@ -39,10 +39,13 @@ class ExecResult:
     workspace: str = ""
     pooled: bool = False
     uid: int | None = None
+    removed: list[str] = field(default_factory=list)  # written past the disk quota, deleted
 
     @property
     def ok(self) -> bool:
-        return self.exit_code == 0 and not self.timed_out
+        """Exited 0 and no limit stopped anything (a child killed by the run's memory limit
+        makes the run fail even when the code's main process exits 0)."""
+        return self.exit_code == 0 and not self.timed_out and not self.killed_reason
 
     @property
     def outcome(self) -> str:
