@@ -5,8 +5,9 @@ exists, it forks the process that will run the code (the *runner*), so the runne
 never holds the report nonce; then it makes itself non-dumpable (the runner, same uid, cannot
 read its memory or open its descriptors through /proc) and a child subreaper (every process
 the code starts stays its descendant). It waits on stdin for one request: a header line
-``<lang> <nonce> <n_bytes> <workspace>`` followed by the code. A pooled sandbox is this pair,
-already started, waiting for that line. Then it
+``<lang> <nonce> <n_bytes> <nproc> <workspace>`` followed by the code (``nproc``: the
+RLIMIT_NPROC the runner sets before the code starts; 0 when firejail set it). A pooled
+sandbox is this pair, already started, waiting for that line. Then it
 
 - hands the code to the runner over a pipe; the runner runs Python in-process with an audit
   hook that records paths opened outside the workspace (sent back over a second pipe: code
@@ -16,13 +17,15 @@ already started, waiting for that line. Then it
   kills everything and exits;
 - kills every other process of the sandbox and reaps them all (a background process never
   outlives the run, and none lives when the report is written);
-- writes one report line (the runner's exit status, the paths that could not be opened) to
-  stderr, marked with the nonce only it knows, and exits.
+- writes one report line (the runner's exit status, and as a plain string what the runner
+  said about paths it could not open) to stderr, marked with the nonce only it knows, and
+  exits.
 
 Code in the runner can kill or stop the bootstrap (same uid); then no report comes and the
 parent's wall-clock limit, or firejail's ``--timeout`` backstop, ends the sandbox.
 
-It imports nothing beyond what the interpreter has already loaded, plus ctypes for prctl.
+It imports nothing beyond what the interpreter has already loaded, plus ctypes (prctl) and
+select, both before the request.
 """
 
 from __future__ import annotations
@@ -47,9 +50,12 @@ def _runner(r_code, w_seen):
     nl = data.find(b"\n")
     if nl < 0:
         os._exit(0)
-    lang, ws = data[:nl].decode("utf-8").split(" ", 1)
+    lang, nproc, ws = data[:nl].decode("utf-8").split(" ", 2)
     code = data[nl + 1:].decode("utf-8", "replace")
     del data
+    if int(nproc):
+        import resource
+        resource.setrlimit(resource.RLIMIT_NPROC, (int(nproc), int(nproc)))
     os.chdir(ws)
     if lang == "bash":
         os.close(w_seen)
@@ -93,7 +99,11 @@ def _runner(r_code, w_seen):
     except Exception:
         pass
     try:
-        os.write(w_seen, repr(seen[:200]).encode("utf-8", "replace")[:60000])
+        bad = []
+        for p, w in seen:
+            if not os.access(p, os.W_OK if w else os.R_OK) and [p, w] not in bad:
+                bad.append([p, w])
+        os.write(w_seen, repr(bad).encode("utf-8", "replace")[:60000])
     except Exception:
         pass
     os._exit(status & 255)
@@ -130,16 +140,16 @@ def _main():
     prctl = ctypes.CDLL(None, use_errno=True).prctl
     prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no /proc/<pid>/mem, fd, environ for the code
     prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    stdin = sys.stdin.buffer
-    head = stdin.readline().decode("utf-8").rstrip("\n").split(" ", 3)
-    if len(head) < 4:  # stdin closed before a request: the parent went away
-        _kill_all()
-        os._exit(0)
-    lang, nonce, size, ws = head[0], head[1], int(head[2]), head[3]
-    code = stdin.read(size)
     import select
     pidfd = os.pidfd_open(pid)
-    request = (lang + " " + ws + "\n").encode("utf-8") + code
+    stdin = sys.stdin.buffer
+    head = stdin.readline().decode("utf-8").rstrip("\n").split(" ", 4)
+    if len(head) < 5:  # stdin closed before a request: the parent went away
+        _kill_all()
+        os._exit(0)
+    lang, nonce, size, nproc, ws = head[0], head[1], int(head[2]), head[3], head[4]
+    code = stdin.read(size)
+    request = (lang + " " + nproc + " " + ws + "\n").encode("utf-8") + code
     del code
     os.set_blocking(w_code, False)
     seen_raw = b""
@@ -183,21 +193,9 @@ def _main():
             if not chunk:
                 break
             seen_raw = (seen_raw + chunk)[:65536]
-    try:
-        import ast
-        seen = ast.literal_eval(seen_raw.decode("utf-8", "replace")) if seen_raw else []
-    except Exception:
-        seen = []
-    bad = []
-    for item in seen if isinstance(seen, list) else []:
-        try:
-            p, w = item
-            ok = os.access(p, os.W_OK if w else os.R_OK)
-        except Exception:
-            continue
-        if not ok and [p, w] not in bad:
-            bad.append([p, bool(w)])
-    rep = repr({"exit": status, "seen": bad})
+    # The denied paths come from the code's process: passed on as a string the parent parses
+    # on its own, so they can never stand in for the exit status.
+    rep = repr({"exit": status, "seen": seen_raw.decode("utf-8", "replace")})
     os.write(2, ("\n\x1e" + nonce + " " + rep + "\n").encode("utf-8", "replace"))
     os._exit(status & 255)
 _main()

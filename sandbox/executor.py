@@ -30,8 +30,15 @@ from . import cgroups
 from .bootstrap import preamble
 from .policy import Grant, Limits, Policy, check_grant, firejail_path
 from .pool import MAX_AGE_S, SandboxPool, Started, alive, kill_sandbox, release
-from .result import DeniedPath, ExecResult, denied_paths, limit_reason, split_report
-from .watch import Watch, trim_workspace
+from .result import (
+    DeniedPath,
+    ExecResult,
+    denied_paths,
+    limit_reason,
+    parse_seen,
+    split_report,
+)
+from .watch import Watch, tree, trim_workspace
 
 log = get_logger("sandbox")
 Language = Literal["python", "bash"]
@@ -194,7 +201,7 @@ class SafeExecutor:
         if started is None:
             started = start(pol, firejail, timeout + BACKSTOP_MARGIN_S)
         nonce = secrets.token_hex(8)
-        header = f"{language} {nonce} {len(data)} {pol.workspace}\n".encode()
+        header = f"{language} {nonce} {len(data)} {pol.run_nproc()} {pol.workspace}\n".encode()
         watch = Watch(started, pol.workspace, pol.limits)
         res = _drive(
             started, header + data, timeout, pol.limits.max_output_kb * 1024, nonce.encode(), watch
@@ -206,7 +213,7 @@ class SafeExecutor:
         res.workspace = pol.workspace
         stderr, report = split_report(res.stderr, nonce)
         res.stderr = stderr
-        seen = report.get("seen", []) if report else []
+        seen = parse_seen(report.get("seen") if report else None)
         if report and isinstance(report.get("exit"), int) and not res.timed_out:
             # firejail reports the status of the last process to end, which after the
             # clean-up of background processes is a killed one: the code's own status wins.
@@ -268,22 +275,19 @@ def _finish(s: Started) -> bool:
     exiting. Make sure: kill pid 1 of the sandbox's namespace (and anything left in its
     cgroup) and wait until it is dead. firejail itself then cleans up and exits."""
     init = s.sandbox_init()
-    if init is not None:
-        try:
-            os.kill(init, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass  # as a normal user: the bootstrap's exit ends it
+    inside = [p for p in tree(init) if p != s.proc.pid] if init is not None else []
     if s.cgroup is not None:
-        for pid in s.cgroup.pids():
-            if pid != s.proc.pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        inside += [p for p in s.cgroup.pids() if p != s.proc.pid and p not in inside]
+    for pid in inside:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # the bootstrap, as a normal user: it is exiting anyway
     end = time.monotonic() + 2
     while time.monotonic() < end:
-        left = [p for p in s.cgroup.pids() if p != s.proc.pid] if s.cgroup else []
-        if not left and (init is None or not alive(init)):
+        # "dying": gone, a zombie, or past the point of no return in exit (the kernel tears
+        # down the namespaces after that, which can take a while on a busy machine).
+        if not any(alive(p) for p in inside):
             return True
         time.sleep(0.0005)
     return False

@@ -343,15 +343,15 @@ class Policy:
             if os.path.lexists(s) and not any(_under(v, s) for v in visible):
                 args.append(f"--blacklist={s}")
         args += [f"--blacklist={r}" for r in run_dirs_to_hide(visible)]
-        nproc = lim.max_processes if uid is not None else lim.max_processes + _own_process_count()
         args += [
             f"--rlimit-as={lim.memory_mb * 1024 * 1024}",
             f"--rlimit-cpu={lim.cpu_s}",
             f"--rlimit-fsize={lim.file_size_mb * 1024 * 1024}",
             f"--rlimit-nofile={lim.max_open_files}",
-            f"--rlimit-nproc={nproc}",
-            "--",
         ]
+        if uid is not None:  # the sandbox's own uid: its count starts at 0
+            args.append(f"--rlimit-nproc={lim.max_processes}")
+        args.append("--")
         if uid is not None:
             args += [
                 SETPRIV,
@@ -364,6 +364,17 @@ class Policy:
             ]
         args += program if program is not None else [PYTHON, "-I", "-u", "-c", LOADER]
         return args
+
+    def run_nproc(self) -> int:
+        """RLIMIT_NPROC the code's process sets for itself (0: firejail already set it).
+
+        As a normal user the limit counts every process of the user, so it is this user's
+        process count now plus the allowance; it is set when the run starts rather than by
+        firejail at start-up, since pooled and parallel sandboxes (four processes each) would
+        otherwise eat into each other's allowance."""
+        if self.uid is not None:
+            return 0
+        return self.limits.max_processes + _own_process_count()
 
     def env(self) -> dict[str, str]:
         """A clean environment: nothing of the parent's (no keys, no tokens)."""

@@ -49,14 +49,22 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+PF_EXITING = 0x4
+
+
 def alive(pid: int) -> bool:
-    """True unless the process is gone or a zombie (dead, waiting for its parent to reap it)."""
+    """True unless the process is gone, a zombie, or exiting (PF_EXITING: it will never run
+    its own code again; only the kernel's teardown of it is left)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read()
     except OSError:
         return False
-    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] not in (b"Z", b"X")
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    try:
+        return fields[0] not in (b"Z", b"X") and not int(fields[6]) & PF_EXITING
+    except (IndexError, ValueError):
+        return False
 
 
 def kill_sandbox(s: Started, wait_s: float = 5.0) -> bool:

@@ -103,6 +103,26 @@ def split_report(stderr: str, nonce: str) -> tuple[str, dict[str, Any] | None]:
     return stderr[:i], report if isinstance(report, dict) else None
 
 
+def parse_seen(raw: Any) -> list[Any]:
+    """The paths the code's process could not open, as the bootstrap passed them on (a string
+    written by that process: parsed here, checked for shape, never trusted beyond hints)."""
+    if not isinstance(raw, str) or not raw:
+        return []
+    try:
+        items = ast.literal_eval(raw)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [
+        (p, bool(w))
+        for it in items[:200]
+        if isinstance(it, (list, tuple)) and len(it) == 2
+        for p, w in [it]
+        if isinstance(p, str)
+    ]
+
+
 def denied_paths(
     stderr: str, seen: list[Any], workspace: str, secret_paths: list[str]
 ) -> list[DeniedPath]:
