@@ -205,5 +205,26 @@ class SandboxPool:
 
 
 def _discard(s: Started) -> None:
-    kill_sandbox(s)
-    release(s)
+    """End a waiting sandbox: EOF on its stdin makes the bootstrap kill its runner and exit,
+    and pid 1 of the sandbox is killed now; firejail then cleans up and exits on its own
+    (reaped in the background, so closing a pool does not wait for it)."""
+    if s.proc.stdin is not None:
+        try:
+            s.proc.stdin.close()
+        except OSError:
+            pass
+    init = s.sandbox_init()
+    if init is not None:
+        try:
+            os.kill(init, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def reap() -> None:
+        try:
+            s.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            kill_sandbox(s)
+        release(s)
+
+    threading.Thread(target=reap, daemon=True).start()
