@@ -30,9 +30,21 @@ select, both before the request.
 
 from __future__ import annotations
 
-# What firejail starts: it reads the bootstrap (length line, then the source) from stdin, since
-# firejail refuses arguments longer than 4 KB. ``start()`` writes it right after the spawn.
-LOADER = "import sys;exec(sys.stdin.buffer.read(int(sys.stdin.buffer.readline())))"
+# What firejail starts: it reads the bootstrap (8 digits of length, then the source) from
+# stdin, since firejail refuses arguments longer than 4 KB; ``start()`` writes it right after
+# the spawn. It reads exactly those bytes, unbuffered: a buffered read could take in the
+# request that follows (nonce included) before the runner is forked with a copy of the buffer.
+LOADER = (
+    "import os\n"
+    "def _r(n):\n"
+    " b = b''\n"
+    " while len(b) < n:\n"
+    "  c = os.read(0, n - len(b))\n"
+    "  if not c: raise SystemExit(0)\n"
+    "  b += c\n"
+    " return b\n"
+    "exec(_r(int(_r(8))))\n"
+)
 
 SOURCE = r"""
 import os, sys
@@ -59,6 +71,8 @@ def _runner(r_code, w_seen):
     os.chdir(ws)
     if lang == "bash":
         os.close(w_seen)
+        import _signal
+        _signal.signal(13, _signal.SIG_DFL)  # SIGPIPE: Python ignores it; a shell must not
         os.execv("/bin/bash", ["bash", "-c", code])
     seen = []
     status = 0
@@ -205,4 +219,4 @@ _main()
 def preamble() -> bytes:
     """What ``start()`` writes to a new sandbox's stdin before any request."""
     src = SOURCE.encode("utf-8")
-    return str(len(src)).encode() + b"\n" + src
+    return b"%08d" % len(src) + src
