@@ -120,10 +120,8 @@ class SandboxPool:
         """A ready sandbox for exactly this policy, or None. The caller refills (``fill``)
         after its run, so the replacement's start-up does not compete with the run. A pooled
         sandbox dies at its backstop (MAX_AGE_S + the policy's time limit + a margin): a run
-        of ``run_s`` seconds gets one only if it ends before that."""
-        run_s = policy.limits.timeout_s if run_s is None else run_s
-        max_age_s = MAX_AGE_S + policy.limits.timeout_s - run_s
-        if self.size <= 0:
+        allowed longer than the policy's limit starts its own."""
+        if self.size <= 0 or (run_s is not None and run_s > policy.limits.timeout_s):
             return None
         got = None
         stale: list[Started] = []
@@ -132,7 +130,7 @@ class SandboxPool:
             now = time.monotonic()
             while queue:
                 s = queue.popleft()
-                if s.proc.poll() is None and now - s.started_at < max_age_s:
+                if s.proc.poll() is None and now - s.started_at < MAX_AGE_S:
                     got = s
                     break
                 stale.append(s)
