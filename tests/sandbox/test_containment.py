@@ -7,11 +7,13 @@ Runs as root (CI: cgroups) and as a normal user (no cgroups: the fallback is tes
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -21,9 +23,11 @@ from pathlib import Path
 import pytest
 from escape_cases import host_processes_with, needs_firejail
 
+from council_core.paths import resolve_paths
 from sandbox import cgroups
 from sandbox.executor import SafeExecutor
 from sandbox.policy import RUN_KEEP, Limits, Policy
+from sandbox.service import workspace_root
 from sandbox.watch import tree
 
 pytestmark = [pytest.mark.sandbox, needs_firejail]
@@ -97,6 +101,27 @@ def _connect_attempts(paths: list[str]) -> str:
 
 
 @pytest.fixture
+def deployed(council_home: Path) -> Iterator[SafeExecutor]:
+    """An executor laid out as installed, workspaces outside /tmp: as root under
+    /var/lib/council-sandbox, as a user in the home folder. (A workspace under /tmp, as in
+    the other tests, gets no private /tmp at all, which hides the host's X sockets anyway.)"""
+    paths = resolve_paths().ensure()
+    if AS_ROOT:
+        root = workspace_root(paths.data_dir, paths.workspace_dir)
+        made = root.parent
+    else:
+        made = Path(tempfile.mkdtemp(prefix=".council-test-", dir=pwd.getpwuid(os.getuid()).pw_dir))
+        root = made / "workspaces"
+    assert not str(root).startswith("/tmp/")
+    ex = SafeExecutor(root, paths.data_dir, Limits(timeout_s=10))
+    try:
+        yield ex
+    finally:
+        ex.close()
+        shutil.rmtree(made, ignore_errors=True)
+
+
+@pytest.fixture
 def xvfb() -> Iterator[int]:
     """A real X server on the host, without authentication (as a CI display often is)."""
     if shutil.which("Xvfb") is None:
@@ -119,7 +144,7 @@ def xvfb() -> Iterator[int]:
         proc.wait(10)
 
 
-def test_host_x_display_is_unreachable(executor: SafeExecutor, xvfb: int) -> None:
+def test_host_x_display_is_unreachable(deployed: SafeExecutor, xvfb: int) -> None:
     path = f"/tmp/.X11-unix/X{xvfb}"
     # The attack is real: from the host, the display takes connections without any cookie.
     c = socket.socket(socket.AF_UNIX)
@@ -140,7 +165,7 @@ def test_host_x_display_is_unreachable(executor: SafeExecutor, xvfb: int) -> Non
         "print('listing', os.listdir('/tmp/.X11-unix') if os.access('/tmp/.X11-unix', os.R_OK)"
         " else 'unreadable')\n"
     )
-    res = executor.run("python", code, timeout_s=15)
+    res = deployed.run("python", code, timeout_s=15)
     assert "twin: twin-ok" in res.stdout, res.stderr
     assert "CONNECTED" not in res.stdout
     assert res.stdout.count("refused") == 2  # the path and the abstract name
@@ -149,7 +174,7 @@ def test_host_x_display_is_unreachable(executor: SafeExecutor, xvfb: int) -> Non
     assert f"X{xvfb}" not in res.stdout.split("listing", 1)[1]
 
 
-def test_service_sockets_under_run_are_hidden(executor: SafeExecutor) -> None:
+def test_service_sockets_under_run_are_hidden(deployed: SafeExecutor) -> None:
     if not AS_ROOT:
         pytest.skip("making a folder under /run needs root (the X11 case covers a normal user)")
     d = Path(f"/run/council-test-{uuid.uuid4().hex[:8]}")
@@ -158,7 +183,7 @@ def test_service_sockets_under_run_are_hidden(executor: SafeExecutor) -> None:
     srv, _ = _unix_server(sock, b"service-secret")
     try:
         assert _host_can_connect(sock) == b"service-secret"
-        res = executor.run("python", TWIN_SOCKET + "import socket\n" + _connect_attempts([sock]))
+        res = deployed.run("python", TWIN_SOCKET + "import socket\n" + _connect_attempts([sock]))
         assert "twin: twin-ok" in res.stdout, res.stderr
         assert "CONNECTED" not in res.stdout and "service-secret" not in res.stdout
         assert res.stdout.count("refused") == 2
