@@ -1,8 +1,8 @@
 """The program that runs inside every sandbox, before any user code.
 
-It is started by firejail (``python3 -I -u -c LOADER``, fed this source on stdin). At once, before any request
-exists, it forks the process that will run the code (the *runner*), so the runner's memory
-never holds the report nonce; then it makes itself non-dumpable (the runner, same uid, cannot
+It is started by firejail (``python3 -I -u -c LOADER``, fed this source on stdin). At once,
+before any request exists, it forks the process that will run the code (the *runner*), so
+the runner's memory never holds the report nonce; then it makes itself non-dumpable (the runner, same uid, cannot
 read its memory or open its descriptors through /proc) and a child subreaper (every process
 the code starts stays its descendant). It waits on stdin for one request: a header line
 ``<lang> <nonce> <n_bytes> <nproc> <workspace>`` followed by the code (``nproc``: the

@@ -2,9 +2,16 @@
 
 A run writes the code to a sandbox that is already started (from the pool, when one waits with
 the same workspace, grants and limits) or a new one, reads stdout/stderr up to the output cap,
-kills the whole sandbox at the wall-clock limit (enforced here, not by firejail's ``--timeout``,
-which adds 2 s), and reports what it did: output, exit status, duration, the limit that stopped
-it, files it created in the workspace and paths outside it that were denied.
+kills the whole sandbox at the wall-clock limit (enforced here; firejail's ``--timeout``, which
+keeps firejail alive up to 2 s after its sandbox ended, is only a backstop at the limit + 10 s
+for when Council and the bootstrap are both gone), and reports what it did: output, exit
+status, duration, the limit that stopped it, files it created in the workspace and paths
+outside it that were denied.
+
+Limits of the whole run: a cgroup per sandbox where this machine allows (cgroups.py), else a
+polled memory watcher; the workspace's disk quota is polled too (watch.py). The run is over
+only once every process of the sandbox is dead or exiting, and if Council dies the bootstrap
+sees EOF on its stdin and kills everything.
 """
 
 from __future__ import annotations
