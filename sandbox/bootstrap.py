@@ -22,7 +22,8 @@ sandbox is this pair, already started, waiting for that line. Then it
   exits.
 
 Code in the runner can kill or stop the bootstrap (same uid); then no report comes and the
-parent's wall-clock limit, or firejail's ``--timeout`` backstop, ends the sandbox.
+parent's wall-clock limit, or firejail's ``--timeout`` backstop, ends the sandbox (the runner
+itself has a parent-death signal: it dies with the bootstrap).
 
 It imports nothing beyond what the interpreter has already loaded, plus _ctypes (prctl) and
 select, both before the request.
@@ -154,6 +155,7 @@ def _main():
     pid = os.fork()
     if pid == 0:
         try:
+            prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG: the runner dies with the bootstrap
             os.close(w_code)
             os.close(r_seen)
             _runner(r_code, w_seen)
