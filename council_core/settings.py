@@ -138,6 +138,7 @@ class SandboxSettings(_Section):
     max_processes: int = Field(64, ge=1, title="Process limit")
     max_open_files: int = Field(256, ge=16, title="Open files limit")
     max_output_kb: int = Field(64, ge=1, title="Output kept (KB)")
+    workspace_mb: int = Field(512, ge=1, title="Workspace disk quota (MB)")
     pool_size: int = Field(2, ge=0, le=16, title="Pre-started sandboxes")
     show_code_before_run: bool = Field(False, title="Ask before running generated code")
     max_repairs: int = Field(2, ge=0, le=5, title="Repair attempts after an error")

@@ -1,4 +1,5 @@
-"""`council doctor` lines for the sandbox: firejail present, and a real sandbox starts."""
+"""`council doctor` lines for the sandbox: firejail present, a real sandbox starts, and which
+limits this machine can enforce for a whole run (a cgroup per run, or the fallback)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from council_core.errors import CouncilError
 from council_core.skill import ComponentStatus
 
+from . import cgroups
 from .policy import INSTALL_FIX, running_as_root
 
 
@@ -37,5 +39,25 @@ def checks() -> list[ComponentStatus]:
     return [
         ComponentStatus(
             "sandbox", True, f"firejail runs code {who} in {res.duration_s * 1000:.0f} ms"
-        )
+        ),
+        limits_status(),
     ]
+
+
+def limits_status() -> ComponentStatus:
+    """Which whole-run limits hold here. Both ways the whole run is limited (without a cgroup
+    the memory check is polled), so neither fails the doctor; the line says which."""
+    sup = cgroups.support()
+    always = "time, CPU, file size, open files, output and workspace quota: yes"
+    if sup.available:
+        detail = (
+            f"cgroup memory/pids per run: yes (cgroup v{sup.version}); "
+            f"/tmp and /dev/shm count as memory; {always}"
+        )
+        return ComponentStatus("sandbox limits", True, detail)
+    detail = (
+        f"cgroup memory/pids per run: no ({sup.why}); fallback: the run's total resident "
+        "memory plus its /tmp and /dev/shm are checked every 0.1 s and the run is stopped past "
+        f"the limit, processes limited per uid (RLIMIT_NPROC); {always}"
+    )
+    return ComponentStatus("sandbox limits", True, detail)

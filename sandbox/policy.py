@@ -14,6 +14,7 @@ so runs of one session can edit each other's files and different sessions usuall
 
 from __future__ import annotations
 
+import math
 import os
 import pwd
 import shutil
@@ -25,7 +26,7 @@ from typing import Literal
 
 from council_core.errors import ComponentMissing, SandboxDenied
 
-from .bootstrap import SOURCE
+from .bootstrap import LOADER
 
 INSTALL_FIX = "install firejail: sudo apt-get install firejail"
 PYTHON = "/usr/bin/python3"
@@ -113,6 +114,20 @@ SYSTEM_SECRETS = (
 )
 
 
+# Entries of /run the sandbox keeps: firejail's own state (it needs it to start) and the
+# /run/shm link to the private /dev/shm. Everything else there (service sockets: dbus,
+# postgresql, the user's runtime dir, systemd) is hidden, whatever its name.
+RUN_KEEP = ("/run/firejail", "/run/shm")
+
+
+def run_dirs_to_hide(visible: list[str]) -> list[str]:
+    try:
+        entries = sorted(e.path for e in os.scandir("/run"))
+    except OSError:
+        return []
+    return [e for e in entries if e not in RUN_KEEP and not any(_under(v, e) for v in visible)]
+
+
 @dataclass(frozen=True)
 class Grant:
     """A folder (or file) outside the workspace the user allowed, read-only or read-write."""
@@ -134,6 +149,8 @@ class Limits:
     max_processes: int = 64
     max_open_files: int = 256
     max_output_kb: int = 64
+    workspace_mb: int = 512  # the session's workspace on disk, all runs together
+    workspace_files: int = 20000
 
 
 def firejail_path() -> str:
@@ -264,7 +281,11 @@ class Policy:
             out.append(data)
         return out
 
-    def argv(self, firejail: str, program: list[str] | None = None) -> list[str]:
+    def argv(
+        self, firejail: str, program: list[str] | None = None, backstop_s: float | None = None
+    ) -> list[str]:
+        """firejail's command line. ``backstop_s``: firejail itself kills the sandbox after
+        that long (``--timeout``), should both Council and the bootstrap be gone or stopped."""
         lim = self.limits
         uid = self.uid
         visible = [self.workspace] + [g.path for g in self.grants]
@@ -287,7 +308,11 @@ class Policy:
             "--nonewprivs",
             "--seccomp",
             "--read-only=/",
+            "--x11=none",  # --private-tmp alone keeps the host's /tmp/.X11-unix sockets
         ]
+        if backstop_s is not None:
+            secs = max(1, math.ceil(backstop_s))
+            args.append(f"--timeout={secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}")
         args.append("--nogroups" if uid is None else "--caps.keep=setuid,setgid,setpcap")
         if uid is None:
             args.append("--caps.drop=all")
@@ -317,15 +342,16 @@ class Policy:
         for s in self.secret_paths():
             if os.path.lexists(s) and not any(_under(v, s) for v in visible):
                 args.append(f"--blacklist={s}")
-        nproc = lim.max_processes if uid is not None else lim.max_processes + _own_process_count()
+        args += [f"--blacklist={r}" for r in run_dirs_to_hide(visible)]
         args += [
             f"--rlimit-as={lim.memory_mb * 1024 * 1024}",
             f"--rlimit-cpu={lim.cpu_s}",
             f"--rlimit-fsize={lim.file_size_mb * 1024 * 1024}",
             f"--rlimit-nofile={lim.max_open_files}",
-            f"--rlimit-nproc={nproc}",
-            "--",
         ]
+        if uid is not None:  # the sandbox's own uid: its count starts at 0
+            args.append(f"--rlimit-nproc={lim.max_processes}")
+        args.append("--")
         if uid is not None:
             args += [
                 SETPRIV,
@@ -336,8 +362,19 @@ class Policy:
                 "--inh-caps=-all",
                 "--",
             ]
-        args += program if program is not None else [PYTHON, "-I", "-u", "-c", SOURCE]
+        args += program if program is not None else [PYTHON, "-I", "-u", "-c", LOADER]
         return args
+
+    def run_nproc(self) -> int:
+        """RLIMIT_NPROC the code's process sets for itself (0: firejail already set it).
+
+        As a normal user the limit counts every process of the user, so it is this user's
+        process count now plus the allowance; it is set when the run starts rather than by
+        firejail at start-up, since pooled and parallel sandboxes (four processes each) would
+        otherwise eat into each other's allowance."""
+        if self.uid is not None:
+            return 0
+        return self.limits.max_processes + _own_process_count()
 
     def env(self) -> dict[str, str]:
         """A clean environment: nothing of the parent's (no keys, no tokens)."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from council_core.logs import get_logger
 
+from .cgroups import RunCgroup
 from .policy import Policy
 
 log = get_logger("sandbox.pool")
@@ -30,6 +31,80 @@ MAX_AGE_S = 300.0
 class Started:
     proc: subprocess.Popen[bytes]
     started_at: float
+    cgroup: RunCgroup | None = None  # the run's own cgroup, where this machine has them
+    backstop_s: float = 0.0  # firejail's --timeout: the sandbox dies by then whatever happens
+
+    def sandbox_init(self) -> int | None:
+        """firejail's child: pid 1 of the sandbox's pid namespace. When it is gone, so is every
+        process of the sandbox (the kernel kills and reaps them before it can exit)."""
+        kids = _children(self.proc.pid)
+        return kids[0] if kids else None
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+PF_EXITING = 0x4
+
+
+def alive(pid: int) -> bool:
+    """True unless the process is gone, a zombie, or exiting (PF_EXITING: it will never run
+    its own code again; only the kernel's teardown of it is left)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    try:
+        return fields[0] not in (b"Z", b"X") and not int(fields[6]) & PF_EXITING
+    except (IndexError, ValueError):
+        return False
+
+
+def kill_sandbox(s: Started, wait_s: float = 5.0) -> bool:
+    """Kill the whole sandbox: firejail, pid 1 of its namespace (the kernel then kills every
+    process inside, however it detached) and anything in its cgroup. Returns True once none
+    of them runs any more; firejail itself is reaped by the caller."""
+    init = s.sandbox_init()
+    targets = [p for p in (init, s.proc.pid) if p is not None]
+    for pid in targets:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if s.cgroup is not None:
+        s.cgroup.kill()
+    try:
+        s.proc.wait(timeout=wait_s)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        log.error("sandbox %s did not die", s.proc.pid)
+    end = time.monotonic() + wait_s
+    while time.monotonic() < end:
+        if not (init is not None and alive(init)) and not (s.cgroup and s.cgroup.pids()):
+            return True
+        time.sleep(0.002)
+    return False  # pragma: no cover
+
+
+def release(s: Started) -> None:
+    """After the sandbox is gone: close our pipe ends and remove its cgroup."""
+    for f in (s.proc.stdin, s.proc.stdout, s.proc.stderr):
+        if f is not None:
+            try:
+                f.close()
+            except OSError:
+                pass
+    if s.cgroup is not None:
+        end = time.monotonic() + 5
+        while not s.cgroup.remove() and time.monotonic() < end:
+            s.cgroup.kill()
+            time.sleep(0.01)
 
 
 class SandboxPool:
@@ -41,10 +116,12 @@ class SandboxPool:
         self._filling: set[Policy] = set()
         self._closed = False
 
-    def take(self, policy: Policy) -> Started | None:
+    def take(self, policy: Policy, run_s: float | None = None) -> Started | None:
         """A ready sandbox for exactly this policy, or None. The caller refills (``fill``)
-        after its run, so the replacement's start-up does not compete with the run."""
-        if self.size <= 0:
+        after its run, so the replacement's start-up does not compete with the run. A pooled
+        sandbox dies at its backstop (MAX_AGE_S + the policy's time limit + a margin): a run
+        allowed longer than the policy's limit starts its own."""
+        if self.size <= 0 or (run_s is not None and run_s > policy.limits.timeout_s):
             return None
         got = None
         stale: list[Started] = []
@@ -126,14 +203,26 @@ class SandboxPool:
 
 
 def _discard(s: Started) -> None:
-    try:
-        os.kill(s.proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        s.proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        log.error("pooled sandbox %s did not die", s.proc.pid)
-    for f in (s.proc.stdin, s.proc.stdout, s.proc.stderr):
-        if f is not None:
-            f.close()
+    """End a waiting sandbox: EOF on its stdin makes the bootstrap kill its runner and exit,
+    and pid 1 of the sandbox is killed now; firejail then cleans up and exits on its own
+    (reaped in the background, so closing a pool does not wait for it)."""
+    if s.proc.stdin is not None:
+        try:
+            s.proc.stdin.close()
+        except OSError:
+            pass
+    init = s.sandbox_init()
+    if init is not None:
+        try:
+            os.kill(init, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def reap() -> None:
+        try:
+            s.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            kill_sandbox(s)
+        release(s)
+
+    threading.Thread(target=reap, daemon=True).start()

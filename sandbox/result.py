@@ -39,10 +39,13 @@ class ExecResult:
     workspace: str = ""
     pooled: bool = False
     uid: int | None = None
+    removed: list[str] = field(default_factory=list)  # written past the disk quota, deleted
 
     @property
     def ok(self) -> bool:
-        return self.exit_code == 0 and not self.timed_out
+        """Exited 0 and no limit stopped anything (a child killed by the run's memory limit
+        makes the run fail even when the code's main process exits 0)."""
+        return self.exit_code == 0 and not self.timed_out and not self.killed_reason
 
     @property
     def outcome(self) -> str:
@@ -98,6 +101,26 @@ def split_report(stderr: str, nonce: str) -> tuple[str, dict[str, Any] | None]:
     except (ValueError, SyntaxError):
         report = None
     return stderr[:i], report if isinstance(report, dict) else None
+
+
+def parse_seen(raw: Any) -> list[Any]:
+    """The paths the code's process could not open, as the bootstrap passed them on (a string
+    written by that process: parsed here, checked for shape, never trusted beyond hints)."""
+    if not isinstance(raw, str) or not raw:
+        return []
+    try:
+        items = ast.literal_eval(raw)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [
+        (p, bool(w))
+        for it in items[:200]
+        if isinstance(it, (list, tuple)) and len(it) == 2
+        for p, w in [it]
+        if isinstance(p, str)
+    ]
 
 
 def denied_paths(

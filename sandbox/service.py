@@ -21,6 +21,7 @@ def limits_from(settings: Any) -> Limits:
         max_processes=s.max_processes,
         max_open_files=s.max_open_files,
         max_output_kb=s.max_output_kb,
+        workspace_mb=s.workspace_mb,
     )
 
 
