@@ -39,7 +39,18 @@ class RouterSettings(_Section):
         description="A skill must score at least this to be tried.",
     )
     skill_timeout_s: float = Field(
-        60.0, gt=0, title="Skill time limit (s)", description="A skill that runs longer is stopped."
+        60.0,
+        gt=0,
+        title="First-answer limit (s)",
+        description="A skill that shows no answer text within this time is stopped "
+        "(for a skill that does not stream, the limit for its whole answer).",
+    )
+    silence_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        title="Silence limit while streaming (s)",
+        description="An answer that is streaming is stopped only when no text comes for this "
+        "long; the partial answer is kept and can be continued.",
     )
     disabled_skills: list[str] = Field(
         default_factory=list,
@@ -202,6 +213,11 @@ class AppSettings(_Section):
 
     autostart: bool = Field(False, title="Start at login")
     show_skill_and_latency: bool = Field(True, title="Show skill and latency per answer")
+    hide_on_focus_loss: bool = Field(
+        True,
+        title="Hide the chat when I click elsewhere",
+        description="Like a launcher: the popup hides when another application gets the focus.",
+    )
 
 
 class Settings(BaseSettings):
