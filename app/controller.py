@@ -8,7 +8,7 @@ import os
 import time
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from council_core.logs import get_logger, setup_logging
@@ -60,26 +60,32 @@ class CouncilApp(QObject):
         self._key_at: float | None = None
         self._warm = warm
         # File choosers are attributes so tests can answer them without a modal dialog.
+        # Parented to the popup while it shows, so they open above it.
         self.choose_files = lambda: QFileDialog.getOpenFileNames(
-            None, "Add files to Council's knowledge"
+            self.popup.dialog_parent(), "Add files to Council's knowledge"
         )[0]
         self.choose_folder = lambda: QFileDialog.getExistingDirectory(
-            None, "Add a folder to Council's knowledge"
+            self.popup.dialog_parent(), "Add a folder to Council's knowledge"
         )
         self.choose_export = lambda: QFileDialog.getSaveFileName(
-            None, "Export memory", "council-memory.jsonl"
+            self.popup.dialog_parent(), "Export memory", "council-memory.jsonl"
         )[0]
+        self._undo_calls: dict[int, int | None] = {}
+        self.tray_missing = False  # call id -> plan id (None: the last)
 
         tray.triggered.connect(self.handle)
         self.hotkey.activated.connect(self._on_hotkey)
         self.popup.first_paint.connect(self._on_painted)
         self.popup.files_dropped.connect(self.popup.ingest)
+        self.popup.undo_requested.connect(self.undo)
         b = self.bridge
         b.status_changed.connect(lambda _s: self.refresh_status())
         b.approval_needed.connect(self.ask_approval)
         b.settings_changed.connect(self._settings_changed)
         b.failed.connect(self._failed)
         b.ready.connect(self._ready)
+        b.call_done.connect(self._call_done)
+        b.call_failed.connect(self._call_failed)
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(5000)
         self.status_timer.timeout.connect(self.refresh_status)
@@ -95,7 +101,7 @@ class CouncilApp(QObject):
         s = self.bridge.ctx.settings
         setup_logging(self.bridge.ctx.paths.log_dir)
         self.tray.set_cloud_paused(s.cloud.paused)
-        self.popup.show_skill_and_latency = s.app.show_skill_and_latency
+        self._apply_app_settings(s)
         self.grab_hotkey(s.hotkey.sequence if s.hotkey.enabled else "")
         self.trace("ready")
 
@@ -123,6 +129,27 @@ class CouncilApp(QObject):
     def do_open_chat(self) -> None:
         self.popup.show_centered()
 
+    def handle_instance_message(self, msg: str) -> None:
+        """From a second ``council-app`` launch (the single-instance socket)."""
+        self.trace("instance_message", message=msg)
+        if msg == "toggle":
+            self._key_at = time.perf_counter()
+            self.popup.toggle()
+        elif msg == "show":
+            self.do_open_chat()
+
+    def no_tray(self) -> None:
+        """No tray host (no StatusNotifier watcher, no XEmbed tray): never run hidden."""
+        self.tray_missing = True
+        self.popup.hide_on_focus_loss = False
+        self.popup.show_centered()
+        self.popup.add_notice(
+            "No system tray was found on this desktop, so Council runs in this window. "
+            "Esc hides it; bring it back with the hotkey or with the command "
+            "`council-app --toggle` (bind it to a key in your desktop's shortcut settings)."
+        )
+        self.trace("no_tray_notice")
+
     def do_add_files(self) -> None:
         paths = list(self.choose_files() or [])
         if paths:
@@ -139,6 +166,8 @@ class CouncilApp(QObject):
         w = self.windows.get(name)
         if w is None:
             w = self.windows[name] = build()
+            # A window (not a child widget) that the window manager keeps above the popup.
+            w.setParent(self.popup, Qt.WindowType.Window)
         w.show()
         w.raise_()
         w.activateWindow()
@@ -167,6 +196,41 @@ class CouncilApp(QObject):
         from .memory_browser import MemoryBrowser
 
         self._window("memory", lambda: MemoryBrowser(self.bridge))
+
+    def do_undo(self) -> None:
+        self.undo(None)
+
+    def undo(self, plan_id: int | None) -> None:
+        """Reverse a file plan (``None``: the last one) off the GUI thread."""
+        if self.bridge.council is None:
+            self.tray.notify("Council", "Still starting; try again in a moment")
+            return
+        self._undo_calls[self.bridge.undo(plan_id)] = plan_id
+
+    def _call_done(self, call_id: int, result: Any) -> None:
+        if call_id not in self._undo_calls:
+            return
+        self._undo_calls.pop(call_id)
+        pid, restored, problems = result
+        msg = f"Undid plan #{pid}: {restored} operation(s) reversed."
+        if problems:
+            msg += " Not undone: " + "; ".join(problems[:3])
+        card = self.popup.card_for_plan(pid)
+        if card is not None:
+            card.undone(msg)
+        else:
+            self.tray.notify("Council", msg, warning=bool(problems))
+        self.trace("undo", plan=pid, restored=restored)
+
+    def _call_failed(self, call_id: int, message: str) -> None:
+        if call_id not in self._undo_calls:
+            return
+        plan = self._undo_calls.pop(call_id)
+        card = self.popup.card_for_plan(plan) if plan is not None else None
+        if card is not None:
+            card.undo_failed(message)
+        else:
+            self.tray.notify("Council", "Nothing undone: " + message, warning=True)
 
     def do_toggle_cloud(self) -> None:
         if self.bridge.council is not None:
@@ -199,7 +263,7 @@ class CouncilApp(QObject):
         self.trace("popup_painted", ms_from_key=ms)
 
     def ask_approval(self, req_id: int, req: Any) -> None:
-        dlg = ApprovalDialog(req_id, req)
+        dlg = ApprovalDialog(req_id, req, self.popup.dialog_parent())
         dlg.decided.connect(self.bridge.resolve_approval)
         dlg.finished.connect(
             lambda _r, d=dlg: self.dialogs.remove(d) if d in self.dialogs else None
@@ -209,9 +273,14 @@ class CouncilApp(QObject):
         dlg.raise_()
         dlg.activateWindow()
 
+    def _apply_app_settings(self, s: Any) -> None:
+        self.popup.show_skill_and_latency = s.app.show_skill_and_latency
+        # With no tray the popup is the only way in: it does not vanish on focus loss.
+        self.popup.hide_on_focus_loss = s.app.hide_on_focus_loss and not self.tray_missing
+
     def _settings_changed(self, s: Any) -> None:
         self.tray.set_cloud_paused(s.cloud.paused)
-        self.popup.show_skill_and_latency = s.app.show_skill_and_latency
+        self._apply_app_settings(s)
         wanted = s.hotkey.sequence if s.hotkey.enabled else ""
         if (
             self.hotkey_status is None
@@ -230,9 +299,9 @@ class CouncilApp(QObject):
             self.tray.notify("Council", message, warning=True)
 
     def refresh_status(self) -> None:
+        self.bridge.refresh_model_status()
         parts = [self.bridge.status]
         if self.bridge.council is not None:
-            parts.append(_model_state())
             left = _budget_left()
             s = self.bridge.ctx.settings
             if s.cloud.paused:
@@ -245,17 +314,6 @@ class CouncilApp(QObject):
             hk = self.hotkey_status
             parts.append(f"hotkey {hk.sequence}" if hk.ok else "hotkey off")
         self.tray.set_status(" · ".join(p for p in parts if p))
-
-
-def _model_state() -> str:
-    from council_core import metrics
-
-    loaded = [
-        lab.get("backend", "?")
-        for lab, v in metrics.snapshot().get("council_model_loaded", [])
-        if v > 0
-    ]
-    return "model loaded: " + ", ".join(loaded) if loaded else "no model loaded"
 
 
 def _budget_left() -> float | None:

@@ -2,7 +2,10 @@
 
 Start-up order is what makes the tray appear within a second: Qt and the tray icon first, the
 core (settings, skills) after the icon is up, models in the background after that. A second
-launch hands "show" to the first (single instance) and exits.
+launch hands "show" to the first (single instance) and exits; ``council-app --toggle`` hands it
+"toggle", so any desktop (a Wayland compositor without global hotkeys included) can bind that
+command in its own keyboard-shortcut settings. With no tray host the app never starts hidden:
+the popup shows and says so.
 """
 
 from __future__ import annotations
@@ -14,11 +17,20 @@ from pathlib import Path
 from typing import Any
 
 _T0 = time.perf_counter()
+USAGE = """usage: council-app [--toggle]
+
+Starts Council in the system tray (or shows the running one's chat).
+  --toggle   show or hide the chat of the running Council (bind this command to a key in
+             your desktop's keyboard settings; works on every desktop, Wayland included)"""
 ICON = Path(__file__).parent / "resources" / "council.svg"
 
 
 def main(argv: list[str] | None = None, factory: Any = None, warm: bool = True) -> int:
     argv = list(sys.argv if argv is None else argv)
+    if "-h" in argv[1:] or "--help" in argv[1:]:
+        print(USAGE)
+        return 0
+    command = "toggle" if "--toggle" in argv[1:] else "show"
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -30,8 +42,9 @@ def main(argv: list[str] | None = None, factory: Any = None, warm: bool = True) 
     from .single_instance import SingleInstance
 
     instance = SingleInstance()
-    if instance.notify_running("show"):
-        print("Council is already running: showing its chat.", file=sys.stderr)
+    if instance.notify_running(command):
+        if command == "show":
+            print("Council is already running: showing its chat.", file=sys.stderr)
         return 0
     instance.listen()
 
@@ -59,10 +72,12 @@ def main(argv: list[str] | None = None, factory: Any = None, warm: bool = True) 
     crash = CrashHandler()
     crash.install(loop)
     controller = CouncilApp(tray, factory=factory, trace=trace, warm=warm)
-    instance.message.connect(lambda msg: controller.do_open_chat() if msg == "show" else None)
+    instance.message.connect(controller.handle_instance_message)
     if not has_tray:
         tray.notify = lambda *a, **k: None  # type: ignore[method-assign]
-        controller.popup.show_centered()  # no tray host: the chat is the way in
+        controller.no_tray()  # no tray host: the chat is the way in, and it says so
+    elif command == "toggle":
+        controller.do_open_chat()  # the first launch from a shortcut shows the chat
 
     async def run() -> None:
         done = asyncio.Event()

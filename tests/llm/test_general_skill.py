@@ -68,6 +68,7 @@ async def test_answers_and_streams_through_the_router(ctx, smol_path) -> None:
     events = [ev async for ev in c.stream("Say hello to me.")]
     await c.aclose()
     assert isinstance(events[0], Progress) and events[0].stage == "loading model"
+    assert events[0].message == smol_path.stem and "/" not in events[0].message
     chunks = [e for e in events if isinstance(e, Chunk)]
     assert len(chunks) >= 2 and all(e.skill == "general" for e in chunks)
     result = events[-1].result  # type: ignore[union-attr]
