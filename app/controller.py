@@ -195,7 +195,10 @@ class CouncilApp(QObject):
     def do_memory(self) -> None:
         from .memory_browser import MemoryBrowser
 
-        self._window("memory", lambda: MemoryBrowser(self.bridge))
+        w = self._window("memory", lambda: MemoryBrowser(self.bridge))
+        if not getattr(w, "_wired", False):
+            w.export_requested.connect(self.export_memory)
+            w._wired = True
 
     def do_undo(self) -> None:
         self.undo(None)
