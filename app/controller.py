@@ -285,17 +285,31 @@ class CouncilApp(QObject):
         self.tray.set_cloud_paused(s.cloud.paused)
         self._apply_app_settings(s)
         wanted = s.hotkey.sequence if s.hotkey.enabled else ""
-        if (
-            self.hotkey_status is None
-            or wanted != self.hotkey_status.sequence
-            or not self.hotkey_status.ok
-        ):
+        old = self.hotkey_status
+        if old is None or wanted != old.sequence or not old.ok:
             self.grab_hotkey(wanted)
+            new = self.hotkey_status
+            if wanted and new is not None and not new.ok and old is not None and old.ok:
+                self._keep_old_hotkey(s, old.sequence, new.detail)
         try:
             set_autostart(s.app.autostart)
         except OSError as exc:
             self.tray.notify("Council", f"Cannot change autostart: {exc}", warning=True)
         self.refresh_status()
+
+    def _keep_old_hotkey(self, s: Any, old_sequence: str, why: str) -> None:
+        """The new hotkey could not be grabbed: the working one stays, in the file too."""
+        self.grab_hotkey(old_sequence)
+        kept = s.model_copy(
+            update={"hotkey": s.hotkey.model_copy(update={"sequence": old_sequence})}
+        )
+        self.bridge.apply_settings(kept)
+        self.tray.notify(
+            "Hotkey not changed",
+            f"{why}. Council keeps {old_sequence}; choose another hotkey in Settings.",
+            warning=True,
+        )
+        self.trace("hotkey_kept", sequence=old_sequence, why=why)
 
     def _failed(self, ask_id: int, message: str) -> None:
         if ask_id == 0:

@@ -152,7 +152,11 @@ class SandboxSettings(_Section):
     pool_size: int = Field(2, ge=0, le=16, title="Pre-started sandboxes")
     show_code_before_run: bool = Field(False, title="Ask before running generated code")
     max_repairs: int = Field(2, ge=0, le=5, title="Repair attempts after an error")
-    granted: list[GrantedFolder] = Field(default_factory=list, title="Granted folders")
+    granted: list[GrantedFolder] = Field(
+        default_factory=list,
+        title="Folders generated code may use",
+        description="Mounted into the sandbox; read-only unless the access is rw.",
+    )
 
 
 class MemorySettings(_Section):
@@ -190,7 +194,11 @@ class KnowledgeSettings(_Section):
 class FilesSettings(_Section):
     """File actions."""
 
-    granted: list[GrantedFolder] = Field(default_factory=list, title="Granted folders")
+    granted: list[GrantedFolder] = Field(
+        default_factory=list,
+        title="Folders file actions may change",
+        description="Find, move, rename and tidy files only here (every plan asks first).",
+    )
 
 
 class MetricsSettings(_Section):
