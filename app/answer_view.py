@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from .render import code_blocks, render_into
 from .theme import is_dark
@@ -46,8 +47,11 @@ class AutoHeightBrowser(QTextBrowser):
         self.viewport().installEventFilter(self)
 
     def eventFilter(self, obj: Any, event: Any) -> bool:
-        if obj is self.viewport() and event.type() == event.Type.Paint:
-            self.painted.emit(time.perf_counter())
+        try:
+            if obj is self.viewport() and event.type() == event.Type.Paint:
+                self.painted.emit(time.perf_counter())
+        except RuntimeError:  # the view is being deleted
+            pass
         return False
 
     def _fit(self) -> None:
@@ -90,6 +94,7 @@ class AnswerCard(QFrame):
         self.result: Any = None
         self._render_pending = False
         self.rendered_at: float | None = None  # perf_counter() of the last render
+        self.rendered_dark = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 8)
         lay.setSpacing(4)
@@ -162,7 +167,10 @@ class AnswerCard(QFrame):
 
     def _render(self) -> None:
         self._render_pending = False
-        render_into(self.body.document(), self.text, is_dark(self.palette()))
+        if not isValid(self.body):  # the card was deleted while a render was queued
+            return
+        self.rendered_dark = is_dark()
+        render_into(self.body.document(), self.text, self.rendered_dark)
         self.rendered_at = time.perf_counter()
         self.copy_btn.setEnabled(bool(self.text))
 
@@ -255,7 +263,11 @@ class AnswerCard(QFrame):
 
     def changeEvent(self, event: Any) -> None:
         super().changeEvent(event)
-        if event.type() == event.Type.PaletteChange and self.text:
+        if (
+            event.type() == event.Type.PaletteChange
+            and self.text
+            and (is_dark() != self.rendered_dark)
+        ):
             self._schedule()  # code blocks take the new light/dark colours
 
     # ----- actions -----

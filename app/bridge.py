@@ -87,6 +87,7 @@ class CouncilBridge(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._status = "starting"
         self.model_load_s: float | None = None
+        self._warming = False
         # perf_counter() at each chunk's arrival (benchmarks read it)
         self.chunk_arrivals: list[float] = []
 
@@ -119,6 +120,7 @@ class CouncilBridge(QObject):
             self.failed.emit(0, "Council could not start: " + describe_error(exc))
             return
         self.council.ctx.approval.approver = self._approve
+        self._warming = warm
         self.ready.emit()
         if warm:
             self._spawn(self._warm())
@@ -128,6 +130,13 @@ class CouncilBridge(QObject):
     async def _warm(self) -> None:
         """Warm the skills, then load the local model; the status says "loading <model>"
         until the model is really loaded."""
+        try:
+            await self._warm_steps()
+        finally:
+            self._warming = False
+        self.refresh_model_status()
+
+    async def _warm_steps(self) -> None:
         self._set_status("starting skills…")
         await self.council.warm()
         llm = self._llm()
@@ -136,7 +145,6 @@ class CouncilBridge(QObject):
             return
         st = llm.status()
         if st.get("paid"):  # a cloud model is only called with approval: nothing to load
-            self.refresh_model_status()
             return
         self._set_status(f"loading {st.get('name') or 'the model'}…")
         t0 = time.perf_counter()
@@ -145,7 +153,6 @@ class CouncilBridge(QObject):
         except CouncilError as exc:
             log.warning("loading the model failed: %s", exc)
         self.model_load_s = time.perf_counter() - t0
-        self.refresh_model_status()
 
     def _llm(self) -> Any:
         try:
@@ -168,13 +175,10 @@ class CouncilBridge(QObject):
 
     def refresh_model_status(self) -> None:
         """Re-read the model's state (it loads, fails, or unloads when idle) into the status."""
-        if self.council is None:
-            return
+        if self.council is None or self._warming:
+            return  # while warming, _warm says what is happening
         st = self.model_state()
-        if not st:
-            text = "ready"
-        else:
-            text = describe_model_state(st)
+        text = describe_model_state(st) if st else "ready"
         if text != self._status:
             self._set_status(text)
 
@@ -210,8 +214,13 @@ class CouncilBridge(QObject):
         ask_id = next(self._ids)
         task = asyncio.ensure_future(self._ask(ask_id, prompt, session, options))
         self._asks[ask_id] = task
-        task.add_done_callback(lambda _t: self._asks.pop(ask_id, None))
+        task.add_done_callback(lambda t: self._ask_finished(ask_id, t))
         return ask_id
+
+    def _ask_finished(self, ask_id: int, task: asyncio.Task[None]) -> None:
+        self._asks.pop(ask_id, None)
+        if task.cancelled():  # also when it was stopped before it even started
+            self.answer_cancelled.emit(ask_id)
 
     async def _ask(self, ask_id: int, prompt: str, session: str | None, options: Any) -> None:
         if self.council is None:
@@ -228,9 +237,6 @@ class CouncilBridge(QObject):
                     self.progress.emit(ask_id, ev)
                 elif isinstance(ev, Done):
                     self.answer_done.emit(ask_id, ev.result)
-        except asyncio.CancelledError:
-            self.answer_cancelled.emit(ask_id)
-            raise
         except Exception as exc:  # the router reports errors in the result; this is a bug
             log.exception("answering failed")
             self.failed.emit(ask_id, describe_error(exc))

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from .answer_view import AnswerCard
 from .bridge import CouncilBridge
 from .prompt_edit import PromptEdit
 from .sessions_panel import SessionsPanel
-from .theme import popup_style
+from .theme import popup_style, system_palette
 
 WIDTH = 760
 MIN_HEIGHT = 150
@@ -185,16 +186,22 @@ class ChatPopup(QWidget):
     # ----- look -----
 
     def _apply_palette(self) -> None:
+        css = popup_style(system_palette())
+        if css == self.styleSheet():
+            return
         self._styling = True
         try:
-            self.setStyleSheet(popup_style(self.palette()))
+            self.setStyleSheet(css)
         finally:
             self._styling = False
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         t = event.type()
-        if t == QEvent.Type.PaletteChange and not self._styling:
+        if (
+            t in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+            and not self._styling
+        ):
             self._apply_palette()
         elif t == QEvent.Type.ActivationChange and not self.isActiveWindow():
             QTimer.singleShot(FOCUS_LOSS_GRACE_MS, self._maybe_hide_on_focus_loss)
@@ -217,7 +224,7 @@ class ChatPopup(QWidget):
     def fit_height(self) -> None:
         """Grow (or shrink) to the content, up to ``max_height``; the top edge stays put."""
         self._fit_pending = False
-        lay = self.layout()
+        lay = self.layout() if isValid(self) else None
         if lay is None:
             return
         chrome = lay.sizeHint().height() - self.scroll.sizeHint().height()
@@ -350,9 +357,11 @@ class ChatPopup(QWidget):
     def _scroll_to_end(self) -> None:
         """Bring the newest question into view: its top at the top of the feed when its
         answer is taller than the view (the user reads from the start), else the end."""
+        if not isValid(self.scroll):
+            return
         bar = self.scroll.verticalScrollBar()
         card = self._pinned
-        if card is not None and card.parent() is self.feed:
+        if card is not None and isValid(card) and card.parent() is self.feed:
             bar.setValue(min(bar.maximum(), max(0, card.y() - 4)))
         else:
             bar.setValue(bar.maximum())

@@ -137,6 +137,8 @@ class CouncilApp(QObject):
             self.popup.toggle()
         elif msg == "show":
             self.do_open_chat()
+        elif msg == "quit":
+            self.do_quit()
 
     def no_tray(self) -> None:
         """No tray host (no StatusNotifier watcher, no XEmbed tray): never run hidden."""
@@ -240,6 +242,7 @@ class CouncilApp(QObject):
             self.bridge.set_cloud_paused(not self.bridge.ctx.settings.cloud.paused)
 
     def do_quit(self) -> None:
+        self.trace("quit_requested")
         self.quit_requested.emit()
 
     # ----- memory actions from Settings -----

@@ -74,7 +74,7 @@ def describe(item: Any) -> tuple[str, str, Any]:
             if x
         )
         view = f"{title}\n{path}" + (f"\n{loc}" if loc else "") + f"\n\n{text}"
-        return _one_line(text), view, path
+        return _one_line(_get(item, "snippet") or text), view, path
     if path is not None:  # a whole document
         title = _get(item, "title") or Path(str(path)).name
         chunks, size = _get(item, "chunks"), _get(item, "size")

@@ -159,7 +159,9 @@ class SkillTable(QTableWidget):
         for r, st in enumerate(stats):
             errors = f"{st.errors:,}"
             if st.error_kinds:
-                errors += " (" + ", ".join(f"{k} {n}" for k, n in sorted(st.error_kinds.items())) + ")"
+                errors += (
+                    " (" + ", ".join(f"{k} {n}" for k, n in sorted(st.error_kinds.items())) + ")"
+                )
             cells = [st.skill, f"{st.requests:,}", errors, format_ms(st.p50_ms),
                      format_ms(st.p95_ms), format_ms(st.max_ms)]  # fmt: skip
             for c, value in enumerate(cells):

@@ -7,12 +7,19 @@ dark cards, inputs and code blocks.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 ERROR_ACCENT = "#d9534f"  # readable on light and dark backgrounds
 
 
-def is_dark(palette: QPalette) -> bool:
+def system_palette() -> QPalette:
+    """The application's palette: the desktop's colours (a widget's own palette is changed by
+    its style sheet, so it cannot tell light from dark any more)."""
+    return QGuiApplication.palette()
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = system_palette() if palette is None else palette
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import SkillTimeout
 
@@ -32,13 +32,19 @@ class StreamLimits:
         self.skill = skill
         self.started = time.monotonic()
         self.last_output: float | None = None
+        # Set by the first touch: the deadline then moves from the first-answer limit to the
+        # (usually nearer) silence limit, so the waiter must look again.
+        self._first_output: asyncio.Event | None = None
 
     @property
     def streamed(self) -> bool:
         return self.last_output is not None
 
     def touch(self) -> None:
+        first = self.last_output is None
         self.last_output = time.monotonic()
+        if first and self._first_output is not None:
+            self._first_output.set()
 
     def deadline(self) -> float:
         if self.last_output is None:
@@ -62,15 +68,26 @@ class StreamLimits:
         """Await ``aw`` under the limits; raises :class:`SkillTimeout` (and cancels it) when
         one is passed."""
         task = asyncio.ensure_future(aw)
+        self._first_output = asyncio.Event()
+        woken: asyncio.Future[bool] | None = None
         try:
             while True:
                 remaining = self.deadline() - time.monotonic()
                 if remaining <= 0:
                     raise self.error()
-                done, _ = await asyncio.wait({task}, timeout=remaining)
-                if done:
+                waiting: set[asyncio.Future[Any]] = {task}
+                if self.last_output is None:
+                    if woken is None:
+                        woken = asyncio.ensure_future(self._first_output.wait())
+                    waiting.add(woken)
+                done, _ = await asyncio.wait(
+                    waiting, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+                )
+                if task in done:
                     return task.result()
         finally:
+            if woken is not None and not woken.done():
+                woken.cancel()
             if not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

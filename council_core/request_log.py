@@ -72,9 +72,7 @@ class RequestLog:
         self._db.executescript(_SCHEMA)
         self._since_prune = 0
 
-    def record(
-        self, skill: str, outcome: str, latency_ms: float, ts: float | None = None
-    ) -> None:
+    def record(self, skill: str, outcome: str, latency_ms: float, ts: float | None = None) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT INTO requests (ts, skill, outcome, latency_ms) VALUES (?, ?, ?, ?)",

@@ -186,7 +186,10 @@ class Council:
             partial: list[str] = []
 
             def skill_emit(
-                ev: Event, _name: str = skill.name, _w: StreamLimits = watch, _p: list[str] = partial
+                ev: Event,
+                _name: str = skill.name,
+                _w: StreamLimits = watch,
+                _p: list[str] = partial,
             ) -> None:
                 nonlocal streamed
                 if isinstance(ev, Chunk):
