@@ -80,6 +80,7 @@ class CouncilApp(QObject):
         self.popup.undo_requested.connect(self.undo)
         b = self.bridge
         b.status_changed.connect(lambda _s: self.refresh_status())
+        b.status_changed.connect(lambda s: self.trace("status", text=s))
         b.approval_needed.connect(self.ask_approval)
         b.settings_changed.connect(self._settings_changed)
         b.failed.connect(self._failed)
@@ -95,6 +96,7 @@ class CouncilApp(QObject):
     def start(self) -> None:
         self.bridge.start(warm=self._warm)
         self.status_timer.start()
+        QTimer.singleShot(150, self.popup.prewarm)
         QTimer.singleShot(200, _warm_renderer)
 
     def _ready(self) -> None:

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .errors import SkillTimeout
 
@@ -69,7 +69,7 @@ class StreamLimits:
         one is passed."""
         task = asyncio.ensure_future(aw)
         self._first_output = asyncio.Event()
-        woken: asyncio.Future[bool] | None = None
+        woken: asyncio.Task[Literal[True]] | None = None
         try:
             while True:
                 remaining = self.deadline() - time.monotonic()

@@ -27,5 +27,7 @@ if __name__ == "__main__":
                      (role.HighlightedText, "#202124"), (role.Mid, "#5f6368"),
                      (role.PlaceholderText, "#9aa0a6")):  # fmt: skip
             pal.setColor(r, QColor(c))
+        for r in (role.ButtonText, role.Text, role.WindowText):
+            pal.setColor(QPalette.ColorGroup.Disabled, r, QColor("#6b6f75"))
         app.setPalette(pal)
     sys.exit(main(factory=council_with(StreamSkill)))

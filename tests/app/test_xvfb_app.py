@@ -47,6 +47,16 @@ def _wait_for(trace: Path, event: str, timeout: float, count: int = 1) -> dict:
     raise AssertionError(f"no {event!r} in {_events(trace)}")
 
 
+def _wait_until(trace: Path, event: str, test, timeout: float) -> dict:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for e in _events(trace):
+            if e["event"] == event and test(e):
+                return e
+        time.sleep(0.05)
+    raise AssertionError(f"no matching {event!r} in {_events(trace)}")
+
+
 def _free_display() -> int:
     for n in range(90, 140):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
@@ -165,6 +175,11 @@ def test_real_app_walk_light(tmp_path, council_home, qapp):
         assert shown["ms_since_start"] < 1000
         hk = _wait_for(d.trace, "hotkey", 20)
         assert hk["ok"], hk
+        # Honest status: "loading <model name>" until the real model is loaded, never a path.
+        ready = _wait_until(d.trace, "status", lambda e: e["text"].startswith("ready ·"), 60)
+        said = [e["text"] for e in _events(d.trace) if e["event"] == "status"]
+        assert any(t.startswith("loading SmolLM2") for t in said[: said.index(ready["text"])]), said
+        assert "SmolLM2" in ready["text"] and all("/" not in t for t in said)
         d.key("ctrl+alt+space")
         painted = _wait_for(d.trace, "popup_painted", 5)
         assert painted["ms_from_key"] is not None and painted["ms_from_key"] < 50
@@ -176,7 +191,7 @@ def test_real_app_walk_light(tmp_path, council_home, qapp):
         time.sleep(2.5)  # the test skill streams ~40 chunks, 20 ms apart
         shot = d.shot("app-light.png")
         assert shot.stat().st_size > 10_000
-        assert _lightness(shot, 640, 200) > 170  # the popup (top at 1/5 of the screen): light
+        assert _lightness(shot, 700, 175) > 170  # the popup (top at 1/5 of the screen): light
         d.key("Escape")  # the input is empty: Esc hides
         _wait_visible(d.env, False)
         assert d.council_app("--toggle").returncode == 0  # any desktop can bind this command
@@ -202,5 +217,5 @@ def test_real_app_dark_theme(tmp_path, council_home, qapp):
         d.key("Return")
         time.sleep(2.5)
         shot = d.shot("app-dark.png")
-        assert _lightness(shot, 640, 200) < 80  # the popup follows the dark palette
+        assert _lightness(shot, 700, 175) < 80  # the popup follows the dark palette
         _no_qt_warnings(d.log)
