@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -90,8 +91,8 @@ class ChatPopup(QWidget):
         head.addWidget(title)
         self.status = QLabel(bridge.status)
         self.status.setObjectName("status")
-        self.status.setSizePolicy(self.status.sizePolicy().Policy.Ignored,
-                                  self.status.sizePolicy().Policy.Preferred)  # fmt: skip
+        # A long status wraps or is cut, never widens the popup.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head.addWidget(self.status, 1)
         self.sessions_btn = QPushButton("Sessions")
         self.sessions_btn.setCheckable(True)

@@ -119,7 +119,10 @@ class CouncilApp(QObject):
         self.trace("hotkey", ok=st.ok, detail=st.detail)
         if sequence and not st.ok:
             self.tray.notify(
-                "Global hotkey unavailable", f"{st.detail}. {st.fix or ''}", warning=True
+                "Global hotkey unavailable",
+                f"{st.detail}. {st.fix or ''} On any desktop you can bind the command "
+                "`council-app --toggle` to a key in the desktop's own keyboard settings.",
+                warning=True,
             )
         self.refresh_status()
 
