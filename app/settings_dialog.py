@@ -417,7 +417,7 @@ class SettingsDialog(QDialog):
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
             scroll.setWidget(page)
-            self.tabs.addTab(scroll, title)
+            self.tabs.addTab(scroll, title.replace("&", "&&"))  # a literal "&", no mnemonic
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ERROR_COLOR};")
@@ -438,8 +438,9 @@ class SettingsDialog(QDialog):
         box = QGroupBox(info.title or name)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        if model.__doc__:
-            form.addRow(_help(model.__doc__.strip().splitlines()[0]))
+        doc = (model.__doc__ or "").strip().splitlines()
+        if doc and doc[0].rstrip(".") != (info.title or name):  # no help that repeats the title
+            form.addRow(_help(doc[0]))
         self.editors[name], self.errors[name] = {}, {}
         for fname, finfo in model.model_fields.items():
             ed = FieldEditor(finfo, fname, name)
