@@ -5,6 +5,7 @@ palettes, honest model status, the hotkey recorder, and `council-app --toggle`."
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from gui_helpers import CutSkill, LongSkill, StreamSkill, council_with
@@ -297,3 +298,24 @@ def test_no_tray_shows_the_popup_and_says_so(qtbot, app_ctl):
     notes = [w.text() for w in popup.feed.findChildren(type(popup.add_notice("x")), "notice")]
     assert any("No system tray" in t and "council-app --toggle" in t for t in notes)
     assert QApplication.instance() is not None
+
+
+def test_memory_browser_lists_everything_on_open_with_locale_dates(qtbot, app_ctl, ctx):
+    from memory.service import build
+
+    mem = build(ctx)  # the real conversation memory on this test's COUNCIL_HOME
+    ctx.provide("memory", mem)
+    for i in range(4):
+        mem.add_turn("s1", f"My cat number {i} is called Miso{i}", f"Noted: Miso{i}.")
+    app_ctl.tray.actions["memory"].trigger()
+    browser = app_ctl.windows["memory"].memories
+    qtbot.waitUntil(lambda: browser.list.count() == 4, timeout=10000)  # no search typed
+    assert browser.note.text() == "4 in all"
+    label = browser.list.item(0).text()
+    assert label.startswith("today ") and "My cat number" in label
+    browser.list.setCurrentRow(0)
+    view = browser.view.toPlainText()
+    assert "You: My cat number" in view and "Council: Noted" in view
+    assert not re.search(r"\b1[0-9]{9}\b", view + label)  # no Unix timestamp
+    assert "turn_id:" not in view and "created:" not in view  # no field dump
+    assert browser.export_btn.isVisible()
