@@ -84,7 +84,9 @@ class AnswerCard(QFrame):
     continue_requested = Signal(str, str)  # question, the partial answer so far
     undo_requested = Signal(int)  # file plan id
 
-    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: str, parent: QWidget | None = None, shown: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("answerCard")
         self.question = question
@@ -98,7 +100,7 @@ class AnswerCard(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 8)
         lay.setSpacing(4)
-        q = QLabel(question)
+        q = QLabel(shown if shown is not None else question)
         q.setObjectName("question")
         q.setWordWrap(True)
         q.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

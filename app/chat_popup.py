@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QPainterPath, QRegion
+from PySide6.QtGui import QClipboard, QCursor, QGuiApplication, QKeyEvent, QPainterPath, QRegion
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -109,9 +109,16 @@ class ChatPopup(QWidget):
         self.send_btn.setDefault(True)
         self.stop_btn = QPushButton("Stop")
         self.stop_btn.setEnabled(False)
+        self.selection_btn = QPushButton("+ Selection")
+        self.selection_btn.setCheckable(True)
+        self.selection_btn.setToolTip(
+            "Add the text you selected (or copied) in another application to the question: "
+            '"explain this", "translate this"'
+        )
         row.addWidget(self.input, 1)
         row.addWidget(self.send_btn, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.stop_btn, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.selection_btn, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(row)
 
         ingest_row = QHBoxLayout()
@@ -318,8 +325,19 @@ class ChatPopup(QWidget):
         text = self.input.text().strip()
         if not text or self.current is not None:
             return
+        shown = text
+        if self.selection_btn.isChecked():
+            picked = selected_text()
+            if not picked:
+                self.add_notice(
+                    "Nothing is selected or copied: select text in another application "
+                    "(or copy it), then ask again."
+                )
+                return
+            shown = f"{text}  (with {len(picked):,} characters of selected text)"
+            text = f'{text}\n\n"""\n{picked}\n"""'
         self.input.clear()
-        card = self._add_card(AnswerCard(text))
+        card = self._add_card(AnswerCard(text, shown=shown))
         card.feedback.connect(self.bridge.feedback)
         card.continue_requested.connect(lambda q, partial, c=card: self.continue_answer(c))
         card.undo_requested.connect(self.undo_requested)
@@ -506,6 +524,17 @@ class ChatPopup(QWidget):
             self._ingest_id = None
             self.ingest_box.hide()
         self.add_notice(describe_report(report))
+
+
+def selected_text() -> str:
+    """The X11 primary selection (text selected anywhere) when there is one, else the
+    clipboard."""
+    clip = QGuiApplication.clipboard()
+    if clip.supportsSelection():
+        picked = clip.text(QClipboard.Mode.Selection).strip()
+        if picked:
+            return picked
+    return clip.text(QClipboard.Mode.Clipboard).strip()
 
 
 def describe_report(report: Any) -> str:

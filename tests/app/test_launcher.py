@@ -319,3 +319,21 @@ def test_memory_browser_lists_everything_on_open_with_locale_dates(qtbot, app_ct
     assert not re.search(r"\b1[0-9]{9}\b", view + label)  # no Unix timestamp
     assert "turn_id:" not in view and "created:" not in view  # no field dump
     assert browser.export_btn.isVisible()
+
+
+def test_selected_text_goes_into_the_question_when_asked(qtbot, ctx, qloop):
+    from PySide6.QtGui import QGuiApplication
+
+    bridge, popup = make_popup(qtbot, ctx, StreamSkill)
+    popup.show_centered()
+    QGuiApplication.clipboard().setText("Bonjour tout le monde")
+    popup.selection_btn.setChecked(True)
+    result = ask(qtbot, popup, bridge, "translate this")
+    assert result.prompt.startswith("translate this") and "Bonjour tout le monde" in result.prompt
+    card = popup.cards[max(popup.cards)]
+    shown = card.findChild(type(popup.status), "question").text()
+    assert shown == "translate this  (with 21 characters of selected text)"
+    QGuiApplication.clipboard().clear()
+    popup.input.setText("explain this")
+    popup.submit()  # nothing selected: said, nothing asked
+    assert popup.current is None and popup.input.text() == "explain this"
