@@ -143,6 +143,7 @@ class AnswerCard(QFrame):
         for b in (self.copy_btn, self.copy_code_btn, self.up_btn, self.down_btn, self.correct_btn):
             row.addWidget(b)
             b.setEnabled(False)
+        self.copy_code_btn.hide()  # shown when the answer has code
         lay.addLayout(row)
         self.copy_btn.clicked.connect(self.copy_answer)
         self.copy_code_btn.clicked.connect(self.copy_code)

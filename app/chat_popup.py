@@ -78,6 +78,7 @@ class ChatPopup(QWidget):
         self._pinned: AnswerCard | None = None  # the newest question, kept in view
         self._fit_pending = False
         self._styling = False
+        self._shown_at = 0.0
         self.show_skill_and_latency = True
         self.hide_on_focus_loss = True
         self.max_height = MAX_HEIGHT
@@ -212,12 +213,16 @@ class ChatPopup(QWidget):
         ):
             self._apply_palette()
         elif t == QEvent.Type.ActivationChange and not self.isActiveWindow():
-            QTimer.singleShot(FOCUS_LOSS_GRACE_MS, self._maybe_hide_on_focus_loss)
+            lost_at = time.perf_counter()
+            QTimer.singleShot(FOCUS_LOSS_GRACE_MS, lambda: self._maybe_hide_on_focus_loss(lost_at))
 
-    def _maybe_hide_on_focus_loss(self) -> None:
+    def _maybe_hide_on_focus_loss(self, lost_at: float | None = None) -> None:
         """Hide when the user went to another application; stay when one of our own windows
-        (a dialog, Settings, a file chooser) took the focus."""
+        (a dialog, Settings, a file chooser) took the focus, or when the popup was shown
+        again since it lost the focus."""
         if not self.hide_on_focus_loss or not self.isVisible() or self.isActiveWindow():
+            return
+        if lost_at is not None and self._shown_at > lost_at:
             return
         if QApplication.activeWindow() is not None or QApplication.activeModalWidget():
             return
@@ -260,6 +265,7 @@ class ChatPopup(QWidget):
         y = geo.top() + max(0, min(geo.height() // 5, geo.height() - self.max_height))
         self.move(x, y)
         self._await_paint = True
+        self._shown_at = time.perf_counter()
         self.show()
         self.raise_()
         self.activateWindow()

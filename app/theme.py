@@ -60,6 +60,7 @@ QScrollArea#feedScroll, QScrollArea#feedScroll > QWidget > QWidget {{ background
 #notice {{ color: {text.name()}; background: {notice_bg}; border-radius: 6px; padding: 6px; }}
 #cardButton {{ color: {muted}; padding: 2px 6px; }}
 #cardButton:hover {{ background: {hover}; color: {text.name()}; }}
+#cardButton:disabled {{ color: {mix(base, text, 0.3)}; }}
 #panelTitle {{ font-weight: 600; color: {wtext.name()}; }}
 #input {{ padding: 4px; border: 1px solid {border}; border-radius: 6px; font-size: 14px;
   background: {base.name()}; color: {text.name()}; }}

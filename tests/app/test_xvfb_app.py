@@ -180,10 +180,15 @@ def test_real_app_walk_light(tmp_path, council_home, qapp):
         said = [e["text"] for e in _events(d.trace) if e["event"] == "status"]
         assert any(t.startswith("loading SmolLM2") for t in said[: said.index(ready["text"])]), said
         assert "SmolLM2" in ready["text"] and all("/" not in t for t in said)
-        d.key("ctrl+alt+space")
-        painted = _wait_for(d.trace, "popup_painted", 5)
-        assert painted["ms_from_key"] is not None and painted["ms_from_key"] < 50
-        _wait_visible(d.env, True)
+        paints = []
+        for i in range(5):  # the hotkey shows, Esc hides; the median of five (a busy machine)
+            d.key("ctrl+alt+space")
+            paints.append(_wait_for(d.trace, "popup_painted", 5, count=i + 1)["ms_from_key"])
+            _wait_visible(d.env, True)
+            if i < 4:
+                d.key("Escape")
+                _wait_visible(d.env, False)
+        assert sorted(paints)[2] < 50, paints
         second = d.council_app()  # a second launch hands over to the first and exits
         assert second.returncode == 0 and "already running" in second.stderr
         d.type("How do I check if a number is prime?")
