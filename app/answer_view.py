@@ -166,7 +166,7 @@ class AnswerCard(QFrame):
     def _schedule(self) -> None:
         if not self._render_pending:
             self._render_pending = True
-            QTimer.singleShot(0, self._render)
+            QTimer.singleShot(0, self, self._render)
 
     def _render(self) -> None:
         self._render_pending = False

@@ -214,13 +214,17 @@ class ChatPopup(QWidget):
             self._apply_palette()
         elif t == QEvent.Type.ActivationChange and not self.isActiveWindow():
             lost_at = time.perf_counter()
-            QTimer.singleShot(FOCUS_LOSS_GRACE_MS, lambda: self._maybe_hide_on_focus_loss(lost_at))
+            QTimer.singleShot(
+                FOCUS_LOSS_GRACE_MS, self, lambda: self._maybe_hide_on_focus_loss(lost_at)
+            )
 
     def _maybe_hide_on_focus_loss(self, lost_at: float | None = None) -> None:
         """Hide when the user went to another application; stay when one of our own windows
         (a dialog, Settings, a file chooser) took the focus, or when the popup was shown
         again since it lost the focus."""
-        if not self.hide_on_focus_loss or not self.isVisible() or self.isActiveWindow():
+        if not isValid(self) or not self.hide_on_focus_loss or not self.isVisible():
+            return
+        if self.isActiveWindow():
             return
         if lost_at is not None and self._shown_at > lost_at:
             return
@@ -251,7 +255,7 @@ class ChatPopup(QWidget):
     def _schedule_fit(self) -> None:
         if not self._fit_pending:
             self._fit_pending = True
-            QTimer.singleShot(0, self.fit_height)
+            QTimer.singleShot(0, self, self.fit_height)
 
     # ----- showing -----
 
@@ -378,7 +382,7 @@ class ChatPopup(QWidget):
             self.feed_layout.addStretch(1)
         self.feed_layout.insertWidget(self.feed_layout.count() - 1, w)
         self._pinned = None
-        QTimer.singleShot(0, self._scroll_to_end)
+        QTimer.singleShot(0, self, self._scroll_to_end)
         self._schedule_fit()
         return w
 
