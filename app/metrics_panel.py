@@ -136,7 +136,7 @@ class BarChart(QWidget):
             )
 
 
-SKILL_COLUMNS = ["Skill", "Answers", "Errors", "p50", "p95", "Slowest"]
+SKILL_COLUMNS = ["Skill", "Requests", "Errors", "p50", "p95", "Slowest"]
 
 
 def format_ms(ms: float) -> str:
@@ -158,10 +158,11 @@ class SkillTable(QTableWidget):
         self.setRowCount(len(stats))
         for r, st in enumerate(stats):
             errors = f"{st.errors:,}"
-            if st.error_kinds:
-                errors += (
-                    " (" + ", ".join(f"{k} {n}" for k, n in sorted(st.error_kinds.items())) + ")"
-                )
+            kinds = sorted(st.error_kinds.items())
+            if len(kinds) == 1:
+                errors += f" ({kinds[0][0]})"
+            elif kinds:
+                errors += " (" + ", ".join(f"{k} {n}" for k, n in kinds) + ")"
             cells = [st.skill, f"{st.requests:,}", errors, format_ms(st.p50_ms),
                      format_ms(st.p95_ms), format_ms(st.max_ms)]  # fmt: skip
             for c, value in enumerate(cells):
