@@ -205,12 +205,12 @@ class Council:
                 ans = await watch.run(skill.answer(query, skill_emit))
             except SkillDeclined:
                 continue
-            except SkillTimeout:
+            except SkillTimeout as exc:
                 if streamed:  # cut mid-answer: keep what came (the GUI offers Continue)
                     result.answer = "".join(partial)
                     result.skill = skill.name
                     raise
-                errors.append(ErrorInfo.from_exc(watch.error()))
+                errors.append(ErrorInfo.from_exc(exc))
                 failed_by.append(skill.name)
                 continue
             except _PASS_ON as exc:
