@@ -1,5 +1,8 @@
 """One question and its answer in the chat: rendered Markdown, the skill and latency, sources
-as links that open the file, copy buttons, thumbs up/down and "correct this"."""
+as links that open the file, copy buttons, thumbs up/down and "correct this".
+
+Errors have their own area under the answer, never inside its Markdown: a partial answer stays
+as it was, with a Continue action. A file plan that ran has an Undo button."""
 
 from __future__ import annotations
 
@@ -20,8 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from .render import code_blocks, render_into
+from .theme import is_dark
 
 
 class AutoHeightBrowser(QTextBrowser):
@@ -42,8 +47,11 @@ class AutoHeightBrowser(QTextBrowser):
         self.viewport().installEventFilter(self)
 
     def eventFilter(self, obj: Any, event: Any) -> bool:
-        if obj is self.viewport() and event.type() == event.Type.Paint:
-            self.painted.emit(time.perf_counter())
+        try:
+            if obj is self.viewport() and event.type() == event.Type.Paint:
+                self.painted.emit(time.perf_counter())
+        except RuntimeError:  # the view is being deleted
+            pass
         return False
 
     def _fit(self) -> None:
@@ -73,18 +81,26 @@ class AnswerCard(QFrame):
     pass, so a burst of tokens costs one layout."""
 
     feedback = Signal(object, str, str)  # turn_id, "up"|"down"|"correct", correction text
+    continue_requested = Signal(str, str)  # question, the partial answer so far
+    undo_requested = Signal(int)  # file plan id
 
-    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: str, parent: QWidget | None = None, shown: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("answerCard")
+        self.question = question
         self.text = ""
+        self.prefix = ""  # the partial answer a continuation goes on from
+        self.error_kind: str | None = None
         self.result: Any = None
         self._render_pending = False
         self.rendered_at: float | None = None  # perf_counter() of the last render
+        self.rendered_dark = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 8)
         lay.setSpacing(4)
-        q = QLabel(question)
+        q = QLabel(shown if shown is not None else question)
         q.setObjectName("question")
         q.setWordWrap(True)
         q.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -92,6 +108,13 @@ class AnswerCard(QFrame):
         self.body = AutoHeightBrowser(self)
         self.body.setPlaceholderText("thinking…")
         lay.addWidget(self.body)
+        self.error_box = QLabel()
+        self.error_box.setObjectName("errorBox")
+        self.error_box.setWordWrap(True)
+        self.error_box.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_box.hide()
+        lay.addWidget(self.error_box)
         self.sources = QLabel()
         self.sources.setObjectName("sources")
         self.sources.setWordWrap(True)
@@ -103,7 +126,15 @@ class AnswerCard(QFrame):
         row.setSpacing(2)
         self.meta = QLabel("")
         self.meta.setObjectName("meta")
+        self.meta.setWordWrap(True)
+        # Long progress text wraps instead of widening the card.
+        self.meta.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.meta, 1)
+        self.continue_btn = _small_button("Continue", "Let the answer go on from where it stopped")
+        self.undo_btn = _small_button("Undo", "Reverse the file changes this answer made")
+        for b in (self.continue_btn, self.undo_btn):
+            b.hide()
+            row.addWidget(b)
         self.copy_btn = _small_button("Copy", "Copy the answer")
         self.copy_code_btn = _small_button("Copy code", "Copy the code blocks")
         self.up_btn = _small_button("✓ Good", "A good answer")
@@ -112,12 +143,15 @@ class AnswerCard(QFrame):
         for b in (self.copy_btn, self.copy_code_btn, self.up_btn, self.down_btn, self.correct_btn):
             row.addWidget(b)
             b.setEnabled(False)
+        self.copy_code_btn.hide()  # shown when the answer has code
         lay.addLayout(row)
         self.copy_btn.clicked.connect(self.copy_answer)
         self.copy_code_btn.clicked.connect(self.copy_code)
         self.up_btn.clicked.connect(lambda: self._rate("up"))
         self.down_btn.clicked.connect(lambda: self._rate("down"))
         self.correct_btn.clicked.connect(self.ask_correction)
+        self.continue_btn.clicked.connect(self._continue)
+        self.undo_btn.clicked.connect(self._undo)
 
     # ----- streaming -----
 
@@ -132,11 +166,14 @@ class AnswerCard(QFrame):
     def _schedule(self) -> None:
         if not self._render_pending:
             self._render_pending = True
-            QTimer.singleShot(0, self._render)
+            QTimer.singleShot(0, self, self._render)
 
     def _render(self) -> None:
         self._render_pending = False
-        render_into(self.body.document(), self.text)
+        if not isValid(self.body):  # the card was deleted while a render was queued
+            return
+        self.rendered_dark = is_dark()
+        render_into(self.body.document(), self.text, self.rendered_dark)
         self.rendered_at = time.perf_counter()
         self.copy_btn.setEnabled(bool(self.text))
 
@@ -145,15 +182,10 @@ class AnswerCard(QFrame):
     def finish(self, result: Any, show_meta: bool = True) -> None:
         self.result = result
         if result.error is not None:
-            msg = result.error.message + (
-                f"\n\n**How to fix:** {result.error.fix}" if result.error.fix else ""
-            )
-            self.text = (self.text + "\n\n" if self.text else "") + msg
-            self.setProperty("error", True)
-            self.style().unpolish(self)
-            self.style().polish(self)
-        elif result.answer and result.answer != self.text:
-            self.text = result.answer
+            # The streamed text stays as it was; the error goes to its own area.
+            self.show_error(result.error.message, result.error.fix, result.error.kind)
+        elif result.answer and self.prefix + result.answer != self.text:
+            self.text = self.prefix + result.answer
         self._render()
         if show_meta:
             parts = [result.skill or "no skill", f"{result.latency_ms:,.0f} ms"]
@@ -171,6 +203,9 @@ class AnswerCard(QFrame):
                 links.append(f'<a href="{url}">{name}</a>')
             self.sources.setText("Sources: " + " · ".join(links))
             self.sources.show()
+        plan = getattr(result, "undo_plan", None)
+        self.undo_btn.setVisible(plan is not None and result.error is None)
+        self.undo_btn.setEnabled(plan is not None)
         has_turn = getattr(result, "turn_id", None) is not None
         self.copy_btn.setEnabled(bool(self.text))
         self.copy_code_btn.setEnabled(bool(code_blocks(self.text)))
@@ -183,11 +218,60 @@ class AnswerCard(QFrame):
     def cancelled(self) -> None:
         self.meta.setText("stopped")
         self.copy_btn.setEnabled(bool(self.text))
+        self.continue_btn.setVisible(bool(self.text.strip()))
 
     def failed(self, message: str) -> None:
-        self.text = (self.text + "\n\n" if self.text else "") + "**Error:** " + message
-        self.setProperty("error", True)
+        self.show_error(message, None, "internal")
         self._render()
+
+    def show_error(self, message: str, fix: str | None, kind: str | None) -> None:
+        self.error_kind = kind
+        self.error_box.setText(message + (f"\nHow to fix: {fix}" if fix else ""))
+        self.error_box.show()
+        self.setProperty("error", True)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        # A cut answer can go on from where it stopped.
+        self.continue_btn.setVisible(kind == "timeout" and bool(self.text.strip()))
+
+    def begin_continuation(self) -> None:
+        """The next chunks go on from the current text."""
+        self.prefix = self.text if self.text.endswith((" ", "\n")) else self.text + " "
+        self.text = self.prefix
+        self.error_kind = None
+        self.error_box.hide()
+        self.continue_btn.hide()
+        self.setProperty("error", False)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.meta.setText("continuing…")
+
+    def _continue(self) -> None:
+        self.continue_requested.emit(self.question, self.text)
+
+    def _undo(self) -> None:
+        plan = getattr(self.result, "undo_plan", None)
+        if plan is not None:
+            self.undo_btn.setEnabled(False)
+            self.undo_requested.emit(int(plan))
+
+    def undone(self, message: str) -> None:
+        self.undo_btn.setText("Undone")
+        self.undo_btn.setEnabled(False)
+        self.meta.setText(message)
+
+    def undo_failed(self, message: str) -> None:
+        self.undo_btn.setEnabled(True)
+        self.show_error("Undo failed: " + message, None, "undo")
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if (
+            event.type() == event.Type.PaletteChange
+            and self.text
+            and (is_dark() != self.rendered_dark)
+        ):
+            self._schedule()  # code blocks take the new light/dark colours
 
     # ----- actions -----
 
@@ -205,6 +289,7 @@ class AnswerCard(QFrame):
         self.meta.setText(self.meta.text() + ("  ·  thanks!" if rating == "up" else "  ·  noted"))
 
     def ask_correction(self) -> None:
+        # Parented to the card: the dialog stays above the popup.
         text, ok = QInputDialog.getMultiLineText(
             self, "Correct this answer", "The right answer (Council will remember it):"
         )

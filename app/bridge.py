@@ -35,6 +35,22 @@ def _default_factory() -> Any:
     return Council()
 
 
+MODEL_LOAD_WAIT_S = 600.0  # a slow disk and a busy CPU: loading is shown as loading meanwhile
+
+
+def describe_model_state(st: dict[str, Any]) -> str:
+    name = str(st.get("name") or "the model")
+    if st.get("loading"):
+        return f"loading {name}…"
+    if st.get("loaded"):
+        return f"ready · {name}"
+    if st.get("down"):
+        return f"{name} unavailable: {st['down']}"
+    if st.get("paid"):
+        return f"ready · cloud model {name} (asks first)"
+    return f"ready · {name} loads on the next question"
+
+
 def describe_error(exc: BaseException) -> str:
     if isinstance(exc, CouncilError):
         return str(exc)
@@ -70,6 +86,8 @@ class CouncilBridge(QObject):
         self._ingests: dict[int, threading.Event] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._status = "starting"
+        self.model_load_s: float | None = None
+        self._warming = False
         # perf_counter() at each chunk's arrival (benchmarks read it)
         self.chunk_arrivals: list[float] = []
 
@@ -102,6 +120,7 @@ class CouncilBridge(QObject):
             self.failed.emit(0, "Council could not start: " + describe_error(exc))
             return
         self.council.ctx.approval.approver = self._approve
+        self._warming = warm
         self.ready.emit()
         if warm:
             self._spawn(self._warm())
@@ -109,11 +128,59 @@ class CouncilBridge(QObject):
             self._set_status("ready")
 
     async def _warm(self) -> None:
-        self._set_status("loading models…")
-        t0 = time.perf_counter()
+        """Warm the skills, then load the local model; the status says "loading <model>"
+        until the model is really loaded."""
+        try:
+            await self._warm_steps()
+        finally:
+            self._warming = False
+        self.refresh_model_status()
+
+    async def _warm_steps(self) -> None:
+        self._set_status("starting skills…")
         await self.council.warm()
-        dt = time.perf_counter() - t0
-        self._set_status(f"ready (models loaded in {dt:.1f} s)" if dt >= 0.1 else "ready")
+        llm = self._llm()
+        if llm is None:
+            self._set_status("ready")
+            return
+        st = llm.status()
+        if st.get("paid"):  # a cloud model is only called with approval: nothing to load
+            return
+        self._set_status(f"loading {st.get('name') or 'the model'}…")
+        t0 = time.perf_counter()
+        try:
+            await llm.backend("general", wait_s=MODEL_LOAD_WAIT_S)
+        except CouncilError as exc:
+            log.warning("loading the model failed: %s", exc)
+        self.model_load_s = time.perf_counter() - t0
+
+    def _llm(self) -> Any:
+        try:
+            llm = self.council.ctx.llm
+        except Exception as exc:  # no LLM component: the other skills still work
+            log.info("no language model: %s", exc)
+            return None
+        return llm if hasattr(llm, "status") else None
+
+    def model_state(self) -> dict[str, Any]:
+        """The language model as the user should see it: its name, never a file path."""
+        llm = self._llm() if self.council is not None else None
+        if llm is None:
+            return {}
+        try:
+            return dict(llm.status())
+        except Exception as exc:
+            log.debug("model status: %s", exc)
+            return {}
+
+    def refresh_model_status(self) -> None:
+        """Re-read the model's state (it loads, fails, or unloads when idle) into the status."""
+        if self.council is None or self._warming:
+            return  # while warming, _warm says what is happening
+        st = self.model_state()
+        text = describe_model_state(st) if st else "ready"
+        if text != self._status:
+            self._set_status(text)
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
@@ -147,8 +214,13 @@ class CouncilBridge(QObject):
         ask_id = next(self._ids)
         task = asyncio.ensure_future(self._ask(ask_id, prompt, session, options))
         self._asks[ask_id] = task
-        task.add_done_callback(lambda _t: self._asks.pop(ask_id, None))
+        task.add_done_callback(lambda t: self._ask_finished(ask_id, t))
         return ask_id
+
+    def _ask_finished(self, ask_id: int, task: asyncio.Task[None]) -> None:
+        self._asks.pop(ask_id, None)
+        if task.cancelled():  # also when it was stopped before it even started
+            self.answer_cancelled.emit(ask_id)
 
     async def _ask(self, ask_id: int, prompt: str, session: str | None, options: Any) -> None:
         if self.council is None:
@@ -165,9 +237,6 @@ class CouncilBridge(QObject):
                     self.progress.emit(ask_id, ev)
                 elif isinstance(ev, Done):
                     self.answer_done.emit(ask_id, ev.result)
-        except asyncio.CancelledError:
-            self.answer_cancelled.emit(ask_id)
-            raise
         except Exception as exc:  # the router reports errors in the result; this is a bug
             log.exception("answering failed")
             self.failed.emit(ask_id, describe_error(exc))
@@ -259,6 +328,20 @@ class CouncilBridge(QObject):
             self.call_done.emit(call_id, res)
         except Exception as exc:
             self.call_failed.emit(call_id, describe_error(exc))
+
+    def undo(self, plan_id: int | None = None) -> int:
+        """Reverse a file plan (the last one when ``plan_id`` is None); ``call_done`` carries
+        ``(plan id, operations reversed, problems)``."""
+
+        def work(ctx: Any) -> tuple[int, int, list[str]]:
+            svc = ctx.service("files")
+            if plan_id is None:
+                pid, restored, problems = svc.undo_last()
+                return int(pid), int(restored), list(problems)
+            restored, problems = svc.executor.undo(plan_id)
+            return plan_id, int(restored), list(problems)
+
+        return self.call(work)
 
     def feedback(self, turn_id: int | None, rating: str, correction: str | None = None) -> int:
         """Thumbs up/down or a correction for one answer (conversation memory)."""

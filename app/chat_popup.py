@@ -1,7 +1,11 @@
-"""The chat popup: a frameless window over the current screen that shows one council session.
+"""The chat popup: a launcher-style window over the current screen that shows one council
+session.
 
-It asks through the bridge and redraws from the bridge's signals; drops of files or folders
-are handed to the knowledge base through the bridge as well.
+Input at the top; the window grows with the answer up to a maximum; rounded corners; hides when
+the user clicks elsewhere (a setting) but never when one of the app's own dialogs takes focus;
+Esc stops a stream, then clears the input, then hides; Shift+Enter is a new line. Colours come
+from the system palette (light or dark). It asks through the bridge and redraws from the
+bridge's signals; drops of files or folders go to the knowledge base through the bridge as well.
 """
 
 from __future__ import annotations
@@ -11,39 +15,40 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QClipboard, QCursor, QGuiApplication, QKeyEvent, QPainterPath, QRegion
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from .answer_view import AnswerCard
 from .bridge import CouncilBridge
+from .prompt_edit import PromptEdit
 from .sessions_panel import SessionsPanel
+from .theme import popup_style, system_palette
 
-STYLE = """
-#popup { background: #fbfbfd; border: 1px solid #b9bec8; }
-#feed { background: #fbfbfd; }
-#title { font-size: 15px; font-weight: 600; color: #223; }
-#status, #meta { color: #667; font-size: 11px; }
-#answerCard { background: white; border: 1px solid #e1e4ea; border-radius: 8px; }
-#answerCard[error="true"] { border-color: #e3a0a0; background: #fff8f8; }
-#question { font-weight: 600; color: #334; }
-#sources { font-size: 11px; }
-#notice { color: #345; background: #eef4ff; border-radius: 6px; padding: 6px; }
-#cardButton { color: #556; padding: 2px 6px; }
-#cardButton:hover { background: #eef0f4; }
-#panelTitle { font-weight: 600; color: #334; }
-QLineEdit#input { padding: 7px; border: 1px solid #b9bec8; border-radius: 6px; font-size: 13px; }
-"""
+WIDTH = 760
+MIN_HEIGHT = 150
+MAX_HEIGHT = 720
+RADIUS = 12
+FOCUS_LOSS_GRACE_MS = 120  # a dialog of ours may take focus in between
+
+WELCOME = (
+    "<p style='font-size:15px;'>Ask Council anything.</p>"
+    "<p>Math, logic, your documents, code it runs in a sandbox, file chores. It answers "
+    "locally and asks before using a paid cloud model.<br>"
+    "Drop files or folders here to add them to its knowledge.</p>"
+)
 
 
 def new_session_id() -> str:
@@ -53,36 +58,42 @@ def new_session_id() -> str:
 class ChatPopup(QWidget):
     files_dropped = Signal(list)  # local paths
     first_paint = Signal(float)  # perf_counter() of the first paint after show_centered()
+    undo_requested = Signal(int)  # file plan id (the controller runs it through the bridge)
 
     def __init__(self, bridge: CouncilBridge, parent: QWidget | None = None) -> None:
-        super().__init__(
-            parent,
-            Qt.WindowType.FramelessWindowHint
-            | Qt.WindowType.WindowStaysOnTopHint
-            | Qt.WindowType.Tool,
-        )
+        # Not "stays on top": the app's dialogs and the window the user switches to must be
+        # able to come above it.
+        super().__init__(parent, Qt.WindowType.FramelessWindowHint | Qt.WindowType.Tool)
         self.bridge = bridge
         self.setObjectName("popup")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(STYLE)
         self.setAcceptDrops(True)
         self.setWindowTitle("Council")
-        self.resize(760, 540)
+        self.resize(WIDTH, MIN_HEIGHT)
         self.session = new_session_id()
         self.cards: dict[int, AnswerCard] = {}
         self.current: int | None = None
         self._await_paint = False
         self._drag_from: QPoint | None = None
+        self._pinned: AnswerCard | None = None  # the newest question, kept in view
+        self._fit_pending = False
+        self._styling = False
+        self._shown_at = 0.0
         self.show_skill_and_latency = True
+        self.hide_on_focus_loss = True
+        self.max_height = MAX_HEIGHT
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(14, 10, 14, 12)
+        outer.setContentsMargins(14, 10, 14, 10)
+        outer.setSpacing(8)
         head = QHBoxLayout()
         title = QLabel("Council")
         title.setObjectName("title")
         head.addWidget(title)
         self.status = QLabel(bridge.status)
         self.status.setObjectName("status")
+        # A long status wraps or is cut, never widens the popup.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head.addWidget(self.status, 1)
         self.sessions_btn = QPushButton("Sessions")
         self.sessions_btn.setCheckable(True)
@@ -91,34 +102,25 @@ class ChatPopup(QWidget):
         head.addWidget(self.new_btn)
         outer.addLayout(head)
 
-        body = QHBoxLayout()
-        self.sessions = SessionsPanel(bridge)
-        self.sessions.setFixedWidth(210)
-        self.sessions.hide()
-        body.addWidget(self.sessions)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.feed = QWidget()
-        self.empty_hint: QLabel | None
-        self.feed.setObjectName("feed")
-        self.feed_layout = QVBoxLayout(self.feed)
-        self.feed_layout.setContentsMargins(0, 0, 4, 0)
-        self.feed_layout.setSpacing(8)
-        self.empty_hint = QLabel(
-            "<p style='font-size:15px; color:#445;'>Ask Council anything.</p>"
-            "<p style='color:#667;'>Math, logic, your documents, code it runs in a sandbox, "
-            "file chores. It answers locally and asks before using a paid cloud model.<br><br>"
-            "Drop files or folders here to add them to its knowledge.</p>"
+        row = QHBoxLayout()
+        self.input = PromptEdit()
+        self.input.setObjectName("input")
+        self.input.setPlaceholderText("Ask anything…")
+        self.send_btn = QPushButton("Ask")
+        self.send_btn.setDefault(True)
+        self.stop_btn = QPushButton("Stop")
+        self.stop_btn.setEnabled(False)
+        self.selection_btn = QPushButton("+ Selection")
+        self.selection_btn.setCheckable(True)
+        self.selection_btn.setToolTip(
+            "Add the text you selected (or copied) in another application to the question: "
+            '"explain this", "translate this"'
         )
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setWordWrap(True)
-        self.feed_layout.addStretch(1)
-        self.feed_layout.addWidget(self.empty_hint)
-        self.feed_layout.addStretch(1)
-        self.scroll.setWidget(self.feed)
-        body.addWidget(self.scroll, 1)
-        outer.addLayout(body, 1)
+        row.addWidget(self.input, 1)
+        row.addWidget(self.send_btn, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.stop_btn, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.selection_btn, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(row)
 
         ingest_row = QHBoxLayout()
         self.ingest_label = QLabel("")
@@ -135,20 +137,37 @@ class ChatPopup(QWidget):
         self.ingest_box.hide()
         outer.addWidget(self.ingest_box)
 
-        row = QHBoxLayout()
-        self.input = QLineEdit()
-        self.input.setObjectName("input")
-        self.input.setPlaceholderText("Ask anything…  (drop files or folders here to add them)")
-        self.send_btn = QPushButton("Ask")
-        self.send_btn.setDefault(True)
-        self.stop_btn = QPushButton("Stop")
-        self.stop_btn.setEnabled(False)
-        row.addWidget(self.input, 1)
-        row.addWidget(self.send_btn)
-        row.addWidget(self.stop_btn)
-        outer.addLayout(row)
-        hint = QLabel("Enter asks · Esc hides · drag the header to move")
-        hint.setObjectName("meta")
+        body = QHBoxLayout()
+        self.sessions = SessionsPanel(bridge)
+        self.sessions.setFixedWidth(220)
+        self.sessions.hide()
+        body.addWidget(self.sessions)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("feedScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.feed = QWidget()
+        self.empty_hint: QLabel | None
+        self.feed.setObjectName("feed")
+        self.feed_layout = QVBoxLayout(self.feed)
+        self.feed_layout.setContentsMargins(0, 0, 4, 0)
+        self.feed_layout.setSpacing(8)
+        self.empty_hint = QLabel(WELCOME)
+        self.empty_hint.setObjectName("welcome")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.feed_layout.addStretch(1)
+        self.feed_layout.addWidget(self.empty_hint)
+        self.feed_layout.addStretch(1)
+        self.scroll.setWidget(self.feed)
+        body.addWidget(self.scroll, 1)
+        outer.addLayout(body, 1)
+
+        hint = QLabel(
+            "Enter asks · Shift+Enter new line · Esc stops, clears, hides · drag the header to move"
+        )
+        hint.setObjectName("hint")
         outer.addWidget(hint)
 
         self.input.returnPressed.connect(self.submit)
@@ -159,6 +178,7 @@ class ChatPopup(QWidget):
         self.sessions.resume.connect(self.resume_session)
         self.ingest_cancel.clicked.connect(self._cancel_ingest)
         self._ingest_id: int | None = None
+        self.scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
         bridge.answer_chunk.connect(self._on_chunk)
         bridge.answer_retracted.connect(self._on_retract)
@@ -169,24 +189,113 @@ class ChatPopup(QWidget):
         bridge.status_changed.connect(self.status.setText)
         bridge.ingest_progress.connect(self._on_ingest_progress)
         bridge.ingest_done.connect(self._on_ingest_done)
+        self._apply_palette()
+        self.fit_height()
+
+    # ----- look -----
+
+    def _apply_palette(self) -> None:
+        css = popup_style(system_palette())
+        if css == self.styleSheet():
+            return
+        self._styling = True
+        try:
+            self.setStyleSheet(css)
+        finally:
+            self._styling = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        t = event.type()
+        if (
+            t in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+            and not self._styling
+        ):
+            self._apply_palette()
+        elif t == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            lost_at = time.perf_counter()
+            QTimer.singleShot(
+                FOCUS_LOSS_GRACE_MS, self, lambda: self._maybe_hide_on_focus_loss(lost_at)
+            )
+
+    def _maybe_hide_on_focus_loss(self, lost_at: float | None = None) -> None:
+        """Hide when the user went to another application; stay when one of our own windows
+        (a dialog, Settings, a file chooser) took the focus, or when the popup was shown
+        again since it lost the focus."""
+        if not isValid(self) or not self.hide_on_focus_loss or not self.isVisible():
+            return
+        if self.isActiveWindow():
+            return
+        if lost_at is not None and self._shown_at > lost_at:
+            return
+        if QApplication.activeWindow() is not None or QApplication.activeModalWidget():
+            return
+        self.hide()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(self.rect()), RADIUS, RADIUS)
+        self.setMask(QRegion(path.toFillPolygon().toPolygon()))
+
+    def fit_height(self) -> None:
+        """Grow (or shrink) to the content, up to ``max_height``; the top edge stays put."""
+        self._fit_pending = False
+        lay = self.layout() if isValid(self) else None
+        if lay is None:
+            return
+        chrome = lay.sizeHint().height() - self.scroll.sizeHint().height()
+        feed_h = self.feed.sizeHint().height() + 4
+        screen = self.screen().availableGeometry() if self.screen() else None
+        cap = self.max_height if screen is None else min(self.max_height, screen.height() - 40)
+        h = max(MIN_HEIGHT, min(cap, chrome + feed_h))
+        if h != self.height():
+            self.resize(self.width(), h)
+
+    def _schedule_fit(self) -> None:
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self.fit_height)
 
     # ----- showing -----
 
     def show_centered(self) -> None:
+        """Centred horizontally, its top a fifth of the way down the screen (launcher
+        position), so it can grow downwards."""
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
         geo = screen.availableGeometry()
-        self.move(geo.center() - self.rect().center())
+        self.max_height = min(MAX_HEIGHT, int(geo.height() * 0.8))
+        x = geo.center().x() - self.width() // 2
+        y = geo.top() + max(0, min(geo.height() // 5, geo.height() - self.max_height))
+        self.move(x, y)
         self._await_paint = True
+        self._shown_at = time.perf_counter()
         self.show()
         self.raise_()
         self.activateWindow()
         self.input.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        self._schedule_fit()
+
+    def prewarm(self) -> None:
+        """Do the first show's costly work ahead of the hotkey: polish every widget with the
+        style sheet, lay them out and create the native window (first paint 73 -> ~5 ms)."""
+        for w in [self, *self.findChildren(QWidget)]:
+            w.ensurePolished()
+        lay = self.layout()
+        if lay is not None:
+            lay.activate()
+        self.winId()
 
     def toggle(self) -> None:
         if self.isVisible() and self.isActiveWindow():
             self.hide()
         else:
             self.show_centered()
+
+    def dialog_parent(self) -> QWidget | None:
+        """The parent for a dialog the app opens: the popup while it is shown, so the window
+        manager keeps the dialog above it."""
+        return self if self.isVisible() else None
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
@@ -196,9 +305,18 @@ class ChatPopup(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
-            self.hide()
+            self.escape()
             return
         super().keyPressEvent(event)
+
+    def escape(self) -> None:
+        """Esc: stop a running answer; else clear the question; else hide."""
+        if self.current is not None:
+            self.stop()
+        elif self.input.text():
+            self.input.clear()
+        else:
+            self.hide()
 
     def mousePressEvent(self, event: Any) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -217,14 +335,38 @@ class ChatPopup(QWidget):
         text = self.input.text().strip()
         if not text or self.current is not None:
             return
+        shown = text
+        if self.selection_btn.isChecked():
+            picked = selected_text()
+            if not picked:
+                self.add_notice(
+                    "Nothing is selected or copied: select text in another application "
+                    "(or copy it), then ask again."
+                )
+                return
+            shown = f"{text}  (with {len(picked):,} characters of selected text)"
+            text = f'{text}\n\n"""\n{picked}\n"""'
         self.input.clear()
-        card = self._add_card(AnswerCard(text))
+        card = self._add_card(AnswerCard(text, shown=shown))
         card.feedback.connect(self.bridge.feedback)
-        ask_id = self.bridge.ask(text, self.session)
+        card.continue_requested.connect(lambda q, partial, c=card: self.continue_answer(c))
+        card.undo_requested.connect(self.undo_requested)
+        self._pinned = card
+        self._start(card, self.bridge.ask(text, self.session))
+
+    def _start(self, card: AnswerCard, ask_id: int) -> None:
         self.cards[ask_id] = card
         self.current = ask_id
         self.stop_btn.setEnabled(True)
         self.send_btn.setEnabled(False)
+
+    def continue_answer(self, card: AnswerCard) -> None:
+        """Let a cut or stopped answer go on from its text so far, in the same card."""
+        if self.current is not None:
+            return
+        partial = card.text
+        card.begin_continuation()
+        self._start(card, self.bridge.ask(card.question, self.session, continue_from=partial))
 
     def stop(self) -> None:
         if self.current is not None:
@@ -239,7 +381,9 @@ class ChatPopup(QWidget):
             self.empty_hint = None
             self.feed_layout.addStretch(1)
         self.feed_layout.insertWidget(self.feed_layout.count() - 1, w)
-        QTimer.singleShot(0, self._scroll_to_end)
+        self._pinned = None
+        QTimer.singleShot(0, self, self._scroll_to_end)
+        self._schedule_fit()
         return w
 
     def add_notice(self, text: str) -> QLabel:
@@ -250,8 +394,21 @@ class ChatPopup(QWidget):
         return self._add_card(label)  # type: ignore[no-any-return]
 
     def _scroll_to_end(self) -> None:
+        """Bring the newest question into view: its top at the top of the feed when its
+        answer is taller than the view (the user reads from the start), else the end."""
+        if not isValid(self.scroll):
+            return
         bar = self.scroll.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        card = self._pinned
+        if card is not None and isValid(card) and card.parent() is self.feed:
+            bar.setValue(min(bar.maximum(), max(0, card.y() - 4)))
+        else:
+            bar.setValue(bar.maximum())
+
+    def _range_changed(self, _lo: int, _hi: int) -> None:
+        # The layout settled (a card was added or grew): keep the newest question in view.
+        self._scroll_to_end()
+        self._schedule_fit()
 
     def _finish(self, ask_id: int) -> None:
         if ask_id == self.current:
@@ -264,7 +421,6 @@ class ChatPopup(QWidget):
         card = self.cards.get(ask_id)
         if card is not None:
             card.append(text)
-            QTimer.singleShot(0, self._scroll_to_end)
 
     def _on_retract(self, ask_id: int, skill: str) -> None:
         card = self.cards.get(ask_id)
@@ -274,14 +430,13 @@ class ChatPopup(QWidget):
     def _on_progress(self, ask_id: int, p: Any) -> None:
         card = self.cards.get(ask_id)
         if card is not None:
-            total = f"/{p.total}" if p.total else ""
-            card.meta.setText(f"{p.stage} {p.done}{total} {p.message}".strip())
+            count = f"{p.done}/{p.total}" if p.total else ""
+            card.meta.setText(" ".join(x for x in (p.stage, count, p.message) if x))
 
     def _on_done(self, ask_id: int, result: Any) -> None:
         card = self.cards.get(ask_id)
         if card is not None:
             card.finish(result, self.show_skill_and_latency)
-            QTimer.singleShot(0, self._scroll_to_end)
         self._finish(ask_id)
 
     def _on_cancelled(self, ask_id: int) -> None:
@@ -314,6 +469,8 @@ class ChatPopup(QWidget):
         self.empty_hint = None
         self.feed_layout.addStretch(1)
         self.cards.clear()
+        self._pinned = None
+        self._schedule_fit()
 
     def resume_session(self, session_id: str) -> None:
         self.session = session_id
@@ -324,6 +481,14 @@ class ChatPopup(QWidget):
         self.sessions.setVisible(on)
         if on:
             self.sessions.refresh()
+            if self.height() < 360:
+                self.resize(self.width(), 360)
+
+    def card_for_plan(self, plan_id: int) -> AnswerCard | None:
+        for card in self.cards.values():
+            if getattr(card.result, "undo_plan", None) == plan_id:
+                return card
+        return None
 
     # ----- drag and drop -----
 
@@ -369,6 +534,17 @@ class ChatPopup(QWidget):
             self._ingest_id = None
             self.ingest_box.hide()
         self.add_notice(describe_report(report))
+
+
+def selected_text() -> str:
+    """The X11 primary selection (text selected anywhere) when there is one, else the
+    clipboard."""
+    clip = QGuiApplication.clipboard()
+    if clip.supportsSelection():
+        picked = clip.text(QClipboard.Mode.Selection).strip()
+        if picked:
+            return picked
+    return clip.text(QClipboard.Mode.Clipboard).strip()
 
 
 def describe_report(report: Any) -> str:

@@ -8,7 +8,7 @@ import os
 import time
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from council_core.logs import get_logger, setup_logging
@@ -60,26 +60,33 @@ class CouncilApp(QObject):
         self._key_at: float | None = None
         self._warm = warm
         # File choosers are attributes so tests can answer them without a modal dialog.
+        # Parented to the popup while it shows, so they open above it.
         self.choose_files = lambda: QFileDialog.getOpenFileNames(
-            None, "Add files to Council's knowledge"
+            self.popup.dialog_parent(), "Add files to Council's knowledge"
         )[0]
         self.choose_folder = lambda: QFileDialog.getExistingDirectory(
-            None, "Add a folder to Council's knowledge"
+            self.popup.dialog_parent(), "Add a folder to Council's knowledge"
         )
         self.choose_export = lambda: QFileDialog.getSaveFileName(
-            None, "Export memory", "council-memory.jsonl"
+            self.popup.dialog_parent(), "Export memory", "council-memory.jsonl"
         )[0]
+        self._undo_calls: dict[int, int | None] = {}
+        self.tray_missing = False  # call id -> plan id (None: the last)
 
         tray.triggered.connect(self.handle)
         self.hotkey.activated.connect(self._on_hotkey)
         self.popup.first_paint.connect(self._on_painted)
         self.popup.files_dropped.connect(self.popup.ingest)
+        self.popup.undo_requested.connect(self.undo)
         b = self.bridge
         b.status_changed.connect(lambda _s: self.refresh_status())
+        b.status_changed.connect(lambda s: self.trace("status", text=s))
         b.approval_needed.connect(self.ask_approval)
         b.settings_changed.connect(self._settings_changed)
         b.failed.connect(self._failed)
         b.ready.connect(self._ready)
+        b.call_done.connect(self._call_done)
+        b.call_failed.connect(self._call_failed)
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(5000)
         self.status_timer.timeout.connect(self.refresh_status)
@@ -89,13 +96,14 @@ class CouncilApp(QObject):
     def start(self) -> None:
         self.bridge.start(warm=self._warm)
         self.status_timer.start()
+        QTimer.singleShot(150, self.popup.prewarm)
         QTimer.singleShot(200, _warm_renderer)
 
     def _ready(self) -> None:
         s = self.bridge.ctx.settings
         setup_logging(self.bridge.ctx.paths.log_dir)
         self.tray.set_cloud_paused(s.cloud.paused)
-        self.popup.show_skill_and_latency = s.app.show_skill_and_latency
+        self._apply_app_settings(s)
         self.grab_hotkey(s.hotkey.sequence if s.hotkey.enabled else "")
         self.trace("ready")
 
@@ -111,7 +119,10 @@ class CouncilApp(QObject):
         self.trace("hotkey", ok=st.ok, detail=st.detail)
         if sequence and not st.ok:
             self.tray.notify(
-                "Global hotkey unavailable", f"{st.detail}. {st.fix or ''}", warning=True
+                "Global hotkey unavailable",
+                f"{st.detail}. {st.fix or ''} On any desktop you can bind the command "
+                "`council-app --toggle` to a key in the desktop's own keyboard settings.",
+                warning=True,
             )
         self.refresh_status()
 
@@ -122,6 +133,29 @@ class CouncilApp(QObject):
 
     def do_open_chat(self) -> None:
         self.popup.show_centered()
+
+    def handle_instance_message(self, msg: str) -> None:
+        """From a second ``council-app`` launch (the single-instance socket)."""
+        self.trace("instance_message", message=msg)
+        if msg == "toggle":
+            self._key_at = time.perf_counter()
+            self.popup.toggle()
+        elif msg == "show":
+            self.do_open_chat()
+        elif msg == "quit":
+            self.do_quit()
+
+    def no_tray(self) -> None:
+        """No tray host (no StatusNotifier watcher, no XEmbed tray): never run hidden."""
+        self.tray_missing = True
+        self.popup.hide_on_focus_loss = False
+        self.popup.show_centered()
+        self.popup.add_notice(
+            "No system tray was found on this desktop, so Council runs in this window. "
+            "Esc hides it; bring it back with the hotkey or with the command "
+            "`council-app --toggle` (bind it to a key in your desktop's shortcut settings)."
+        )
+        self.trace("no_tray_notice")
 
     def do_add_files(self) -> None:
         paths = list(self.choose_files() or [])
@@ -139,6 +173,8 @@ class CouncilApp(QObject):
         w = self.windows.get(name)
         if w is None:
             w = self.windows[name] = build()
+            # A window (not a child widget) that the window manager keeps above the popup.
+            w.setParent(self.popup, Qt.WindowType.Window)
         w.show()
         w.raise_()
         w.activateWindow()
@@ -166,13 +202,52 @@ class CouncilApp(QObject):
     def do_memory(self) -> None:
         from .memory_browser import MemoryBrowser
 
-        self._window("memory", lambda: MemoryBrowser(self.bridge))
+        w = self._window("memory", lambda: MemoryBrowser(self.bridge))
+        if not getattr(w, "_wired", False):
+            w.export_requested.connect(self.export_memory)
+            w._wired = True
+
+    def do_undo(self) -> None:
+        self.undo(None)
+
+    def undo(self, plan_id: int | None) -> None:
+        """Reverse a file plan (``None``: the last one) off the GUI thread."""
+        if self.bridge.council is None:
+            self.tray.notify("Council", "Still starting; try again in a moment")
+            return
+        self._undo_calls[self.bridge.undo(plan_id)] = plan_id
+
+    def _call_done(self, call_id: int, result: Any) -> None:
+        if call_id not in self._undo_calls:
+            return
+        self._undo_calls.pop(call_id)
+        pid, restored, problems = result
+        msg = f"Undid plan #{pid}: {restored} operation(s) reversed."
+        if problems:
+            msg += " Not undone: " + "; ".join(problems[:3])
+        card = self.popup.card_for_plan(pid)
+        if card is not None:
+            card.undone(msg)
+        else:
+            self.tray.notify("Council", msg, warning=bool(problems))
+        self.trace("undo", plan=pid, restored=restored)
+
+    def _call_failed(self, call_id: int, message: str) -> None:
+        if call_id not in self._undo_calls:
+            return
+        plan = self._undo_calls.pop(call_id)
+        card = self.popup.card_for_plan(plan) if plan is not None else None
+        if card is not None:
+            card.undo_failed(message)
+        else:
+            self.tray.notify("Council", "Nothing undone: " + message, warning=True)
 
     def do_toggle_cloud(self) -> None:
         if self.bridge.council is not None:
             self.bridge.set_cloud_paused(not self.bridge.ctx.settings.cloud.paused)
 
     def do_quit(self) -> None:
+        self.trace("quit_requested")
         self.quit_requested.emit()
 
     # ----- memory actions from Settings -----
@@ -199,7 +274,7 @@ class CouncilApp(QObject):
         self.trace("popup_painted", ms_from_key=ms)
 
     def ask_approval(self, req_id: int, req: Any) -> None:
-        dlg = ApprovalDialog(req_id, req)
+        dlg = ApprovalDialog(req_id, req, self.popup.dialog_parent())
         dlg.decided.connect(self.bridge.resolve_approval)
         dlg.finished.connect(
             lambda _r, d=dlg: self.dialogs.remove(d) if d in self.dialogs else None
@@ -209,30 +284,49 @@ class CouncilApp(QObject):
         dlg.raise_()
         dlg.activateWindow()
 
+    def _apply_app_settings(self, s: Any) -> None:
+        self.popup.show_skill_and_latency = s.app.show_skill_and_latency
+        # With no tray the popup is the only way in: it does not vanish on focus loss.
+        self.popup.hide_on_focus_loss = s.app.hide_on_focus_loss and not self.tray_missing
+
     def _settings_changed(self, s: Any) -> None:
         self.tray.set_cloud_paused(s.cloud.paused)
-        self.popup.show_skill_and_latency = s.app.show_skill_and_latency
+        self._apply_app_settings(s)
         wanted = s.hotkey.sequence if s.hotkey.enabled else ""
-        if (
-            self.hotkey_status is None
-            or wanted != self.hotkey_status.sequence
-            or not self.hotkey_status.ok
-        ):
+        old = self.hotkey_status
+        if old is None or wanted != old.sequence or not old.ok:
             self.grab_hotkey(wanted)
+            new = self.hotkey_status
+            if wanted and new is not None and not new.ok and old is not None and old.ok:
+                self._keep_old_hotkey(s, old.sequence, new.detail)
         try:
             set_autostart(s.app.autostart)
         except OSError as exc:
             self.tray.notify("Council", f"Cannot change autostart: {exc}", warning=True)
         self.refresh_status()
 
+    def _keep_old_hotkey(self, s: Any, old_sequence: str, why: str) -> None:
+        """The new hotkey could not be grabbed: the working one stays, in the file too."""
+        self.grab_hotkey(old_sequence)
+        kept = s.model_copy(
+            update={"hotkey": s.hotkey.model_copy(update={"sequence": old_sequence})}
+        )
+        self.bridge.apply_settings(kept)
+        self.tray.notify(
+            "Hotkey not changed",
+            f"{why}. Council keeps {old_sequence}; choose another hotkey in Settings.",
+            warning=True,
+        )
+        self.trace("hotkey_kept", sequence=old_sequence, why=why)
+
     def _failed(self, ask_id: int, message: str) -> None:
         if ask_id == 0:
             self.tray.notify("Council", message, warning=True)
 
     def refresh_status(self) -> None:
+        self.bridge.refresh_model_status()
         parts = [self.bridge.status]
         if self.bridge.council is not None:
-            parts.append(_model_state())
             left = _budget_left()
             s = self.bridge.ctx.settings
             if s.cloud.paused:
@@ -245,17 +339,6 @@ class CouncilApp(QObject):
             hk = self.hotkey_status
             parts.append(f"hotkey {hk.sequence}" if hk.ok else "hotkey off")
         self.tray.set_status(" · ".join(p for p in parts if p))
-
-
-def _model_state() -> str:
-    from council_core import metrics
-
-    loaded = [
-        lab.get("backend", "?")
-        for lab, v in metrics.snapshot().get("council_model_loaded", [])
-        if v > 0
-    ]
-    return "model loaded: " + ", ".join(loaded) if loaded else "no model loaded"
 
 
 def _budget_left() -> float | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -56,8 +57,39 @@ def parse_sequence(seq: str) -> tuple[list[str], str]:
             raise ValueError(f"unknown modifier {p!r} (use Ctrl, Alt, Shift, Super)")
         mods.append(m)
     key = parts[-1]
-    key = key.lower() if len(key) > 1 else key.lower()
-    return mods, {"space": "space", "enter": "Return", "return": "Return"}.get(key, key)
+    low = key.lower()
+    if re.fullmatch(r"f\d{1,2}", low):
+        return mods, low.upper()  # X keysyms are F1..F35
+    return mods, _KEYS.get(low, low)
+
+
+# Qt's key names (QKeySequence.toString) -> X keysym names.
+_KEYS = {"space": "space", "enter": "Return", "return": "Return", "esc": "Escape",
+         "escape": "Escape", "tab": "Tab", "backspace": "BackSpace", "home": "Home", "end": "End",
+         "pgup": "Prior", "pgdown": "Next", "ins": "Insert", "del": "Delete", "left": "Left",
+         "right": "Right", "up": "Up", "down": "Down", "print": "Print"}  # fmt: skip
+
+
+def validate_sequence(seq: str) -> str | None:
+    """Why ``seq`` cannot be a global hotkey (None: it can): it must name at least one
+    modifier and one real key ("Ctrl+Alt+Blah" is refused)."""
+    try:
+        mods, key = parse_sequence(seq)
+    except ValueError as exc:
+        return str(exc)
+    if not mods:
+        return "a global hotkey needs a modifier (Ctrl, Alt, Shift or Super) and a key"
+    if key.lower() in ("control", "ctrl", "alt", "shift", "super", "meta"):
+        return "the hotkey ends with a modifier: add a key, e.g. Ctrl+Alt+Space"
+    try:
+        from Xlib import XK
+    except ImportError:
+        known = len(key) == 1 or key in _KEYS.values() or bool(re.fullmatch(r"F\d{1,2}", key))
+    else:
+        known = bool(XK.string_to_keysym(key))
+    if not known:
+        return f"there is no key named {seq.rsplit('+', 1)[-1].strip()!r}"
+    return None
 
 
 class GlobalHotkey(QObject):

@@ -1,4 +1,6 @@
-"""Live charts from the core's Prometheus registry (``council_core.metrics.snapshot()``).
+"""Metrics: one row per skill with exact latency percentiles and errors from the request log
+(SQLite, survives a restart), and live bars from the core's Prometheus registry
+(``council_core.metrics.snapshot()``) for cloud share, spend and storage.
 
 Drawn with QPainter: QtCharts would need PySide6-Addons (+160 MB) for a handful of bars.
 """
@@ -12,8 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from council_core import metrics
 
@@ -72,24 +84,32 @@ def figures(snap: dict[str, Any] | None = None) -> Figures:
 
 
 class BarChart(QWidget):
-    """Horizontal bars with a label and a value text each."""
+    """Horizontal bars with a label and a value text each; as tall as its bars need (rows
+    never overlap), in the palette's colours."""
+
+    ROW = 22.0
+    TOP = 28.0
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
         self.bars: list[tuple[str, float, str]] = []
-        self.setMinimumSize(300, 150)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(300, 80)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set_bars(self, bars: list[tuple[str, float, str]]) -> None:
         self.bars = bars
+        self.setMinimumHeight(int(self.TOP + self.ROW * max(2, len(bars)) + 8))
         self.update()
 
     def paintEvent(self, event: Any) -> None:
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.Text)
+        muted = pal.color(QPalette.ColorRole.PlaceholderText)
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        p.setPen(QColor("#223"))
+        p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
+        p.setPen(text)
         f = p.font()
         f.setBold(True)
         p.setFont(f)
@@ -97,24 +117,62 @@ class BarChart(QWidget):
         f.setBold(False)
         p.setFont(f)
         if not self.bars:
-            p.setPen(QColor("#889"))
+            p.setPen(muted)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no data yet")
             return
-        top, label_w, value_w = 28.0, 110.0, 90.0
-        h = min(22.0, (self.height() - top - 6) / len(self.bars))
+        label_w, value_w, h = 120.0, 90.0, self.ROW
         hi = max(v for _l, v, _t in self.bars) or 1.0
         avail = max(10.0, self.width() - label_w - value_w - 24)
-        for i, (label, v, text) in enumerate(self.bars):
-            y = top + i * h
-            p.setPen(QColor("#334"))
-            p.drawText(QRectF(8, y, label_w - 8, h), Qt.AlignmentFlag.AlignVCenter, label[:16])
+        for i, (label, v, value) in enumerate(self.bars):
+            y = self.TOP + i * h
+            p.setPen(text)
+            p.drawText(QRectF(8, y, label_w - 8, h), Qt.AlignmentFlag.AlignVCenter, label[:18])
             p.fillRect(
                 QRectF(label_w, y + 3, avail * max(v, 0) / hi, h - 6),
                 QColor(PALETTE[i % len(PALETTE)]),
             )
             p.drawText(
-                QRectF(label_w + avail + 6, y, value_w, h), Qt.AlignmentFlag.AlignVCenter, text
+                QRectF(label_w + avail + 6, y, value_w, h), Qt.AlignmentFlag.AlignVCenter, value
             )
+
+
+SKILL_COLUMNS = ["Skill", "Requests", "Errors", "p50", "p95", "Slowest"]
+
+
+def format_ms(ms: float) -> str:
+    return f"{ms:,.0f} ms" if ms >= 10 else f"{ms:,.1f} ms"
+
+
+class SkillTable(QTableWidget):
+    """One row per skill, from the request log's exact latencies."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(SKILL_COLUMNS), parent)
+        self.setHorizontalHeaderLabels(SKILL_COLUMNS)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def set_stats(self, stats: list[Any]) -> None:
+        self.setRowCount(len(stats))
+        for r, st in enumerate(stats):
+            errors = f"{st.errors:,}"
+            kinds = sorted(st.error_kinds.items())
+            if len(kinds) == 1:
+                errors += f" ({kinds[0][0]})"
+            elif kinds:
+                errors += " (" + ", ".join(f"{k} {n}" for k, n in kinds) + ")"
+            cells = [st.skill, f"{st.requests:,}", errors, format_ms(st.p50_ms),
+                     format_ms(st.p95_ms), format_ms(st.max_ms)]  # fmt: skip
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if c:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.setItem(r, c, item)
+        self.resizeRowsToContents()
 
 
 def _size(path: Path) -> int:
@@ -126,25 +184,33 @@ def _size(path: Path) -> int:
 
 
 class MetricsPanel(QWidget):
+    """Per-skill answers, errors and exact latency percentiles (from the SQLite request log,
+    so they survive a restart), local vs cloud, spend and storage."""
+
     def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.setWindowTitle("Council metrics")
-        self.resize(760, 520)
+        self.resize(780, 620)
+        self._pending: set[int] = set()
+        self.stats: list[Any] = []
         lay = QVBoxLayout(self)
         self.summary = QLabel("")
         lay.addWidget(self.summary)
+        self.skills = SkillTable()
+        lay.addWidget(self.skills, 1)
         grid = QGridLayout()
-        self.requests = BarChart("Requests per skill")
-        self.latency = BarChart("Latency p50 / p95 (ms)")
         self.share = BarChart("Local vs cloud")
         self.spend = BarChart("Cloud spend vs budget (USD)")
         self.storage = BarChart("Memory and indexes")
-        for i, w in enumerate((self.requests, self.latency, self.share, self.spend, self.storage)):
+        for i, w in enumerate((self.share, self.spend, self.storage)):
             grid.addWidget(w, i // 2, i % 2)
-        lay.addLayout(grid, 1)
+        lay.addLayout(grid)
+        if hasattr(bridge, "call_done"):
+            bridge.call_done.connect(self._stats_done)
+            bridge.call_failed.connect(self._stats_failed)
         self.timer = QTimer(self)
-        self.timer.setInterval(1000)
+        self.timer.setInterval(2000)
         self.timer.timeout.connect(self.refresh)
 
     def showEvent(self, e: Any) -> None:
@@ -158,12 +224,8 @@ class MetricsPanel(QWidget):
 
     def refresh(self) -> None:
         fig = figures()
-        self.requests.set_bars([(k, v, f"{v:,.0f}") for k, v in sorted(fig.requests.items())])
-        lat = []
-        for k in sorted(fig.p50):
-            lat.append((k + " p50", fig.p50[k], f"{fig.p50[k]:,.1f}"))
-            lat.append((k + " p95", fig.p95[k], f"{fig.p95[k]:,.1f}"))
-        self.latency.set_bars(lat)
+        if getattr(self.bridge, "council", None) is not None and not self._pending:
+            self._pending.add(self.bridge.call(_read_stats))
         total = fig.local + fig.cloud
         self.share.set_bars(
             [
@@ -173,24 +235,61 @@ class MetricsPanel(QWidget):
             if total
             else []
         )
-        spend = [("spent", fig.spent, f"${fig.spent:.4f}")]
+        spend = [("spent", fig.spent, dollars(fig.spent))]
         settings = getattr(getattr(self.bridge, "council", None), "ctx", None)
         if settings is not None:
             b = settings.settings.budget
             spend += [
-                ("daily limit", b.daily_usd, f"${b.daily_usd:.2f}"),
-                ("monthly limit", b.monthly_usd, f"${b.monthly_usd:.2f}"),
+                ("daily limit", b.daily_usd, dollars(b.daily_usd)),
+                ("monthly limit", b.monthly_usd, dollars(b.monthly_usd)),
             ]
-        spend += [(f"left ({k})", v, f"${v:.4f}") for k, v in sorted(fig.budget_left.items())]
+        spend += [(f"left ({k})", v, dollars(v)) for k, v in sorted(fig.budget_left.items())]
         self.spend.set_bars(spend)
         storage = [(f"{k} items", v, f"{v:,.0f}") for k, v in sorted(fig.memory_items.items())]
         if settings is not None:
             paths = settings.paths
-            for label, path in (("memory db MB", paths.db_file), ("indexes MB", paths.index_dir)):
+            for label, path in (("memory db", paths.db_file), ("indexes", paths.index_dir)):
                 mb = _size(path) / 1e6
                 storage.append((label, mb, f"{mb:,.1f} MB"))
         self.storage.set_bars(storage)
-        n = sum(fig.requests.values())
+        self._summarise(fig.spent)
+
+    def _summarise(self, spent: float) -> None:
+        n = sum(s.requests for s in self.stats)
+        errors = sum(s.errors for s in self.stats)
         self.summary.setText(
-            f"{n:,.0f} requests · {len(fig.requests)} skills · cloud spend ${fig.spent:.4f}"
+            f"{n:,} requests · {errors:,} errors · {len(self.stats)} skills · "
+            f"cloud spend {dollars(spent)} (all time, exact; kept across restarts)"
         )
+
+    def _stats_done(self, call_id: int, stats: Any) -> None:
+        if call_id in self._pending:
+            self._pending.discard(call_id)
+            self.stats = list(stats)
+            self.skills.set_stats(self.stats)
+            self._summarise(figures().spent)
+
+    def _stats_failed(self, call_id: int, message: str) -> None:
+        if call_id in self._pending:
+            self._pending.discard(call_id)
+            self.summary.setText("Metrics unavailable: " + message)
+
+
+def dollars(v: float) -> str:
+    """Money as dollars and cents; a positive amount under a cent says so."""
+    if 0 < v < 0.005:
+        return "< $0.01"
+    return f"${v:,.2f}"
+
+
+def _read_stats(ctx: Any) -> list[Any]:
+    from council_core.request_log import RequestLog, log_path
+
+    path = log_path(ctx)
+    if not path.exists():
+        return []
+    rl = RequestLog(path)
+    try:
+        return rl.summary()
+    finally:
+        rl.close()

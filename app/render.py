@@ -12,7 +12,9 @@ from functools import lru_cache
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 _FENCE = re.compile(r"^```[ \t]*([\w+#.-]*)[^\n]*\n", re.MULTILINE)
-CODE_BG = "#f3f5f8"
+CODE_BG = "#f3f5f8"  # light theme
+CODE_BG_DARK = "#1e2127"  # dark theme
+PYGMENTS_STYLE = {False: "default", True: "monokai"}
 
 
 @dataclass
@@ -57,24 +59,27 @@ def _lexer(lang: str):  # type: ignore[no-untyped-def]
         return TextLexer()
 
 
-def highlight_html(code: str, lang: str) -> str:
-    """Inline-styled HTML (Qt's rich text has no CSS classes) for one code block."""
+def highlight_html(code: str, lang: str, dark: bool = False) -> str:
+    """Inline-styled HTML (Qt's rich text has no CSS classes) for one code block, in colours
+    that read on a light or a dark palette."""
     try:
         from pygments import highlight
         from pygments.formatters import HtmlFormatter
     except ImportError:  # pygments is optional: plain monospace
         body = html.escape(code)
     else:
-        body = highlight(code, _lexer(lang), HtmlFormatter(nowrap=True, noclasses=True))
+        fmt = HtmlFormatter(nowrap=True, noclasses=True, style=PYGMENTS_STYLE[dark])
+        body = highlight(code, _lexer(lang), fmt)
     body = body.rstrip("\n").replace("\n", "<br/>").replace("  ", "&nbsp;&nbsp;")
     return (
-        f'<table width="100%" cellpadding="8" bgcolor="{CODE_BG}" style="margin: 4px 0px;">'
+        f'<table width="100%" cellpadding="8" bgcolor="{CODE_BG_DARK if dark else CODE_BG}" '
+        'style="margin: 4px 0px;">'
         f'<tr><td><span style="font-family: monospace; font-size: 10pt;">{body}</span>'
         "</td></tr></table>"
     )
 
 
-def render_into(doc: QTextDocument, text: str) -> None:
+def render_into(doc: QTextDocument, text: str, dark: bool = False) -> None:
     doc.clear()
     cursor = QTextCursor(doc)
     for seg in split_fences(text):
@@ -82,4 +87,4 @@ def render_into(doc: QTextDocument, text: str) -> None:
             if seg.text.strip():
                 cursor.insertMarkdown(seg.text)
         else:
-            cursor.insertHtml(highlight_html(seg.text.rstrip("\n"), seg.lang))
+            cursor.insertHtml(highlight_html(seg.text.rstrip("\n"), seg.lang, dark))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from .bridge import CouncilBridge
+from .dates import local_when
 
 
 def session_fields(item: Any) -> tuple[str, str]:
@@ -28,8 +29,8 @@ def session_fields(item: Any) -> tuple[str, str]:
     title = get("title") or get("first_prompt") or get("summary") or sid
     when = get("updated") or get("last_at") or get("updated_at") or get("started_at") or ""
     n = get("turns") or get("n_turns")
-    label = str(title)[:60]
-    extra = " · ".join(str(x)[:16] for x in (when, f"{n} turns" if n else "") if x)
+    label = " ".join(str(title).split())[:60]
+    extra = " · ".join(x for x in (local_when(when), f"{n} turns" if n else "") if x)
     return sid, label + (f"\n{extra}" if extra else "")
 
 

@@ -1,6 +1,11 @@
-"""The settings dialog, generated from the pydantic ``Settings`` model: one tab per section,
-one editor per field chosen by its type, labels and tooltips from the field titles and
-descriptions, bounds from its constraints. A new setting needs no widget code.
+"""The settings dialog, generated from the pydantic ``Settings`` model: five pages (General,
+Models, Cloud & budget, Privacy & folders, Advanced), each a group per settings section, one
+editor per field chosen by its type, labels and help text from the field titles and
+descriptions, bounds from its constraints. A new setting needs no widget code (a section no
+page names lands on Advanced).
+
+Folders get folder pickers, money is edited in dollars and cents, and the hotkey is recorded
+from a key press and validated before it can be saved.
 
 Saving validates each section with pydantic and shows the messages next to the fields; valid
 settings are handed to ``applied`` (the app saves and applies them without a restart).
@@ -16,14 +21,18 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -42,8 +51,90 @@ from PySide6.QtWidgets import (
 from council_core.settings import Settings
 
 from . import api_keys
+from .hotkey import validate_sequence
 
 BIG = 1_000_000_000
+KEYS_PAGE = "API keys"
+# (page title, the settings sections on it); sections not named here go to Advanced.
+PAGES: list[tuple[str, list[str]]] = [
+    ("General", ["app", "hotkey"]),
+    ("Models", ["llm", "router"]),
+    ("Cloud & budget", ["cloud", "budget", KEYS_PAGE]),
+    ("Privacy & folders", ["memory", "knowledge", "files", "sandbox"]),
+    ("Advanced", ["metrics", "serve"]),
+]
+ERROR_COLOR = "#d9534f"
+
+
+def pick_folder(parent: QWidget | None, title: str = "Choose a folder") -> str:
+    return QFileDialog.getExistingDirectory(parent, title)
+
+
+def pick_file(parent: QWidget | None, title: str = "Choose a file") -> str:
+    return QFileDialog.getOpenFileName(parent, title)[0]
+
+
+class PathEdit(QWidget):
+    """A line edit with a Browse… button (a folder or a file chooser)."""
+
+    def __init__(self, folder: bool) -> None:
+        super().__init__()
+        self.folder = folder
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit()
+        self.browse = QPushButton("Browse…")
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.browse)
+        self.browse.clicked.connect(self._browse)
+        self.chooser = pick_folder if folder else pick_file
+
+    def _browse(self) -> None:
+        path = self.chooser(self)
+        if path:
+            self.edit.setText(path)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self.edit.setText(text)
+
+
+class HotkeyRecorder(QWidget):
+    """Press the keys to record a hotkey; it is checked at once and cannot be saved invalid
+    (the app keeps the old binding when the new one cannot be grabbed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.recorder = QKeySequenceEdit()
+        self.recorder.setMaximumSequenceLength(1)
+        self.clear_btn = QPushButton("Clear")
+        self.state = QLabel("")
+        lay.addWidget(self.recorder, 1)
+        lay.addWidget(self.clear_btn)
+        lay.addWidget(self.state, 1)
+        self.clear_btn.clicked.connect(self.recorder.clear)
+        self.recorder.keySequenceChanged.connect(lambda _s: self._check())
+
+    def text(self) -> str:
+        return self.recorder.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self.recorder.setKeySequence(QKeySequence.fromString(text))
+        self._check()
+
+    def problem(self) -> str | None:
+        text = self.text()
+        if not text:
+            return "press the keys of the new hotkey (or turn the hotkey off)"
+        return validate_sequence(text)
+
+    def _check(self) -> None:
+        why = self.problem()
+        self.state.setText("✓ usable" if why is None else why)
 
 
 def _bounds(info: FieldInfo) -> tuple[float | None, float | None, bool]:
@@ -64,7 +155,7 @@ def _bounds(info: FieldInfo) -> tuple[float | None, float | None, bool]:
 
 
 class StrListEditor(QWidget):
-    def __init__(self) -> None:
+    def __init__(self, folders: bool = False) -> None:
         super().__init__()
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -77,8 +168,17 @@ class StrListEditor(QWidget):
         col.addWidget(rm)
         col.addStretch(1)
         lay.addLayout(col)
-        add.clicked.connect(lambda: self._add("new item", edit=True))
+        if folders:  # a folder chooser instead of typing a path
+            add.setText("Add folder…")
+            add.clicked.connect(self._add_folder)
+        else:
+            add.clicked.connect(lambda: self._add("new item", edit=True))
         rm.clicked.connect(lambda: self.list.takeItem(self.list.currentRow()))
+
+    def _add_folder(self) -> None:
+        path = pick_folder(self)
+        if path:
+            self._add(path)
 
     def _add(self, text: str, edit: bool = False) -> None:
         it = QListWidgetItem(text)
@@ -122,8 +222,17 @@ class ModelListEditor(QWidget):
         row.addWidget(rm)
         row.addStretch(1)
         lay.addLayout(row)
-        add.clicked.connect(lambda: self._add_row({}))
+        if "path" in self.fields:  # rows that are folders: pick them
+            add.setText("Add folder…")
+            add.clicked.connect(self._add_folder)
+        else:
+            add.clicked.connect(lambda: self._add_row({}))
         rm.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+
+    def _add_folder(self) -> None:
+        path = pick_folder(self)
+        if path:
+            self._add_row({"path": path})
 
     def _add_row(self, data: dict[str, Any]) -> None:
         r = self.table.rowCount()
@@ -157,12 +266,24 @@ class ModelListEditor(QWidget):
 class FieldEditor:
     """Wraps the widget chosen for one field's type."""
 
-    def __init__(self, info: FieldInfo) -> None:
+    def __init__(self, info: FieldInfo, name: str = "", section: str = "") -> None:
         ann = info.annotation
         origin = get_origin(ann)
         self.kind = "json"
         self.widget: Any
-        if ann is bool:
+        if (section, name) == ("hotkey", "sequence"):
+            self.kind, self.widget = "hotkey", HotkeyRecorder()
+        elif ann is float and name.endswith("usd"):
+            lo, hi, _strict = _bounds(info)
+            money = QDoubleSpinBox()
+            money.setDecimals(2)  # dollars and cents
+            money.setPrefix("$ ")
+            money.setRange(float(lo or 0), float(hi) if hi is not None else 100_000.0)
+            money.setSingleStep(0.5)
+            self.kind, self.widget = "float", money
+        elif ann is str and (name.endswith("_dir") or name == "model_path"):
+            self.kind, self.widget = "str", PathEdit(folder=name.endswith("_dir"))
+        elif ann is bool:
             self.kind, self.widget = "bool", QCheckBox()
         elif ann is int:
             lo, hi, strict = _bounds(info)
@@ -189,7 +310,7 @@ class FieldEditor:
         elif ann is str:
             self.kind, self.widget = "str", QLineEdit()
         elif origin is list and get_args(ann) and get_args(ann)[0] is str:
-            self.kind, self.widget = "strlist", StrListEditor()
+            self.kind, self.widget = "strlist", StrListEditor(folders=name.endswith("folders"))
         elif origin is list and get_args(ann) and _is_model(get_args(ann)[0]):
             self.kind, self.widget = "modellist", ModelListEditor(get_args(ann)[0])
         else:  # anything else: JSON text
@@ -205,7 +326,7 @@ class FieldEditor:
             w.setValue(v)
         elif self.kind == "literal":
             w.setCurrentText(str(v))
-        elif self.kind == "str":
+        elif self.kind in ("str", "hotkey"):
             w.setText(v)
         elif self.kind in ("strlist", "modellist"):
             w.set_value(v)
@@ -220,7 +341,7 @@ class FieldEditor:
             return w.value()
         if self.kind == "literal":
             return w.currentText()
-        if self.kind == "str":
+        if self.kind in ("str", "hotkey"):
             return w.text()
         if self.kind in ("strlist", "modellist"):
             return w.value()
@@ -228,6 +349,22 @@ class FieldEditor:
             return json.loads(w.text())
         except ValueError:
             return w.text()
+
+
+def _help(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setObjectName("help")
+    font = label.font()
+    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+    label.setFont(font)
+    label.setEnabled(False)  # the palette's muted text colour, light or dark
+    return label
+
+
+def ed_title(model: type[BaseModel], field: str) -> str:
+    info = model.model_fields.get(field)
+    return (info.title or field) if info is not None else field
 
 
 def _is_model(t: Any) -> bool:
@@ -262,14 +399,28 @@ class SettingsDialog(QDialog):
         lay = QVBoxLayout(self)
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
-        for name, info, model in sections(type(settings)):
-            self.tabs.addTab(
-                self._section_tab(name, model, getattr(settings, name)), info.title or name
-            )
-        self.tabs.addTab(self._keys_tab(), "API keys")
+        by_name = {name: (info, model) for name, info, model in sections(type(settings))}
+        placed = {n for _t, names in PAGES for n in names}
+        for title, names in PAGES:
+            if title == "Advanced":
+                names = names + [n for n in by_name if n not in placed]
+            page = QWidget()
+            col = QVBoxLayout(page)
+            for name in names:
+                if name == KEYS_PAGE:
+                    col.addWidget(self._keys_group())
+                elif name in by_name:
+                    info, model = by_name[name]
+                    col.addWidget(self._section_group(name, info, model, getattr(settings, name)))
+            col.addStretch(1)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.tabs.addTab(scroll, title.replace("&", "&&"))  # a literal "&", no mnemonic
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
         lay.addWidget(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save
@@ -281,31 +432,35 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
 
-    def _section_tab(self, name: str, model: type[BaseModel], value: BaseModel) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
+    def _section_group(
+        self, name: str, info: FieldInfo, model: type[BaseModel], value: BaseModel
+    ) -> QWidget:
+        box = QGroupBox(info.title or name)
+        form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        if model.__doc__:
-            doc = QLabel(model.__doc__.strip().splitlines()[0])
-            doc.setStyleSheet("color: #556;")
-            form.addRow(doc)
+        doc = (model.__doc__ or "").strip().splitlines()
+        if doc and doc[0].rstrip(".") != (info.title or name):  # no help that repeats the title
+            form.addRow(_help(doc[0]))
         self.editors[name], self.errors[name] = {}, {}
         for fname, finfo in model.model_fields.items():
-            ed = FieldEditor(finfo)
+            ed = FieldEditor(finfo, fname, name)
             ed.set_value(getattr(value, fname))
             err = QLabel("")
-            err.setStyleSheet("color: #b00020; font-size: 11px;")
+            err.setStyleSheet(f"color: {ERROR_COLOR}; font-size: 11px;")
+            err.setWordWrap(True)
             err.hide()
-            box = QWidget()
-            v = QVBoxLayout(box)
+            cell = QWidget()
+            v = QVBoxLayout(cell)
             v.setContentsMargins(0, 0, 0, 0)
             v.setSpacing(1)
             v.addWidget(ed.widget)
+            if finfo.description:  # help on the page, not only in a tooltip
+                v.addWidget(_help(finfo.description))
             v.addWidget(err)
             label = QLabel((finfo.title or fname) + ":")
             if finfo.description:
                 label.setToolTip(finfo.description)
-            form.addRow(label, box)
+            form.addRow(label, cell)
             self.editors[name][fname] = ed
             self.errors[name][fname] = err
         if name == "memory":
@@ -317,13 +472,10 @@ class SettingsDialog(QDialog):
             row.addWidget(export)
             row.addStretch(1)
             form.addRow(row)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(page)
-        return scroll
+        return box
 
-    def _keys_tab(self) -> QWidget:
-        page = QWidget()
+    def _keys_group(self) -> QWidget:
+        page = QGroupBox(KEYS_PAGE)
         form = QFormLayout(page)
         form.addRow(
             QLabel("API keys are stored in the system keyring, never in the settings file.")
@@ -404,6 +556,12 @@ class SettingsDialog(QDialog):
             for err in self.errors[name].values():
                 err.hide()
             data = {f: ed.value() for f, ed in self.editors[name].items()}
+            for f, ed in self.editors[name].items():
+                why = ed.widget.problem() if ed.kind == "hotkey" else None
+                if why is not None and data.get("enabled", True):
+                    self.errors[name][f].setText(why)
+                    self.errors[name][f].show()
+                    problems.append(f"{info.title or name} → {ed_title(model, f)}: {why}")
             try:
                 update[name] = model.model_validate(data)
             except ValidationError as exc:

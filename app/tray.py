@@ -11,6 +11,7 @@ MENU = [
     ("open_chat", "Open chat"),
     ("add_files", "Add files to knowledge…"),
     ("add_folder", "Add folder to knowledge…"),
+    ("undo", "Undo last file change"),
     None,
     ("settings", "Settings…"),
     ("metrics", "Metrics"),

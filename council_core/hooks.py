@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 HOOKS: list[str] = [
     "council_core.memory_hook:MemoryHook",
     "council_core.cloud.escalate:CloudEscalation",
+    "council_core.request_log:RequestLogHook",  # exact latencies for the metrics panel
 ]
 
 

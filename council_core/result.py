@@ -2,7 +2,7 @@
 
 ``CouncilResult.to_dict()`` is the JSON object that ``council ask --json`` and ``council batch``
 print, with the fields: prompt, answer, skill, confidence, latency_ms, sources, code, output,
-notes, cost_usd, escalated, error, session.
+notes, cost_usd, escalated, error, session, turn_id, undo_plan.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class CouncilResult:
     error: ErrorInfo | None = None
     session: str | None = None
     turn_id: int | None = None
+    undo_plan: int | None = None  # a file plan that ran and can be undone (its id)
 
     @property
     def ok(self) -> bool:

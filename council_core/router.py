@@ -27,6 +27,7 @@ from .errors import (
     UserFacingError,
 )
 from .hooks import HOOKS, CouncilHook
+from .limits import StreamLimits
 from .logs import get_logger
 from .result import Chunk, CouncilResult, Done, ErrorInfo, Event, Retract, SkillAnswer
 from .skill import Emit, Query, Skill, _drop
@@ -175,42 +176,53 @@ class Council:
         self, query: Query, emit: Emit, result: CouncilResult
     ) -> tuple[SkillAnswer | None, float]:
         errors: list[ErrorInfo] = []
+        failed_by: list[str] = []  # the skill behind each error
         best: SkillAnswer | None = None
         skill_time = 0.0
-        timeout = self.ctx.settings.router.skill_timeout_s
+        limits = self.ctx.settings.router
         for _score, skill in self.rank(query):
             streamed = False
+            watch = StreamLimits(limits.skill_timeout_s, limits.silence_timeout_s, skill.name)
+            partial: list[str] = []
 
-            def skill_emit(ev: Event, _name: str = skill.name) -> None:
+            def skill_emit(
+                ev: Event,
+                _name: str = skill.name,
+                _w: StreamLimits = watch,
+                _p: list[str] = partial,
+            ) -> None:
                 nonlocal streamed
                 if isinstance(ev, Chunk):
                     streamed = True
+                    _w.touch()
+                    _p.append(ev.text)
                     if ev.skill is None:
                         ev.skill = _name
                 emit(ev)
 
             t_skill = time.perf_counter()
             try:
-                ans = await asyncio.wait_for(skill.answer(query, skill_emit), timeout)
+                ans = await watch.run(skill.answer(query, skill_emit))
             except SkillDeclined:
                 continue
-            except TimeoutError:
-                errors.append(
-                    ErrorInfo.from_exc(
-                        SkillTimeout(
-                            f"the {skill.name} skill took longer than {timeout:g} s",
-                            fix="raise router.skill_timeout_s in Settings, or ask a smaller question",
-                        )
-                    )
-                )
+            except SkillTimeout as exc:
+                if streamed:  # cut mid-answer: keep what came (the GUI offers Continue)
+                    result.answer = "".join(partial)
+                    result.skill = skill.name
+                    raise
+                errors.append(ErrorInfo.from_exc(exc))
+                failed_by.append(skill.name)
                 continue
             except _PASS_ON as exc:
                 errors.append(ErrorInfo.from_exc(exc))
+                failed_by.append(skill.name)
                 continue
             except UserFacingError:
+                result.skill = skill.name  # errors are counted per skill that raised them
                 raise  # the skill owns this query and says what is wrong with it
             except CouncilError as exc:
                 errors.append(ErrorInfo.from_exc(exc))
+                failed_by.append(skill.name)
                 continue
             except Exception as exc:
                 log.exception("skill %s crashed", skill.name)
@@ -219,6 +231,7 @@ class Council:
                         BugError(f"the {skill.name} skill failed: {type(exc).__name__}: {exc}")
                     )
                 )
+                failed_by.append(skill.name)
                 continue
             finally:
                 skill_time += time.perf_counter() - t_skill
@@ -239,8 +252,8 @@ class Council:
                 emit(Chunk(best.answer, best.skill))
             return best, skill_time
         if errors:
-            first = errors[0]
-            raise _from_info(first)
+            result.skill = failed_by[0]
+            raise _from_info(errors[0])
         raise SkillDeclinedAll()
 
     async def warm(self, names: list[str] | None = None) -> None:
@@ -304,3 +317,5 @@ def _fill(result: CouncilResult, ans: SkillAnswer) -> None:
     result.notes = list(ans.notes)
     result.cost_usd = ans.cost_usd
     result.escalated = ans.escalated
+    plan = ans.data.get("plan_id") if ans.data else None
+    result.undo_plan = plan if isinstance(plan, int) else None

@@ -39,7 +39,18 @@ class RouterSettings(_Section):
         description="A skill must score at least this to be tried.",
     )
     skill_timeout_s: float = Field(
-        60.0, gt=0, title="Skill time limit (s)", description="A skill that runs longer is stopped."
+        60.0,
+        gt=0,
+        title="First-answer limit (s)",
+        description="A skill that shows no answer text within this time is stopped "
+        "(for a skill that does not stream, the limit for its whole answer).",
+    )
+    silence_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        title="Silence limit while streaming (s)",
+        description="An answer that is streaming is stopped only when no text comes for this "
+        "long; the partial answer is kept and can be continued.",
     )
     disabled_skills: list[str] = Field(
         default_factory=list,
@@ -142,7 +153,11 @@ class SandboxSettings(_Section):
     pool_size: int = Field(2, ge=0, le=16, title="Pre-started sandboxes")
     show_code_before_run: bool = Field(False, title="Ask before running generated code")
     max_repairs: int = Field(2, ge=0, le=5, title="Repair attempts after an error")
-    granted: list[GrantedFolder] = Field(default_factory=list, title="Granted folders")
+    granted: list[GrantedFolder] = Field(
+        default_factory=list,
+        title="Folders generated code may use",
+        description="Mounted into the sandbox; read-only unless the access is rw.",
+    )
 
 
 class MemorySettings(_Section):
@@ -180,7 +195,11 @@ class KnowledgeSettings(_Section):
 class FilesSettings(_Section):
     """File actions."""
 
-    granted: list[GrantedFolder] = Field(default_factory=list, title="Granted folders")
+    granted: list[GrantedFolder] = Field(
+        default_factory=list,
+        title="Folders file actions may change",
+        description="Find, move, rename and tidy files only here (every plan asks first).",
+    )
 
 
 class MetricsSettings(_Section):
@@ -203,6 +222,11 @@ class AppSettings(_Section):
 
     autostart: bool = Field(False, title="Start at login")
     show_skill_and_latency: bool = Field(True, title="Show skill and latency per answer")
+    hide_on_focus_loss: bool = Field(
+        True,
+        title="Hide the chat when I click elsewhere",
+        description="Like a launcher: the popup hides when another application gets the focus.",
+    )
 
 
 class Settings(BaseSettings):

@@ -116,6 +116,7 @@ class LLMManager:
         return {
             "backend": self.settings.backend,
             "model": b.model_name if b is not None else self.describe_model(),
+            "name": b.model_name if b is not None else self.display_name(),
             "loaded": b is not None and _is_ready(b),
             "loading": self._load_task is not None and not self._load_task.done(),
             "down": self._down.reason if self._down else None,
@@ -130,6 +131,16 @@ class LLMManager:
             ep = self._endpoint()
             return f"{ep.name}:{ep.model}" if ep else "(no endpoint)"
         return s.exllama_model_dir or "(no model dir)"
+
+    def display_name(self) -> str:
+        """The model's name for people (a file name without its folder, never a path)."""
+        s = self.settings
+        if s.backend == "llamacpp":
+            return self.model_file().stem
+        if s.backend == "openai":
+            ep = self._endpoint()
+            return ep.model if ep else "(no endpoint)"
+        return Path(s.exllama_model_dir).name or "(no model dir)"
 
     def model_file(self) -> Path:
         s = self.settings

@@ -32,6 +32,11 @@ SYSTEM_PROMPT = (
     "If you are not sure, say so."
 )
 
+CONTINUE_PROMPT = (
+    "Your answer above was cut off. Continue it exactly where it stopped; do not repeat "
+    "anything you already wrote."
+)
+
 # How many answer tokens the confidence looks at: the final answer comes first.
 CONF_TOKENS = 8
 # Logistic calibration conf = sigmoid(A + B * mean_logprob(first CONF_TOKENS tokens)),
@@ -65,7 +70,8 @@ class GeneralSkill(Skill):
         manager = self.ctx.llm
         status = manager.status() if hasattr(manager, "status") else {}
         if status and not status.get("loaded") and not status.get("down"):
-            emit(Progress("loading model", message=str(status.get("model", ""))))
+            # The model's name, never its file path (it widened the answer card).
+            emit(Progress("loading model", message=str(status.get("name") or "")))
         backend = await manager.backend("general")
         if backend.is_paid:
             self._refuse_paid(backend)
@@ -127,6 +133,11 @@ class GeneralSkill(Skill):
                 + f"\n\n{query.text}"
             )
         messages.append(Message("user", question))
+        partial = query.options.get("continue_from")
+        if isinstance(partial, str) and partial.strip():
+            # "Continue" after an answer was cut: the model sees what it wrote and goes on.
+            messages.append(Message("assistant", partial))
+            messages.append(Message("user", CONTINUE_PROMPT))
         return messages
 
     def _memory_context(

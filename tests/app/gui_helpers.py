@@ -134,3 +134,41 @@ class WalkingStore:
             if on_progress is not None:
                 on_progress(i, len(files), f.name)
         return report
+
+
+class CutSkill(Skill):
+    """Streams the start of an answer, then goes silent (a model stalled mid-answer); asked
+    to continue (``continue_from``), it streams the rest."""
+
+    name = "general"
+    threshold = 0.0
+    can_stream = True
+    start = ["Paris ", "is the ", "capital"]
+    rest = ["of France."]
+
+    def score(self, query: Query) -> float:
+        return 0.9
+
+    async def answer(self, query, emit=lambda e: None):
+        going_on = bool(query.options.get("continue_from"))
+        for piece in self.rest if going_on else self.start:
+            emit(Chunk(piece))
+            await asyncio.sleep(0.01)
+        if not going_on:
+            await asyncio.sleep(30)
+        return SkillAnswer("".join(self.rest), confidence=0.9)
+
+
+class LongSkill(Skill):
+    """A long answer (80 lines), all at once."""
+
+    name = "long"
+    threshold = 0.0
+
+    def score(self, query: Query) -> float:
+        return 0.9
+
+    async def answer(self, query, emit=lambda e: None):
+        text = "\n\n".join(f"Line {i} of a long answer about {query.text}." for i in range(80))
+        emit(Chunk(text))
+        return SkillAnswer(text, confidence=0.9)

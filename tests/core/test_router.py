@@ -122,6 +122,63 @@ async def test_timeout(ctx):
     assert r.error.kind == "timeout"
 
 
+class Streamer(Skill):
+    """Streams `pieces`, sleeping `gaps[i]` before each one."""
+
+    name = "streamer"
+    threshold = 0.0
+
+    def __init__(self, ctx, gaps, pieces=None):
+        super().__init__(ctx)
+        self.gaps = gaps
+        self.pieces = pieces or [f"w{i} " for i in range(len(gaps))]
+
+    def score(self, query):
+        return 0.9
+
+    async def answer(self, query, emit=lambda e: None):
+        for gap, piece in zip(self.gaps, self.pieces, strict=True):
+            await asyncio.sleep(gap)
+            emit(Chunk(piece))
+        return SkillAnswer("".join(self.pieces), confidence=0.9)
+
+
+async def test_a_flowing_answer_is_not_cut_by_a_wall_clock(ctx):
+    # 12 pieces 0.05 s apart take 0.6 s, four times the first-answer limit.
+    ctx.settings.router.skill_timeout_s = 0.15
+    ctx.settings.router.silence_timeout_s = 0.15
+    r = await make(ctx, a=Streamer(ctx, [0.05] * 12)).ask("q")
+    assert r.error is None and r.answer.count("w") == 12 and r.latency_ms > 450
+
+
+async def test_silence_mid_answer_stops_it_and_keeps_the_partial_text(ctx):
+    ctx.settings.router.skill_timeout_s = 5.0
+    ctx.settings.router.silence_timeout_s = 0.1
+    slow = Streamer(ctx, [0.01, 0.01, 8.0], ["Paris is ", "the capital", " never"])
+    other = Echo(ctx, score=0.5, text="other")
+    chunks = []
+    r = await make(ctx, a=slow, b=other).ask("q", emit=chunks.append)
+    assert r.error.kind == "timeout" and "stopped producing text" in r.error.message
+    assert "Continue" in r.error.fix
+    assert r.answer == "Paris is the capital" and r.skill == "a"
+    assert r.latency_ms < 1000  # the silence limit, not the 5 s first-answer limit
+    assert other.calls == 0  # the cut answer is kept, not replaced by another skill's
+    assert not any(isinstance(c, Retract) for c in chunks)
+
+
+async def test_no_first_text_in_time_passes_to_the_next_skill(ctx):
+    ctx.settings.router.skill_timeout_s = 0.05
+    r = await make(ctx, a=Echo(ctx, behaviour="slow"), b=Echo(ctx, score=0.5, text="B")).ask("q")
+    assert (r.answer, r.skill, r.error) == ("B", "b", None)
+
+
+async def test_errors_name_the_skill_that_raised_them(ctx):
+    r = await make(ctx, a=Echo(ctx, behaviour="down")).ask("q")
+    assert r.error.kind == "backend_unavailable" and r.skill == "a"
+    r = await make(ctx, a=Echo(ctx, behaviour="bad")).ask("q")
+    assert r.error.kind == "bad_input" and r.skill == "a"
+
+
 async def test_empty_prompt(ctx):
     r = await make(ctx, a=Echo(ctx)).ask("   ")
     assert r.error.kind == "bad_input"

@@ -68,6 +68,7 @@ async def test_answers_and_streams_through_the_router(ctx, smol_path) -> None:
     events = [ev async for ev in c.stream("Say hello to me.")]
     await c.aclose()
     assert isinstance(events[0], Progress) and events[0].stage == "loading model"
+    assert events[0].message == smol_path.stem and "/" not in events[0].message
     chunks = [e for e in events if isinstance(e, Chunk)]
     assert len(chunks) >= 2 and all(e.skill == "general" for e in chunks)
     result = events[-1].result  # type: ignore[union-attr]
@@ -174,3 +175,20 @@ async def test_empty_model_output_is_a_clear_error(ctx) -> None:
 def test_the_llm_service_is_the_manager(ctx) -> None:
     assert isinstance(ctx.llm, LLMManager)
     assert ctx.llm is ctx.service("llm")
+
+
+async def test_continue_goes_on_from_the_cut_answer(ctx) -> None:
+    from council_core.skills.general import CONTINUE_PROMPT
+
+    rec = Recorder(text="and it lies on the Seine.")
+    ctx.provide("llm", Mgr(rec))
+    ctx.settings.memory.enabled = False
+    partial = "Paris is the capital of France,"
+    ans = await GeneralSkill(ctx).answer(
+        Query("What is the capital of France?", options={"continue_from": partial})
+    )
+    msgs = rec.seen[0]
+    assert msgs[-3] == Message("user", "What is the capital of France?")
+    assert msgs[-2] == Message("assistant", partial)
+    assert msgs[-1] == Message("user", CONTINUE_PROMPT)
+    assert ans.answer == "and it lies on the Seine."
