@@ -197,6 +197,19 @@ class ServeSettings(_Section):
     allow_non_loopback: bool = Field(False, title="Allow non-loopback binds")
 
 
+class McpSettings(_Section):
+    """Council as an MCP server (`council mcp`) for other agents."""
+
+    disabled_tools: list[str] = Field(
+        default_factory=list,
+        title="Tools turned off",
+        description="MCP tools other agents may not call: ask, calculate, reason, "
+        "search_documents, run_code, find_files, plan_file_changes, apply_file_plan, "
+        "remember, recall.",
+    )
+    http_port: int = Field(8766, ge=1, le=65535, title="Port of `council mcp --http`")
+
+
 class AppSettings(_Section):
     """Desktop app."""
 
@@ -224,6 +237,7 @@ class Settings(BaseSettings):
     files: FilesSettings = Field(default_factory=FilesSettings, title="Files")
     metrics: MetricsSettings = Field(default_factory=MetricsSettings, title="Metrics")
     serve: ServeSettings = Field(default_factory=ServeSettings, title="API server")
+    mcp: McpSettings = Field(default_factory=McpSettings, title="MCP server")
     app: AppSettings = Field(default_factory=AppSettings, title="Desktop app")
 
     @classmethod
