@@ -291,11 +291,22 @@ def make_council() -> Council:
     return Council(ctx)
 
 
+def _quiet_stderr() -> None:
+    """The SDK logs to stderr through the root logger; Council's own INFO lines (one audit line
+    per call) belong in its log files, not on the client's stderr."""
+    import logging
+
+    for h in logging.getLogger().handlers:
+        if not getattr(h, "_council", False):
+            h.setLevel(logging.WARNING)
+
+
 def run_stdio(council: Council | None = None) -> None:
     import anyio
 
     council = council or make_council()
     server = build_server(council)
+    _quiet_stderr()
 
     async def main() -> None:
         try:
@@ -365,6 +376,7 @@ def run_http(host: str, port: int, council: Council | None = None) -> None:
         )
     council = council or make_council()
     app = http_app(council, host, port, server_token())
+    _quiet_stderr()
     print(
         f"Council MCP on http://{host}:{port}/mcp (bearer token: council mcp --show-token)",
         file=sys.stderr,
