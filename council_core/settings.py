@@ -197,8 +197,19 @@ class ServeSettings(_Section):
     allow_non_loopback: bool = Field(False, title="Allow non-loopback binds")
 
 
+class McpServerEntry(_Section):
+    """An MCP server whose tools Council may use (`council mcp add`)."""
+
+    name: str = Field(..., title="Name", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    command: list[str] = Field(default_factory=list, title="Command (stdio)")
+    url: str = Field("", title="URL (streamable HTTP)")
+    env: dict[str, str] = Field(default_factory=dict, title="Extra environment")
+    enabled: bool = Field(True, title="On")
+
+
 class McpSettings(_Section):
-    """Council as an MCP server (`council mcp`) for other agents."""
+    """MCP: Council as a server for other agents (`council mcp`), and other servers' tools
+    for Council (`council mcp add`)."""
 
     disabled_tools: list[str] = Field(
         default_factory=list,
@@ -208,6 +219,25 @@ class McpSettings(_Section):
         "remember, recall.",
     )
     http_port: int = Field(8766, ge=1, le=65535, title="Port of `council mcp --http`")
+    servers: list[McpServerEntry] = Field(
+        default_factory=list,
+        title="MCP servers Council uses",
+        description="Their tools answer prompts that clearly match a tool; each call is approved.",
+    )
+    always_allowed_tools: list[str] = Field(
+        default_factory=list,
+        title="Tools allowed without asking",
+        description="'server/tool' names you approved with 'always'; remove one to be asked again.",
+    )
+    # Chosen on the dev half of bench/eval/sets/mcp_tools.jsonl (all-MiniLM-L6-v2 cosine of
+    # the prompt and "tool name: description", +0.05 per tool-name word in the prompt).
+    tool_match: float = Field(
+        0.33,
+        ge=0,
+        le=1,
+        title="Tool match threshold",
+        description="How close a prompt must be to a tool's description (cosine) to use it.",
+    )
 
 
 class AppSettings(_Section):
