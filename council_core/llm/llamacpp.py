@@ -487,10 +487,10 @@ def _json_grammar(schema: dict[str, Any] | None) -> Any:
         return None
     import json
 
-    import llama_cpp
+    from llama_cpp.llama_grammar import LlamaGrammar
 
     try:
-        return llama_cpp.LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
     except Exception as exc:
         raise BadInput(
             f"cannot constrain the model to this JSON schema: {exc}",
