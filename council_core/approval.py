@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ApprovalKind = Literal["cloud", "sandbox_paths", "code_run", "file_plan"]
+ApprovalKind = Literal["cloud", "sandbox_paths", "code_run", "file_plan", "tool_call"]
 
 
 class Choice(enum.Enum):

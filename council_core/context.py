@@ -28,6 +28,7 @@ SERVICES: dict[str, str] = {
     "prolog": "council_core.skills.logic.engine:build",  # PrologEngine (one thread)
     "cloud": "council_core.cloud.service:build",  # CloudService: ledger, keys, providers
     "files": "council_core.skills.files.service:build",  # FileActions: grants, journal, undo
+    "mcp": "council_core.mcp.client:build",  # McpHub: the user's MCP servers and their tools
 }
 
 

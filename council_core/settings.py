@@ -217,6 +217,49 @@ class ServeSettings(_Section):
     allow_non_loopback: bool = Field(False, title="Allow non-loopback binds")
 
 
+class McpServerEntry(_Section):
+    """An MCP server whose tools Council may use (`council mcp add`)."""
+
+    name: str = Field(..., title="Name", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    command: list[str] = Field(default_factory=list, title="Command (stdio)")
+    url: str = Field("", title="URL (streamable HTTP)")
+    env: dict[str, str] = Field(default_factory=dict, title="Extra environment")
+    enabled: bool = Field(True, title="On")
+
+
+class McpSettings(_Section):
+    """MCP: Council as a server for other agents (`council mcp`), and other servers' tools
+    for Council (`council mcp add`)."""
+
+    disabled_tools: list[str] = Field(
+        default_factory=list,
+        title="Tools turned off",
+        description="MCP tools other agents may not call: ask, calculate, reason, "
+        "search_documents, run_code, find_files, plan_file_changes, apply_file_plan, "
+        "remember, recall.",
+    )
+    http_port: int = Field(8766, ge=1, le=65535, title="Port of `council mcp --http`")
+    servers: list[McpServerEntry] = Field(
+        default_factory=list,
+        title="MCP servers Council uses",
+        description="Their tools answer prompts that clearly match a tool; each call is approved.",
+    )
+    always_allowed_tools: list[str] = Field(
+        default_factory=list,
+        title="Tools allowed without asking",
+        description="'server/tool' names you approved with 'always'; remove one to be asked again.",
+    )
+    # Chosen on the dev half of bench/eval/sets/mcp_tools.jsonl (all-MiniLM-L6-v2 cosine of
+    # the prompt and "tool name: description", +0.05 per tool-name word in the prompt).
+    tool_match: float = Field(
+        0.33,
+        ge=0,
+        le=1,
+        title="Tool match threshold",
+        description="How close a prompt must be to a tool's description (cosine) to use it.",
+    )
+
+
 class AppSettings(_Section):
     """Desktop app."""
 
@@ -249,6 +292,7 @@ class Settings(BaseSettings):
     files: FilesSettings = Field(default_factory=FilesSettings, title="Files")
     metrics: MetricsSettings = Field(default_factory=MetricsSettings, title="Metrics")
     serve: ServeSettings = Field(default_factory=ServeSettings, title="API server")
+    mcp: McpSettings = Field(default_factory=McpSettings, title="MCP server")
     app: AppSettings = Field(default_factory=AppSettings, title="Desktop app")
 
     @classmethod

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "council_core.cli.files_cmds",  # undo, files ...
     "council_core.cli.eval_cmds",  # eval
     "council_core.cli.logic_cmds",  # facts list/forget
+    "council_core.cli.mcp_cmds",  # mcp (server for MCP clients)
 ]
 
 

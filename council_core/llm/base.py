@@ -67,6 +67,9 @@ class GenerationOptions(BaseModel):
     stop: list[str] = Field(default_factory=list)
     logprobs: bool = False
     seed: int | None = None
+    # Constrain the output to JSON matching this schema (llama.cpp: a grammar built from it;
+    # OpenAI-compatible servers: response_format json_schema).
+    json_schema: dict[str, Any] | None = None
 
 
 @dataclass

@@ -395,6 +395,7 @@ class LlamaCppBackend(LLMBackend):
             min_p=o.min_p,
             temp=opts.temperature,
             repeat_penalty=o.repeat_penalty,
+            grammar=_json_grammar(opts.json_schema),
         )
         try:
             for tok in gen:
@@ -478,6 +479,23 @@ class LlamaCppBackend(LLMBackend):
         while sum(len(s.data) for s in keep) > STATE_BYTES:
             keep.pop(0)
         self._states = keep
+
+
+def _json_grammar(schema: dict[str, Any] | None) -> Any:
+    """A llama.cpp grammar that admits only JSON matching `schema` (None: no constraint)."""
+    if not schema:
+        return None
+    import json
+
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    except Exception as exc:
+        raise BadInput(
+            f"cannot constrain the model to this JSON schema: {exc}",
+            fix="simplify the tool's input schema",
+        ) from exc
 
 
 def _swallow(fut: Any) -> None:

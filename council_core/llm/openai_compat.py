@@ -223,6 +223,11 @@ class OpenAIBackend(LLMBackend):
             body["logprobs"] = True if chat else 1
             if chat:
                 body["top_logprobs"] = 1
+        if opts.json_schema and chat:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "arguments", "schema": opts.json_schema, "strict": True},
+            }
         if stream:
             body["stream_options"] = {"include_usage": True}
         return body
