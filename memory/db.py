@@ -64,7 +64,12 @@ def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
     The steps run in one ``BEGIN IMMEDIATE`` transaction (pysqlite would otherwise run DDL
     outside any transaction), so two processes opening a new database at once cannot both
     run step 1. An up-to-date database is only read (a read-only data dir still opens).
+
+    A damaged file gives a ``StorageError`` that says so (never a driver traceback), and a
+    file that exists but is empty (0 bytes: truncated by a crash or a full disk) is refused
+    rather than silently started afresh over the data it held.
     """
+    _refuse_empty(engine)
     try:
         with engine.connect() as conn:
             version = _read_version(conn, component)
@@ -110,6 +115,29 @@ def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
             f"cannot open or update the database {engine.url.database}: {exc.orig}",
             fix="check that the data dir is writable and the disk not full",
         ) from exc
+    except DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        raise StorageError(
+            f"the database {engine.url.database} is damaged ({exc.orig})",
+            fix=f"move it away (mv {engine.url.database} {engine.url.database}.damaged) and "
+            "Council starts a new one, or restore it from a backup",
+        ) from exc
+
+
+def _refuse_empty(engine: Engine) -> None:
+    path = engine.url.database
+    if not path or path == ":memory:":
+        return
+    p = Path(path)
+    try:
+        empty = p.stat().st_size == 0 and not Path(path + "-wal").exists()
+    except OSError:
+        return  # not there yet: a new database
+    if empty:
+        raise StorageError(
+            f"the database {path} is empty (0 bytes): its data was lost, maybe by a crash or a "
+            "full disk; Council does not silently start a new one over it",
+            fix=f"restore it from a backup, or remove it (rm {path}) to start afresh",
+        )
 
 
 def _check_not_newer(component: str, version: int, known: int) -> None:

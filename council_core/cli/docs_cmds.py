@@ -103,12 +103,17 @@ def _print_report(report: Any, as_json: bool) -> int:
     if as_json:
         print_json(report.to_dict())
     else:
+        from council_core.textsafe import safe_path
+
         for path, reason in report.skipped:
-            print(f"skipped {path}: {reason}", file=sys.stderr)
+            print(f"skipped {safe_path(path)}: {safe_path(reason)}", file=sys.stderr)
+        links = getattr(report, "links_skipped", 0)
         print(
             f"{report.files_added} added, {report.files_updated} updated, "
             f"{report.files_unchanged} unchanged, {report.files_removed} removed, "
-            f"{len(report.skipped)} skipped; {report.chunks_added} chunks in "
+            f"{len(report.skipped)} skipped"
+            + (f" ({links} link(s) not followed)" if links else "")
+            + f"; {report.chunks_added} chunks in "
             f"{report.seconds:.1f} s" + (" (cancelled)" if report.cancelled else "")
         )
     return 130 if report.cancelled else (1 if report.skipped and not _any_ok(report) else 0)

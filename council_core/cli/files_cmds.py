@@ -54,7 +54,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     try:
         svc = _svc()
         if args.plan:
-            restored, problems = svc.executor.undo(args.plan)
+            restored, problems = svc.undo(args.plan)
             pid = args.plan
         else:
             pid, restored, problems = svc.undo_last()
@@ -111,18 +111,26 @@ def _edit_grants(folder: str, mode: str | None) -> int:
     from council_core.paths import resolve_paths
     from council_core.settings import GrantedFolder, load_settings, save_settings
 
+    from council_core.protected_paths import grant_refusal
+    from council_core.textsafe import safe_path
+
     paths = resolve_paths()
     s = load_settings(paths)
     real = os.path.realpath(os.path.expanduser(folder))
     if mode is not None and not os.path.isdir(real):
-        print(f"error: {folder} is not a folder", file=sys.stderr)
+        print(f"error: {safe_path(folder)} is not a folder", file=sys.stderr)
+        return 2
+    why = grant_refusal(real) if mode is not None else None
+    if why is not None:
+        print(f"error: not granted: {safe_path(why)}", file=sys.stderr)
         return 2
     kept = [g for g in s.files.granted if os.path.realpath(os.path.expanduser(g.path)) != real]
     if mode is not None:
         kept.append(GrantedFolder(path=real, mode=mode))  # type: ignore[arg-type]
     s.files.granted = kept
     save_settings(s, paths)
-    print(f"{'granted' if mode else 'revoked'}: {real}" + (f" ({mode})" if mode else ""))
+    shown = safe_path(real)
+    print(f"{'granted' if mode else 'revoked'}: {shown}" + (f" ({mode})" if mode else ""))
     return 0
 
 

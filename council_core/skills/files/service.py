@@ -42,12 +42,19 @@ def _xdg_open(path: Path) -> None:
             "no desktop session to open files in",
             fix="run Council on your desktop (DISPLAY is not set)",
         )
-    subprocess.Popen(
+    from council_core.cloud.keys import scrubbed_env
+
+    proc = subprocess.Popen(
         [exe, os.fspath(path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env=scrubbed_env(os.environ),  # the opened app never sees an API key
     )
+    import threading
+
+    # reap it when it exits (xdg-open returns once the app started): no zombie is left
+    threading.Thread(target=proc.wait, name="xdg-open-reaper", daemon=True).start()
 
 
 class FileActions:
@@ -278,8 +285,12 @@ class FileActions:
         pid = self.journal.last_undoable()
         if pid is None:
             raise BadInput("there is nothing to undo", fix="file plans that ran can be undone")
-        restored, problems = self.executor.undo(pid)
+        restored, problems = self.undo(pid)
         return pid, restored, problems
+
+    def undo(self, plan_id: int) -> tuple[int, list[str]]:
+        """Undo a plan, re-checking every path against the grants as they are now."""
+        return self.executor.undo(plan_id, check=self.grants.check)  # type: ignore[arg-type]
 
     # ----- read-only system questions -----
 
