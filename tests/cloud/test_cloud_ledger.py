@@ -153,3 +153,30 @@ def test_process_killed_mid_call_is_recorded_at_its_reserved_cost(
     assert got.cost_usd == pytest.approx(row.reserved_usd) and got.cost_usd > 0
     assert restarted.spend(**LIMITS).day_usd == pytest.approx(row.reserved_usd)
     restarted.close()
+
+
+async def test_a_paid_call_cancelled_mid_flight_is_recorded_at_its_reserved_cost(
+    cloud_ctx, openai_server
+):
+    """Ctrl+C (task cancellation) while the provider is answering: the request is out and
+    may be charged, so the ledger keeps the reserved estimate, not $0."""
+    import asyncio
+
+    from council_core.llm.base import Message
+
+    openai_server.default = "hang"
+    openai_server.hang_s = 20
+    svc = cloud_ctx.service("cloud")
+    msgs = [Message("user", "a question that will be interrupted")]
+    est = svc.estimate(msgs)
+    task = asyncio.create_task(svc.ask(msgs, est))
+    deadline = time.monotonic() + 20
+    while openai_server.request_count == 0:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (row,) = svc.ledger.recent()
+    assert row.state == "settled" and "interrupted mid-call" in row.note
+    assert row.cost_usd == pytest.approx(est.cost_usd) and row.cost_usd > 0
