@@ -29,8 +29,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
 from council_core.errors import BadInput
-from council_core.protected_paths import is_protected, protected_paths, under
 from council_core.logs import get_logger
+from council_core.protected_paths import is_protected, protected_paths, under
 from council_core.result import Progress
 
 from . import parsers
@@ -688,9 +688,7 @@ def _like_prefix(path: str) -> str:
     return esc + "/%"
 
 
-_PROTECTED = (
-    "a protected location (keys, tokens, keyrings, Council's own data): never ingested"
-)
+_PROTECTED = "a protected location (keys, tokens, keyrings, Council's own data): never ingested"
 
 
 class _NotRegular(Exception):

@@ -109,9 +109,8 @@ def _edit_grants(folder: str, mode: str | None) -> int:
     import os
 
     from council_core.paths import resolve_paths
-    from council_core.settings import GrantedFolder, load_settings, save_settings
-
     from council_core.protected_paths import grant_refusal
+    from council_core.settings import GrantedFolder, load_settings, save_settings
     from council_core.textsafe import safe_path
 
     paths = resolve_paths()

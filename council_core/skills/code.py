@@ -250,7 +250,9 @@ class CodeSkill(Skill):
             err = safe_text(res.stderr.strip()[-1500:])
             parts.append(f"It failed ({why}):\n```\n{err}\n```")
         if res.files:
-            parts.append("Files in the workspace: " + ", ".join(safe_path(f) for f in res.files[:20]))
+            parts.append(
+                "Files in the workspace: " + ", ".join(safe_path(f) for f in res.files[:20])
+            )
         if res.truncated:
             notes.append("output truncated at the sandbox's output cap")
         if generated:

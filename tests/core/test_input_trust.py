@@ -15,7 +15,7 @@ import pytest
 
 from council_core.router import Council
 from council_core.skills.general import GeneralSkill
-from tests.llm.test_serve import TOKEN, Upper, _serve, auth
+from tests.llm.test_serve import Upper, _serve, auth
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -93,6 +93,7 @@ class Grants:
             )
         if need == "rw" and grant.mode != "rw":
             raise PermissionDenied(
-                f"{safe_path(grant.root)} is granted read-only", fix="grant it read-write in Settings > Files"
+                f"{safe_path(grant.root)} is granted read-only",
+                fix="grant it read-write in Settings > Files",
             )
         return real

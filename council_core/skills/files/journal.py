@@ -370,7 +370,9 @@ class Executor:
                 continue
             if check is not None:  # use the paths as they resolve now (checked above)
                 op.src = check(op.src, "rw") if op.src is not None else None
-                op.dst = check(op.dst, "rw") if op.dst is not None and op.kind != "trash" else op.dst
+                op.dst = (
+                    check(op.dst, "rw") if op.dst is not None and op.kind != "trash" else op.dst
+                )
             try:
                 if op.kind == "mkdir":
                     if not extra.get("existed") and op.dst is not None:

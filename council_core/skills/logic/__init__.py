@@ -41,6 +41,8 @@ def remember_body(text: str) -> str | None:
         return None
     body = _COURTESY_TAIL.sub("", m.group(1)).strip().rstrip("?").strip()
     return body or None
+
+
 _KB_RELATIONS = ("in", "part")
 _CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
 

@@ -204,9 +204,7 @@ print(len(plan.ops))
 """
 
 
-def test_undo_refuses_when_the_source_folder_became_a_link_to_an_ungranted_folder(
-    home, tmp_path
-):
+def test_undo_refuses_when_the_source_folder_became_a_link_to_an_ungranted_folder(home, tmp_path):
     env = dict(os.environ, HOME=str(home))
     for g in ("Desktop", "Pictures"):
         assert cli("files", "grant", str(home / g), "--rw", env=env).returncode == 0
