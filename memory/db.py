@@ -8,6 +8,7 @@ step N runs once, in a transaction, and ``schema_versions`` records it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from council_core.errors import StorageError
 
 Step = Callable[[Connection], None]
+EMPTY_GRACE_S = 10.0  # a 0-byte database younger than this is being created right now
 
 
 def make_engine(path: Path, *, busy_timeout_ms: int = 10_000) -> Engine:
@@ -129,9 +131,16 @@ def _refuse_empty(engine: Engine) -> None:
         return
     p = Path(path)
     try:
-        empty = p.stat().st_size == 0 and not Path(path + "-wal").exists()
+        st = p.stat()
     except OSError:
         return  # not there yet: a new database
+    # SQLite creates the file empty and writes its header a moment later: a 0-byte file
+    # that is seconds old is another connection opening a new database, not lost data.
+    empty = (
+        st.st_size == 0
+        and time.time() - st.st_mtime > EMPTY_GRACE_S
+        and not Path(path + "-wal").exists()
+    )
     if empty:
         raise StorageError(
             f"the database {path} is empty (0 bytes): its data was lost, maybe by a crash or a "

@@ -264,6 +264,8 @@ def test_empty_memory_db_is_not_silently_replaced_and_math_still_answers(council
     data.mkdir(parents=True, exist_ok=True)
     db = data / "council.sqlite3"
     db.write_bytes(b"")
+    old = time.time() - 3600  # truncated an hour ago (not a database being created now)
+    os.utime(db, (old, old))
     r = council("ask", "--json", "17*23", env=dict(os.environ))
     out = json.loads(r.stdout)
     assert out["answer"].startswith("391") or "391" in out["answer"]
