@@ -7,6 +7,8 @@ import sys
 import time
 from typing import Any
 
+from council_core.textsafe import safe_path
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("undo", help="undo the last file plan (or --plan ID)")
@@ -42,9 +44,9 @@ def _svc() -> Any:
 
 
 def _report(err: Any) -> int:
-    print(f"error: {err.message}", file=sys.stderr)
+    print(f"error: {safe_path(err.message)}", file=sys.stderr)
     if err.fix:
-        print(f"  fix: {err.fix}", file=sys.stderr)
+        print(f"  fix: {safe_path(err.fix)}", file=sys.stderr)
     return 1
 
 
@@ -62,7 +64,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
         return _report(exc)
     print(f"undid plan #{pid}: {restored} operation(s) reversed")
     for p in problems:
-        print(f"  not undone: {p}", file=sys.stderr)
+        print(f"  not undone: {safe_path(p)}", file=sys.stderr)
     return 0 if not problems else 1
 
 
@@ -81,7 +83,7 @@ def cmd_find(args: argparse.Namespace) -> int:
         return _report(exc)
     for f in found:
         day = time.strftime("%Y-%m-%d", time.localtime(f.mtime))
-        print(f"{human(f.size):>9}  {day}  {f.path}")
+        print(f"{human(f.size):>9}  {day}  {safe_path(f.path)}")
     return 0 if found else 1
 
 
@@ -90,7 +92,7 @@ def cmd_plans(args: argparse.Namespace) -> int:
         day = time.strftime("%Y-%m-%d %H:%M", time.localtime(p["created"]))
         print(
             f"#{p['id']:<4} {day}  {p['status']:<13} {p['done'] or 0}/{p['n']} ops  "
-            f"{p['request'][:60]}"
+            f"{safe_path(p['request'][:60])}"
         )
     return 0
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from council_core.errors import BadInput, ComponentMissing, PermissionDenied
+from council_core.textsafe import safe_path
 
 from .grants import Grants
 from .index import Entry, FileIndex, Query
@@ -243,7 +244,7 @@ class FileActions:
                 plan.ops.append(
                     Op(req.action, src, target, sha256_file(src) if src.is_file() else None, e.size)
                 )
-            plan.summary = f"{req.action} {len(hits)} item(s) into {dest}"
+            plan.summary = f"{req.action} {len(hits)} item(s) into {safe_path(dest)}"
         elif req.action == "rename":
             if req.rename_by != "date":
                 raise BadInput(
