@@ -3,10 +3,13 @@ an escape sequence or HTML in a name cannot add, hide or style a line of what is
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 
 from app.approval_dialog import ApprovalDialog
 from council_core.approval import ApprovalRequest
+from council_core.skills.files.journal import Op, Plan
 
 
 def test_dialog_shows_hostile_names_as_plain_escaped_text(qtbot):
@@ -15,7 +18,7 @@ def test_dialog_shows_hostile_names_as_plain_escaped_text(qtbot):
         kind="file_plan",
         title=f"move 1 item(s) into {name}",
         why="you asked",
-        details=f"1. move {name} -> /home/u/Pictures",
+        details=Plan("move", [Op("move", Path(name), Path("/home/u/Pictures/a.png"))]).describe(),
         paths=[name],
         scope="files",
     )
