@@ -164,16 +164,21 @@ def storage_errors(what: str) -> Iterator[None]:
     try:
         yield
     except (DatabaseError, OSError) as exc:
-        detail = str(getattr(exc, "orig", None) or exc)
-        low = detail.lower()
-        if "full" in low or "no space" in low:
-            fix = "free disk space in the data dir, then try again; nothing was lost"
-        elif "readonly" in low or "read-only" in low or "permission" in low:
-            fix = "make the data dir writable (or set COUNCIL_HOME to a writable folder)"
-        elif "locked" in low or "busy" in low:
-            fix = "another Council process holds the database; try again in a moment"
-        elif "malformed" in low or "not a database" in low:
-            fix = "the database file is damaged: restore it from a backup or move it away"
-        else:
-            fix = "check that the data dir is writable and the disk not full"
-        raise StorageError(f"cannot {what}: {detail}", fix=fix) from exc
+        raise storage_error(what, exc) from exc
+
+
+def storage_error(what: str, exc: BaseException) -> StorageError:
+    """The StorageError for a SQLite/OS failure while trying to `what`."""
+    detail = str(getattr(exc, "orig", None) or exc)
+    low = detail.lower()
+    if "full" in low or "no space" in low:
+        fix = "free disk space in the data dir, then try again; nothing was lost"
+    elif "readonly" in low or "read-only" in low or "permission" in low:
+        fix = "make the data dir writable (or set COUNCIL_HOME to a writable folder)"
+    elif "locked" in low or "busy" in low:
+        fix = "another Council process holds the database; try again in a moment"
+    elif "malformed" in low or "not a database" in low:
+        fix = "the database file is damaged: restore it from a backup or move it away"
+    else:
+        fix = "check that the data dir is writable and the disk not full"
+    return StorageError(f"cannot {what}: {detail}", fix=fix)

@@ -286,3 +286,25 @@ def test_damaged_memory_db_does_not_block_math(council_home):
     assert out["error"] is None and "144" in out["answer"], out
     assert any("damaged" in n for n in out["notes"])
     assert time.perf_counter() - t < 60
+
+
+def test_documents_db_damaged_past_its_header_gives_a_clear_error(tmp_path, council_home):
+    data = council_home / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    db = data / "documents.sqlite3"
+    store = DocumentStore(db, data / "indexes" / "documents.faiss", embedder=HashEmbedder())
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for i in range(40):
+        (kb / f"n{i}.txt").write_text(f"note {i} " + "word " * 400)
+    store.ingest([kb])
+    with store.engine.connect() as c:
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    raw = bytearray(db.read_bytes())
+    raw[4096 * 3 : 4096 * 12] = os.urandom(4096 * 9)  # pages of the tables, header kept
+    db.write_bytes(bytes(raw))
+    r = council("docs", "list", env=dict(os.environ))
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr, r.stderr[-1500:]
+    assert "error: " in r.stderr and "damaged" in r.stderr
