@@ -16,22 +16,22 @@ def checks() -> list[ComponentStatus]:
 
     settings = load_settings(resolve_paths())
     out: list[ComponentStatus] = []
-    for label, granted in (
-        ("file grants", settings.files.granted),
-        ("sandbox grants", settings.sandbox.granted),
+    for label, granted, verb in (
+        ("file grants", settings.files.granted, "ignored"),
+        ("sandbox grants", settings.sandbox.granted, "against the protected-paths rule"),
     ):
         bad = []
         for g in granted:
             path = os.path.expanduser(str(g.path))
             why = grant_refusal(path)
             if why is not None:
-                bad.append(f"{safe_path(path)} ignored: {safe_path(why)}")
+                bad.append(f"{safe_path(path)}: {safe_path(why)}")
         if bad:
             out.append(
                 ComponentStatus(
                     label,
                     False,
-                    f"{len(bad)} of {len(granted)} ignored (warning): " + "; ".join(bad),
+                    f"{len(bad)} of {len(granted)} {verb} (warning): " + "; ".join(bad),
                     "revoke them (council files revoke FOLDER) and grant the folders you need",
                 )
             )
