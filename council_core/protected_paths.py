@@ -185,25 +185,28 @@ def grant_refusal(path: str | os.PathLike[str], extra: Iterable[str] = ()) -> st
     for d in SYSTEM_DIRS:
         if under(real, d):
             return f"{real} is a system folder and cannot be granted; {instead}"
-    if real in PRIVATE_TOPS:
-        return (
-            f"{real} holds the machine's or other people's data and cannot be granted whole; "
-            "grant the one folder below it that you need"
-        )
     for h in own_homes():
         if real == h:
             return (
                 f"{real} is your whole home folder (it holds keys and Council's own data) and "
                 f"cannot be granted; {instead}"
             )
+    if real in PRIVATE_TOPS:
+        return (
+            f"{real} holds the machine's or other people's data and cannot be granted whole; "
+            "grant the one folder below it that you need"
+        )
     for h in other_homes():
         if under(real, h):
             return f"{real} is in another account's home ({h}) and cannot be granted; {instead}"
     for p in protected_paths(extra):
         if under(real, p):
+            where = (
+                "is a protected location" if real == p else f"is inside {p}, a protected location"
+            )
             return (
-                f"{real} is inside a protected location ({p}: keys, tokens or Council's own "
-                f"data) and cannot be granted; {instead}"
+                f"{real} {where} (keys, tokens or Council's own data) and cannot be granted; "
+                f"{instead}"
             )
         if under(p, real):
             return (
