@@ -47,6 +47,7 @@ class ApprovalDialog(QDialog):
         self.why = QLabel(req.why)
         for w in (self.what, self.why):
             w.setWordWrap(True)
+            w.setTextFormat(Qt.TextFormat.PlainText)  # a file name is text, never HTML
         form.addRow("What:", self.what)
         form.addRow("Why:", self.why)
         if req.cost_usd is not None:
@@ -55,6 +56,7 @@ class ApprovalDialog(QDialog):
             form.addRow("Budget left:", QLabel(f"${req.remaining_budget_usd:.4f}"))
         if req.paths:
             paths = QLabel("\n".join(req.paths))
+            paths.setTextFormat(Qt.TextFormat.PlainText)
             paths.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow("Paths:", paths)
         lay.addLayout(form)

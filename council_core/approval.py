@@ -36,6 +36,16 @@ class ApprovalRequest:
     scope: str = ""  # key for "always" grants: provider name, folder, ...
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Every front end shows these: a file name or code with a newline or a terminal escape
+        # must not add, hide or rewrite a line of what the user approves.
+        from .textsafe import safe_path, safe_text
+
+        self.title = safe_path(self.title)
+        self.why = safe_path(self.why)
+        self.details = safe_text(self.details)
+        self.paths = [safe_path(p) for p in self.paths]
+
 
 @dataclass
 class Decision:

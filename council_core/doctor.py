@@ -20,6 +20,7 @@ CHECKS: list[str] = [
     "sandbox.doctor:checks",
     "memory.doctor:checks",
     "council_core.cloud.doctor:checks",
+    "council_core.skills.files.doctor:checks",
 ]
 
 

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .textsafe import json_safe
+
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 _PATTERNS = [
@@ -58,7 +60,8 @@ class JsonFormatter(logging.Formatter):
             entry.update(fields)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return redact(json.dumps(entry, default=str, ensure_ascii=False))
+        # json.dumps escapes C0 controls; json_safe escapes the rest (C1, bidi, surrogates).
+        return redact(json_safe(json.dumps(entry, default=str, ensure_ascii=False)))
 
 
 _configured: Path | None = None

@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from .errors import CouncilError
 from .hooks import CouncilHook
+from .logs import get_logger
 from .result import CouncilResult, SkillAnswer
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from .skill import Query
 
 RECALL_SKILL = "memory"
+log = get_logger("memory_hook")
 
 
 class MemoryHook(CouncilHook):
@@ -36,6 +39,7 @@ class MemoryHook(CouncilHook):
     def __init__(self, ctx: SkillContext) -> None:
         super().__init__(ctx)
         self._log: Any = None
+        self._down: CouncilError | None = None  # memory's database failed: answer without it
 
     @property
     def enabled(self) -> bool:
@@ -63,7 +67,15 @@ class MemoryHook(CouncilHook):
     async def before(self, query: Query) -> SkillAnswer | None:
         if not self.enabled:
             return None
-        corr = await asyncio.to_thread(self._find_correction, query.text)
+        try:
+            corr = await asyncio.to_thread(self._find_correction, query.text)
+        except CouncilError as exc:
+            # A damaged or unreadable memory database must not block the answer (math, logic
+            # and the rest need no memory); the answer says memory was left out.
+            log.warning("answering without conversation memory: %s", exc.message)
+            self._down = exc
+            return None
+        self._down = None
         if corr is None:
             return None
         return SkillAnswer(
@@ -91,6 +103,13 @@ class MemoryHook(CouncilHook):
 
     async def after(self, query: Query, result: CouncilResult) -> None:
         if not self.enabled or not result.ok or not result.answer:
+            return
+        if self._down is not None:
+            fix = f" ({self._down.fix})" if self._down.fix else ""
+            result.notes.append(
+                f"conversation memory unavailable, this turn was not recorded: "
+                f"{self._down.message}{fix}"
+            )
             return
         result.turn_id = await asyncio.to_thread(self._record, query, result)
 

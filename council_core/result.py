@@ -89,7 +89,13 @@ class CouncilResult:
         d["sources"] = [s.to_dict() for s in self.sources]
         d["error"] = self.error.to_dict() if self.error else None
         d["latency_ms"] = round(self.latency_ms, 3)
+        if self.error is not None and len(self.prompt) > ECHO_LIMIT:
+            # a rejected huge prompt is not sent back whole
+            d["prompt"] = self.prompt[:200] + f"… ({len(self.prompt):,} characters, not echoed)"
         return d
+
+
+ECHO_LIMIT = 2000  # characters of a failed prompt that to_dict() echoes
 
 
 # ----- streamed events (the GUI and `council chat` consume these) -----

@@ -7,7 +7,10 @@ council's result JSON), ``GET /metrics`` (Prometheus). Every endpoint but /healt
 keyring, or in a 0600 file in the config dir where no keyring backend exists
 (`council serve --show-token` prints it). Approval requests from API callers are declined by
 policy: the API never spends money. Binding to a non-loopback address is refused unless
-``serve.allow_non_loopback`` is set.
+``serve.allow_non_loopback`` is set; on loopback, a request whose ``Host`` header is not a
+loopback name is refused (421), so a web page that rebinds its DNS name to 127.0.0.1 cannot
+reach the API even before the token stops it. Bodies over ``MAX_BODY`` get 413, JSON nested
+too deeply 400.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ log = get_logger("serve")
 KEYRING_SERVICE = "council"
 KEYRING_USER = "serve-token"
 MODEL_ID = "council"
+MAX_BODY = 8 * 1024 * 1024  # bytes of one request body
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 _STATUS = {
     "bad_input": 400,
@@ -120,9 +125,12 @@ def _file_token() -> str:
 # ----- the app -----
 
 
-def create_app(council: Council | None = None, token: str | None = None) -> Starlette:
+def create_app(
+    council: Council | None = None, token: str | None = None, *, check_host: bool = True
+) -> Starlette:
     """The ASGI app. Without `council`, one is built at start-up (API policy: decline
-    approvals) and closed at shutdown."""
+    approvals) and closed at shutdown. `check_host` refuses requests whose Host header is
+    not a loopback name (off only when serving on a non-loopback address on purpose)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
@@ -158,6 +166,17 @@ def create_app(council: Council | None = None, token: str | None = None) -> Star
             self.app = app
 
         async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and check_host:
+                host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+                if not _loopback_host_header(host):
+                    resp = _error(
+                        421,
+                        "this server answers only requests addressed to 127.0.0.1 or localhost",
+                        "bad_host",
+                        "connect to http://127.0.0.1:PORT (a web page cannot reach this API)",
+                    )
+                    await resp(scope, receive, send)
+                    return
             if scope["type"] == "http" and scope["path"] != "/health":
                 header = dict(scope.get("headers") or []).get(b"authorization", b"").decode()
                 scheme, _, given = header.partition(" ")
@@ -197,9 +216,14 @@ def create_app(council: Council | None = None, token: str | None = None) -> Star
         if not isinstance(prompt, str):
             return _error(400, "'prompt' must be a string", "bad_input", 'send {"prompt": "..."}')
         session = body.get("session")
-        result = await get_council().ask(
-            prompt, session if isinstance(session, str) else None, no_cloud=True
-        )
+        if session is not None and not isinstance(session, str):
+            return _error(
+                400,
+                f"'session' must be a string, not {type(session).__name__}",
+                "bad_input",
+                'send {"prompt": "...", "session": "my-session"} or leave session out',
+            )
+        result = await get_council().ask(prompt, session, no_cloud=True)
         return JSONResponse(result.to_dict())
 
     async def chat(request: Request) -> Response:
@@ -209,7 +233,9 @@ def create_app(council: Council | None = None, token: str | None = None) -> Star
         except BadInput as exc:
             return _error(400, exc.message, "bad_input", exc.fix)
         session = request.headers.get("x-council-session") or body.get("user")
-        session = session if isinstance(session, str) and session else None
+        if session is not None and not isinstance(session, str):
+            return _error(400, "'user' must be a string", "bad_input", "send a string or omit it")
+        session = session or None
         cid = "chatcmpl-" + uuid.uuid4().hex[:24]
         created = int(time.time())
         opts: dict[str, Any] = {"no_cloud": True, "history": history}
@@ -242,16 +268,27 @@ def create_app(council: Council | None = None, token: str | None = None) -> Star
         )
 
     async def _json_body(request: Request) -> dict[str, Any]:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            raise _BadBody(413, f"the body is larger than {MAX_BODY // (1024 * 1024)} MB")
+        raw = b""
+        async for part in request.stream():
+            raw += part
+            if len(raw) > MAX_BODY:
+                raise _BadBody(413, f"the body is larger than {MAX_BODY // (1024 * 1024)} MB")
         try:
-            body = await request.json()
+            body = json.loads(raw)
+        except RecursionError:
+            raise _BadBody(400, "the JSON body is nested too deeply") from None
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict):
-            raise _BadBody
+            raise _BadBody(400, "the body is not a JSON object")
         return body
 
     async def bad_body(request: Request, exc: Exception) -> Response:
-        return _error(400, "the body is not a JSON object", "bad_input", "send JSON")
+        status, message = exc.args if isinstance(exc, _BadBody) and exc.args else (400, "")
+        return _error(status, message or "the body is not a JSON object", "bad_input", "send JSON")
 
     async def council_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, CouncilError)
@@ -273,7 +310,17 @@ def create_app(council: Council | None = None, token: str | None = None) -> Star
 
 
 class _BadBody(Exception):
-    pass
+    """(status, message): a request body we refuse."""
+
+
+def _loopback_host_header(host: str) -> bool:
+    """A Host header naming this machine's loopback (with or without a port)."""
+    h = host.strip().lower()
+    if h.startswith("["):  # [::1]:8080
+        name = h[: h.find("]") + 1] if "]" in h else h
+    else:
+        name = h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+    return name in LOOPBACK_HOSTS or name.startswith("127.") and name.replace(".", "").isdigit()
 
 
 def _error(status: int, message: str, kind: str, fix: str | None, council: Any = None) -> Response:
@@ -384,5 +431,6 @@ def run_server(host: str | None = None, port: int | None = None) -> int:
         " (`council serve --show-token`). Ctrl+C stops.",
         file=sys.stderr,
     )
-    uvicorn.run(create_app(token=token), host=host, port=port, log_level="warning")
+    app = create_app(token=token, check_host=is_loopback_host(host))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0

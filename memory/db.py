@@ -8,6 +8,7 @@ step N runs once, in a transaction, and ``schema_versions`` records it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from council_core.errors import StorageError
 
 Step = Callable[[Connection], None]
+EMPTY_GRACE_S = 10.0  # a 0-byte database younger than this is being created right now
 
 
 def make_engine(path: Path, *, busy_timeout_ms: int = 10_000) -> Engine:
@@ -64,7 +66,12 @@ def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
     The steps run in one ``BEGIN IMMEDIATE`` transaction (pysqlite would otherwise run DDL
     outside any transaction), so two processes opening a new database at once cannot both
     run step 1. An up-to-date database is only read (a read-only data dir still opens).
+
+    A damaged file gives a ``StorageError`` that says so (never a driver traceback), and a
+    file that exists but is empty (0 bytes: truncated by a crash or a full disk) is refused
+    rather than silently started afresh over the data it held.
     """
+    _refuse_empty(engine)
     try:
         with engine.connect() as conn:
             version = _read_version(conn, component)
@@ -110,6 +117,36 @@ def migrate(engine: Engine, component: str, steps: Sequence[Step]) -> int:
             f"cannot open or update the database {engine.url.database}: {exc.orig}",
             fix="check that the data dir is writable and the disk not full",
         ) from exc
+    except DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        raise StorageError(
+            f"the database {engine.url.database} is damaged ({exc.orig})",
+            fix=f"move it away (mv {engine.url.database} {engine.url.database}.damaged) and "
+            "Council starts a new one, or restore it from a backup",
+        ) from exc
+
+
+def _refuse_empty(engine: Engine) -> None:
+    path = engine.url.database
+    if not path or path == ":memory:":
+        return
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        return  # not there yet: a new database
+    # SQLite creates the file empty and writes its header a moment later: a 0-byte file
+    # that is seconds old is another connection opening a new database, not lost data.
+    empty = (
+        st.st_size == 0
+        and time.time() - st.st_mtime > EMPTY_GRACE_S
+        and not Path(path + "-wal").exists()
+    )
+    if empty:
+        raise StorageError(
+            f"the database {path} is empty (0 bytes): its data was lost, maybe by a crash or a "
+            "full disk; Council does not silently start a new one over it",
+            fix=f"restore it from a backup, or remove it (rm {path}) to start afresh",
+        )
 
 
 def _check_not_newer(component: str, version: int, known: int) -> None:
@@ -127,16 +164,21 @@ def storage_errors(what: str) -> Iterator[None]:
     try:
         yield
     except (DatabaseError, OSError) as exc:
-        detail = str(getattr(exc, "orig", None) or exc)
-        low = detail.lower()
-        if "full" in low or "no space" in low:
-            fix = "free disk space in the data dir, then try again; nothing was lost"
-        elif "readonly" in low or "read-only" in low or "permission" in low:
-            fix = "make the data dir writable (or set COUNCIL_HOME to a writable folder)"
-        elif "locked" in low or "busy" in low:
-            fix = "another Council process holds the database; try again in a moment"
-        elif "malformed" in low or "not a database" in low:
-            fix = "the database file is damaged: restore it from a backup or move it away"
-        else:
-            fix = "check that the data dir is writable and the disk not full"
-        raise StorageError(f"cannot {what}: {detail}", fix=fix) from exc
+        raise storage_error(what, exc) from exc
+
+
+def storage_error(what: str, exc: BaseException) -> StorageError:
+    """The StorageError for a SQLite/OS failure while trying to `what`."""
+    detail = str(getattr(exc, "orig", None) or exc)
+    low = detail.lower()
+    if "full" in low or "no space" in low:
+        fix = "free disk space in the data dir, then try again; nothing was lost"
+    elif "readonly" in low or "read-only" in low or "permission" in low:
+        fix = "make the data dir writable (or set COUNCIL_HOME to a writable folder)"
+    elif "locked" in low or "busy" in low:
+        fix = "another Council process holds the database; try again in a moment"
+    elif "malformed" in low or "not a database" in low:
+        fix = "the database file is damaged: restore it from a backup or move it away"
+    else:
+        fix = "check that the data dir is writable and the disk not full"
+    return StorageError(f"cannot {what}: {detail}", fix=fix)

@@ -13,6 +13,7 @@ reader thread parses and chunks the next files while the model embeds the curren
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import queue
@@ -29,6 +30,7 @@ from sqlalchemy.engine import Connection
 
 from council_core.errors import BadInput
 from council_core.logs import get_logger
+from council_core.protected_paths import is_protected, protected_paths, under
 from council_core.result import Progress
 
 from . import parsers
@@ -55,6 +57,7 @@ class IngestReport:
     files_ignored: int = 0  # unsupported types met while walking a folder
     chunks_added: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    links_skipped: int = 0  # symlinks not followed (also listed in `skipped`)
     cancelled: bool = False
     seconds: float = 0.0
     embed_seconds: float = 0.0
@@ -72,6 +75,7 @@ class IngestReport:
             "files_ignored": self.files_ignored,
             "chunks_added": self.chunks_added,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "links_skipped": self.links_skipped,
             "cancelled": self.cancelled,
             "seconds": round(self.seconds, 3),
         }
@@ -240,6 +244,7 @@ class DocumentStore:
         t0 = time.perf_counter()
         targets: dict[Path, _Target] = {}
         new_folders: list[str] = []
+        resolved: list[tuple[Path, Path]] = []
         for raw in paths:
             p = Path(raw).expanduser()
             try:
@@ -247,9 +252,16 @@ class DocumentStore:
             except BadInput as exc:
                 report.skipped.append((str(p), exc.message))
                 continue
+            if is_protected(real):
+                report.skipped.append((str(p), _PROTECTED))
+                continue
+            resolved.append((p, real))
             if real.is_dir():
                 new_folders.append(str(real))
-                self._walk(real, str(real), targets, report, explicit=False)
+        roots = self.folders() + new_folders
+        for _p, real in resolved:
+            if real.is_dir():
+                self._walk(real, str(real), targets, report, explicit=False, roots=roots)
             else:
                 self._add_file(real, None, targets, report, explicit=True)
         if new_folders:
@@ -281,13 +293,13 @@ class DocumentStore:
         for f in folders:
             fp = Path(f)
             if fp.is_dir():
-                self._walk(fp, f, targets, report, explicit=False)
+                self._walk(fp, f, targets, report, explicit=False, roots=folders)
         gone: list[str] = []
         for path, folder in known:
             p = Path(path)
             if p in targets:
                 continue
-            if folder is None and p.is_file():
+            if folder is None and p.is_file() and not is_protected(p):
                 self._add_file(p, None, targets, report, explicit=True)
             else:
                 gone.append(path)
@@ -304,7 +316,14 @@ class DocumentStore:
         targets: dict[Path, _Target],
         report: IngestReport,
         explicit: bool,
+        roots: list[str] | None = None,
     ) -> None:
+        """Walk `root`. A symlink is followed only when its target lies inside `root` or
+        inside another folder the user ingested (`roots`) and is not protected; every link
+        not followed is listed in the report."""
+        allowed = [folder, *(roots or [])]
+        protected = protected_paths()
+
         def onerror(exc: OSError) -> None:
             report.skipped.append((str(exc.filename), f"cannot read the folder: {exc.strerror}"))
 
@@ -320,6 +339,11 @@ class DocumentStore:
                     real = _safe_resolve(p)
                 except BadInput as exc:
                     report.skipped.append((str(p), exc.message))
+                    continue
+                why = _walk_refusal(p, real, allowed, protected)
+                if why is not None:
+                    report.skipped.append((str(p), why))
+                    report.links_skipped += os.path.islink(p)
                     continue
                 self._add_file(real, folder, targets, report, explicit=explicit)
 
@@ -470,9 +494,12 @@ class DocumentStore:
                 f"({t.size / 1e6:.0f} MB); raise knowledge.max_file_mb in Settings",
             )
         try:
-            with open(t.path, "rb") as fh:
-                data = fh.read(self.max_file_bytes + 1)
+            data = _read_regular(t.path, self.max_file_bytes + 1)
+        except _NotRegular as exc:
+            return _Parsed(t, "", "skip", str(exc))
         except OSError as exc:
+            if exc.errno == errno.ELOOP:  # O_NOFOLLOW: swapped for a link since the walk
+                return _Parsed(t, "", "skip", "replaced by a link since it was found: not read")
             return _Parsed(t, "", "skip", f"cannot read it: {exc.strerror or exc}")
         if len(data) > self.max_file_bytes:  # grew since stat
             return _Parsed(t, "", "skip", "larger than the size limit")
@@ -481,7 +508,7 @@ class DocumentStore:
             return _Parsed(t, sha, "touch")
         fmt = parsers.detect_format(t.path) or "text"
         try:
-            doc = parsers.parse(t.path, data, fmt)
+            doc = parsers.parse(t.path, data, fmt, max_bytes=self.max_file_bytes)
         except parsers.Unreadable as exc:
             return _Parsed(t, sha, "skip", str(exc))
         except Exception as exc:  # a parser bug must not stop the batch
@@ -659,6 +686,40 @@ def _embed_text(title: str, section: str, body: str, lead: str = "") -> str:
 def _like_prefix(path: str) -> str:
     esc = path.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return esc + "/%"
+
+
+_PROTECTED = "a protected location (keys, tokens, keyrings, Council's own data): never ingested"
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """Read at most `limit` bytes of `path`, refusing anything but a regular file: opened
+    without following a link and without blocking (a FIFO swapped in after the walk would
+    hang a plain open), then checked with fstat on the open descriptor."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular("not a regular file (a device, FIFO or socket)")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit)
+    finally:
+        os.close(fd)
+
+
+def _walk_refusal(p: Path, real: Path, allowed: list[str], protected: list[str]) -> str | None:
+    """Why the file `p` met in a walk (resolving to `real`) is not read, or None to read it:
+    a protected target, or a link whose target lies outside every folder the user ingested."""
+    r = str(real)
+    link = f"a link to {real}, " if str(p) != r else ""
+    if any(under(r, x) for x in protected):
+        return link + _PROTECTED
+    if not any(under(r, a) for a in allowed):
+        return f"{link}outside the folders you ingested: not followed"
+    return None
 
 
 def _safe_resolve(p: Path) -> Path:

@@ -12,11 +12,11 @@ input they cannot take: encrypted or corrupt PDFs, binary data, text that is not
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import shutil
 import subprocess
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,13 +128,72 @@ def detect_format(path: Path) -> str | None:
     return None
 
 
-def parse(path: Path, data: bytes, fmt: str) -> ParsedDoc:
-    """Parse `data` (the bytes of `path`) with the parser for `fmt`."""
+def parse(path: Path, data: bytes, fmt: str, max_bytes: int | None = None) -> ParsedDoc:
+    """Parse `data` (the bytes of `path`) with the parser for `fmt`.
+
+    With `max_bytes`, compressed input (a gzipped man page, the zip members of a DOCX) is
+    refused as too large when it would expand past it, before the parser expands it."""
+    if max_bytes is not None:
+        check_expanded_size(data, fmt, max_bytes)
     parser = PARSERS[fmt]
     doc = parser(path, data)
     if not doc.text.strip() or not doc.blocks:
         raise Unreadable("no text found in it")
     return doc
+
+
+# ----- compressed input -----
+
+
+class TooLarge(Unreadable):
+    """The file expands past the size limit when decompressed."""
+
+
+def _too_large(max_bytes: int) -> TooLarge:
+    mb = max_bytes // (1024 * 1024)
+    limit = f"{mb} MB" if mb else f"{max_bytes} byte"
+    return TooLarge(
+        f"too large: it expands to more than the {limit} limit when decompressed; raise "
+        "knowledge.max_file_mb in Settings to ingest it"
+    )
+
+
+def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
+    """Decompress gzip `data` (every member), stopping as soon as the output would pass
+    `max_bytes`: memory stays bounded by the cap whatever the compression ratio."""
+    out = bytearray()
+    rest = data
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += d.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise Unreadable(f"corrupt gzip data: {exc}") from exc
+        if len(out) > max_bytes or d.unconsumed_tail:
+            raise _too_large(max_bytes)
+        if not d.eof:
+            raise Unreadable("corrupt gzip data: it ends early")
+        rest = d.unused_data.lstrip(b"\x00")  # members may be padded with zeros
+    return bytes(out)
+
+
+def check_expanded_size(data: bytes, fmt: str, max_bytes: int) -> None:
+    """Raise TooLarge when `data` would expand past `max_bytes`, without expanding it."""
+    if fmt == "man" and data[:2] == b"\x1f\x8b":
+        gunzip_capped(data, max_bytes)  # bounded: stops at the cap
+    elif fmt == "docx":
+        import io
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                # zipfile never returns more than a member's declared size, so the sum of the
+                # declared sizes bounds what reading the package can expand to.
+                total = sum(max(0, i.file_size) for i in zf.infolist())
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise Unreadable(f"corrupt or not a DOCX file: {exc}") from exc
+        if total > max_bytes:
+            raise _too_large(max_bytes)
 
 
 # ----- text-like formats -----
@@ -304,6 +363,7 @@ def parse_code(path: Path, data: bytes) -> ParsedDoc:
 
 # ----- man pages -----
 
+MAX_MAN_BYTES = 64 * 1024 * 1024  # a man page never comes near this; parse() caps it lower
 _MAN_SECTION = re.compile(r"^[A-Z][A-Z0-9 ,/&()'_-]*$")
 
 
@@ -376,10 +436,7 @@ def _parse_man_text(text: str, path: Path, offsets_in_file: bool) -> ParsedDoc:
 def parse_man(path: Path, data: bytes) -> ParsedDoc:
     raw = data
     if data[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise Unreadable(f"corrupt gzip data: {exc}") from exc
+        raw = gunzip_capped(data, MAX_MAN_BYTES)
     if b"\x00" in raw[:8192]:
         raise Unreadable("binary data, not a man page")
     head = raw.lstrip()[:200]
@@ -388,7 +445,10 @@ def parse_man(path: Path, data: bytes) -> ParsedDoc:
         return parse_text(path, raw)
     if shutil.which("man") is None:
         raise Unreadable("man pages need the man program: sudo apt-get install man-db")
-    env = dict(os.environ, MANWIDTH="80", LC_ALL="C.UTF-8", MAN_KEEP_FORMATTING="")
+    from council_core.cloud.keys import scrubbed_env
+
+    # man and its preprocessors never see an API key
+    env = dict(scrubbed_env(os.environ), MANWIDTH="80", LC_ALL="C.UTF-8", MAN_KEEP_FORMATTING="")
     env.pop("MANPAGER", None)
     env.pop("PAGER", None)
     try:

@@ -34,84 +34,15 @@ SETPRIV = "/usr/bin/setpriv"
 UID_BASE = 61000
 UID_SPAN = 3000
 
-# System folders: visible read-only anyway; a grant there is refused (it would hide the rest).
-SYSTEM_DIRS = (
-    "/usr",
-    "/etc",
-    "/bin",
-    "/sbin",
-    "/lib",
-    "/lib32",
-    "/lib64",
-    "/libx32",
-    "/proc",
-    "/sys",
-    "/dev",
-    "/boot",
-    "/run",
-    "/var/lib",
-    "/var/cache",
-)
-# Top-level folders that hold other people's or the machine's data: blacklisted unless a grant
-# or the workspace lies below them (then firejail's whitelist shows only that part).
-PRIVATE_TOPS = (
-    "/home",
-    "/root",
-    "/media",
-    "/mnt",
-    "/srv",
-    "/opt",
-    "/var/mail",
-    "/var/spool",
-    "/var/backups",
-    "/var/log",
-    "/var/www",
-    "/var/lib",
-    "/lost+found",
-    "/snap",
-)
-# Secrets below a home directory.
-HOME_SECRETS = (
-    ".ssh",
-    ".gnupg",
-    ".local/share/keyrings",
-    ".password-store",
-    ".mozilla",
-    ".config/google-chrome",
-    ".config/chromium",
-    ".config/BraveSoftware",
-    ".thunderbird",
-    ".aws",
-    ".kube",
-    ".docker",
-    ".netrc",
-    ".pgpass",
-    ".config/council",
-    ".local/share/council",
-    ".cache/council",
-)
-SYSTEM_SECRETS = (
-    "/etc/shadow",
-    "/etc/gshadow",
-    "/etc/shadow-",
-    "/etc/gshadow-",
-    "/etc/sudoers",
-    "/etc/sudoers.d",
-    "/etc/ssh",
-    "/etc/ssl/private",
-    "/run/user",
-    "/run/dbus",
-    "/run/systemd",
-    "/run/docker.sock",
-    "/var/run/docker.sock",
-    "/run/containerd",
-    "/run/podman",
-    "/run/cups",
-    "/run/avahi-daemon",
-    "/run/snapd.socket",
-    "/var/lib/sss",
-    "/etc/krb5.keytab",
-)
+# The protected lists are shared with the files skill and ingest (council_core.protected_paths):
+# SYSTEM_DIRS are visible read-only anyway, so a grant there is refused (it would hide the
+# rest); PRIVATE_TOPS are blacklisted unless a grant or the workspace lies below them (then
+# firejail's whitelist shows only that part); HOME_SECRETS (below a home) and SYSTEM_SECRETS
+# are blacklisted.
+from council_core.protected_paths import HOME_SECRETS as HOME_SECRETS  # noqa: E402
+from council_core.protected_paths import PRIVATE_TOPS as PRIVATE_TOPS  # noqa: E402
+from council_core.protected_paths import SYSTEM_DIRS as SYSTEM_DIRS  # noqa: E402
+from council_core.protected_paths import SYSTEM_SECRETS as SYSTEM_SECRETS  # noqa: E402
 
 
 # Entries of /run the sandbox keeps: firejail's own state (it needs it to start) and the

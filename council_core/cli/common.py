@@ -32,16 +32,20 @@ def make_council(approver: Any = None) -> Any:
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    from council_core.textsafe import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(obj, ensure_ascii=False)) + "\n")
     sys.stdout.flush()
 
 
 def print_error(err: Any) -> None:
     """err: ErrorInfo or CouncilError."""
+    from council_core.textsafe import safe_text
+
     msg = f"error: {err.message}"
     if getattr(err, "fix", None):
         msg += f"\n  fix: {err.fix}"
-    print(msg, file=sys.stderr)
+    print(safe_text(msg), file=sys.stderr)
 
 
 def format_footer(result: Any) -> str:
@@ -56,8 +60,10 @@ def format_footer(result: Any) -> str:
 
 
 def format_sources(result: Any) -> str:
+    from council_core.textsafe import safe_path
+
     lines = []
     for i, s in enumerate(result.sources, 1):
-        loc = f" ({s.locator})" if s.locator else ""
-        lines.append(f"  [{i}] {s.path}{loc}")
+        loc = f" ({safe_path(s.locator)})" if s.locator else ""
+        lines.append(f"  [{i}] {safe_path(s.path)}{loc}")
     return "\n".join(lines)

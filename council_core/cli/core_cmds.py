@@ -9,6 +9,8 @@ import time
 import uuid
 from typing import Any
 
+from council_core.textsafe import safe_text
+
 from .common import (
     format_footer,
     format_sources,
@@ -80,7 +82,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             result = None
             async for ev in council.stream(prompt, args.session or _new_session(), **opts):
                 if isinstance(ev, Chunk):
-                    sys.stdout.write(ev.text)
+                    sys.stdout.write(safe_text(ev.text))
                     sys.stdout.flush()
                     shown += ev.text
                 elif isinstance(ev, Retract) and shown:
@@ -91,7 +93,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 elif isinstance(ev, Done):
                     result = ev.result
             if result is not None and shown.strip() != result.answer.strip():
-                sys.stdout.write(("\n" if shown else "") + result.answer)
+                sys.stdout.write(("\n" if shown else "") + safe_text(result.answer))
             sys.stdout.write("\n")
             return result
         finally:
@@ -102,31 +104,58 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print_json(result.to_dict())
         return 0 if result.ok else 1
     if not stream and result.answer:
-        print(result.answer)
+        print(safe_text(result.answer))
     if result.error:
         print_error(result.error)
     if result.sources:
         print("sources:\n" + format_sources(result), file=sys.stderr)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {safe_text(note)}", file=sys.stderr)
     print(f"— {format_footer(result)}", file=sys.stderr)
     return 0 if result.ok else 1
 
 
 def _parse_line(line: str) -> tuple[str, str | None]:
+    """A batch line: plain text, or a JSON object {"prompt": str, "session": str}. A line
+    that is JSON but not such an object raises BadInput (answered as an error line)."""
+    from council_core.errors import BadInput
+
     s = line.strip()
-    if s.startswith("{"):
-        try:
-            obj = json.loads(s)
-        except ValueError:
-            return s, None
-        if isinstance(obj, dict) and isinstance(obj.get("prompt"), str):
-            return obj["prompt"], obj.get("session")
-    return s, None
+    if not s.startswith(("{", "[", '"')):
+        return s, None
+    try:
+        obj = json.loads(s)
+    except RecursionError as exc:
+        raise BadInput(
+            "the JSON line is nested too deeply", fix='send {"prompt": "...", "session": "..."}'
+        ) from exc
+    except ValueError:
+        if s.startswith("{"):
+            raise BadInput(
+                "the line starts with '{' but is not valid JSON",
+                fix='send one JSON object per line: {"prompt": "...", "session": "..."}',
+            ) from None
+        return s, None  # text that happens to start with [ or "
+    if not isinstance(obj, dict):
+        raise BadInput(
+            f"a JSON line must be an object, not {type(obj).__name__}",
+            fix='send {"prompt": "...", "session": "..."} (or the prompt as plain text)',
+        )
+    prompt, session = obj.get("prompt"), obj.get("session")
+    if not isinstance(prompt, str):
+        raise BadInput("'prompt' must be a string", fix='send {"prompt": "..."}')
+    if session is not None and not isinstance(session, str):
+        raise BadInput(
+            f"'session' must be a string, not {type(session).__name__}",
+            fix='send {"prompt": "...", "session": "my-session"} or leave session out',
+        )
+    return prompt, session
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from council_core.approval import approve_all, decline_all
+    from council_core.errors import BadInput
+    from council_core.result import CouncilResult, ErrorInfo
 
     approver = approve_all if args.approve == "all" else decline_all
 
@@ -134,10 +163,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
         council = make_council(approver)
         default_session = _new_session()
         try:
-            for line in sys.stdin:
+            for n, line in enumerate(sys.stdin, 1):
                 if not line.strip():
                     continue
-                prompt, session = _parse_line(line)
+                try:
+                    prompt, session = _parse_line(line)
+                except BadInput as exc:
+                    bad = CouncilResult(prompt=line.strip(), error=ErrorInfo.from_exc(exc))
+                    bad.error.message = f"line {n}: {exc.message}"  # type: ignore[union-attr]
+                    print_json(bad.to_dict())
+                    continue
                 result = await council.ask(
                     prompt, session or default_session, no_cloud=not args.cloud, batch=True
                 )
@@ -182,7 +217,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 shown = ""
                 async for ev in council.stream(line, session):
                     if isinstance(ev, Chunk):
-                        sys.stdout.write(ev.text)
+                        sys.stdout.write(safe_text(ev.text))
                         sys.stdout.flush()
                         shown += ev.text
                     elif isinstance(ev, Retract):
@@ -191,7 +226,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                     elif isinstance(ev, Done):
                         r = ev.result
                         if r.answer and shown.strip() != r.answer.strip():
-                            sys.stdout.write(r.answer)
+                            sys.stdout.write(safe_text(r.answer))
                         sys.stdout.write("\n")
                         if r.error:
                             print_error(r.error)

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from council_core.textsafe import safe_path
+
 from .common import print_error, print_json
 
 
@@ -104,11 +106,14 @@ def _print_report(report: Any, as_json: bool) -> int:
         print_json(report.to_dict())
     else:
         for path, reason in report.skipped:
-            print(f"skipped {path}: {reason}", file=sys.stderr)
+            print(f"skipped {safe_path(path)}: {safe_path(reason)}", file=sys.stderr)
+        links = getattr(report, "links_skipped", 0)
         print(
             f"{report.files_added} added, {report.files_updated} updated, "
             f"{report.files_unchanged} unchanged, {report.files_removed} removed, "
-            f"{len(report.skipped)} skipped; {report.chunks_added} chunks in "
+            f"{len(report.skipped)} skipped"
+            + (f" ({links} link(s) not followed)" if links else "")
+            + f"; {report.chunks_added} chunks in "
             f"{report.seconds:.1f} s" + (" (cancelled)" if report.cancelled else "")
         )
     return 130 if report.cancelled else (1 if report.skipped and not _any_ok(report) else 0)
@@ -122,12 +127,18 @@ def _any_ok(report: Any) -> bool:
 
 def _guard(fn: Any) -> Any:
     def wrapped(args: argparse.Namespace) -> int:
+        from sqlalchemy.exc import DatabaseError
+
         from council_core.errors import CouncilError
+        from memory.db import storage_error
 
         try:
             return int(fn(args))
         except CouncilError as exc:
             print_error(exc)
+            return 1
+        except DatabaseError as exc:  # damage found past the header: no driver traceback
+            print_error(storage_error("use the documents database", exc))
             return 1
 
     return wrapped
@@ -157,7 +168,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("no documents yet; add some with: council ingest PATH", file=sys.stderr)
         return 0
     for d in docs:
-        print(f"{d.chunks:5d} chunks  {d.format:8s}  {d.path}  — {d.title}")
+        print(f"{d.chunks:5d} chunks  {d.format:8s}  {safe_path(d.path)}  — {safe_path(d.title)}")
     print(f"{len(docs)} documents", file=sys.stderr)
     return 0
 
@@ -184,7 +195,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     for i, h in enumerate(hits, 1):
         loc = f" ({h.locator})" if h.locator else ""
         cos = f" cos {h.cosine:.2f}" if h.cosine is not None else ""
-        print(f"[{i}] {h.path}{loc}  score {h.score:.4f}{cos}")
-        snippet = " ".join(h.snippet.split())
+        print(f"[{i}] {safe_path(h.path)}{safe_path(loc)}  score {h.score:.4f}{cos}")
+        snippet = safe_path(" ".join(h.snippet.split()))
         print("    " + (snippet[:300] + (" ..." if len(snippet) > 300 else "")))
     return 0

@@ -7,6 +7,8 @@ import sys
 import time
 from typing import Any
 
+from council_core.textsafe import safe_path
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("undo", help="undo the last file plan (or --plan ID)")
@@ -42,9 +44,9 @@ def _svc() -> Any:
 
 
 def _report(err: Any) -> int:
-    print(f"error: {err.message}", file=sys.stderr)
+    print(f"error: {safe_path(err.message)}", file=sys.stderr)
     if err.fix:
-        print(f"  fix: {err.fix}", file=sys.stderr)
+        print(f"  fix: {safe_path(err.fix)}", file=sys.stderr)
     return 1
 
 
@@ -54,7 +56,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     try:
         svc = _svc()
         if args.plan:
-            restored, problems = svc.executor.undo(args.plan)
+            restored, problems = svc.undo(args.plan)
             pid = args.plan
         else:
             pid, restored, problems = svc.undo_last()
@@ -62,7 +64,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
         return _report(exc)
     print(f"undid plan #{pid}: {restored} operation(s) reversed")
     for p in problems:
-        print(f"  not undone: {p}", file=sys.stderr)
+        print(f"  not undone: {safe_path(p)}", file=sys.stderr)
     return 0 if not problems else 1
 
 
@@ -81,7 +83,7 @@ def cmd_find(args: argparse.Namespace) -> int:
         return _report(exc)
     for f in found:
         day = time.strftime("%Y-%m-%d", time.localtime(f.mtime))
-        print(f"{human(f.size):>9}  {day}  {f.path}")
+        print(f"{human(f.size):>9}  {day}  {safe_path(f.path)}")
     return 0 if found else 1
 
 
@@ -90,7 +92,7 @@ def cmd_plans(args: argparse.Namespace) -> int:
         day = time.strftime("%Y-%m-%d %H:%M", time.localtime(p["created"]))
         print(
             f"#{p['id']:<4} {day}  {p['status']:<13} {p['done'] or 0}/{p['n']} ops  "
-            f"{p['request'][:60]}"
+            f"{safe_path(p['request'][:60])}"
         )
     return 0
 
@@ -109,20 +111,27 @@ def _edit_grants(folder: str, mode: str | None) -> int:
     import os
 
     from council_core.paths import resolve_paths
+    from council_core.protected_paths import grant_refusal
     from council_core.settings import GrantedFolder, load_settings, save_settings
+    from council_core.textsafe import safe_path
 
     paths = resolve_paths()
     s = load_settings(paths)
     real = os.path.realpath(os.path.expanduser(folder))
     if mode is not None and not os.path.isdir(real):
-        print(f"error: {folder} is not a folder", file=sys.stderr)
+        print(f"error: {safe_path(folder)} is not a folder", file=sys.stderr)
+        return 2
+    why = grant_refusal(real) if mode is not None else None
+    if why is not None:
+        print(f"error: not granted: {safe_path(why)}", file=sys.stderr)
         return 2
     kept = [g for g in s.files.granted if os.path.realpath(os.path.expanduser(g.path)) != real]
     if mode is not None:
         kept.append(GrantedFolder(path=real, mode=mode))  # type: ignore[arg-type]
     s.files.granted = kept
     save_settings(s, paths)
-    print(f"{'granted' if mode else 'revoked'}: {real}" + (f" ({mode})" if mode else ""))
+    shown = safe_path(real)
+    print(f"{'granted' if mode else 'revoked'}: {shown}" + (f" ({mode})" if mode else ""))
     return 0
 
 

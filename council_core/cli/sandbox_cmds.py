@@ -54,16 +54,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(res.to_dict())
         return 0 if res.ok else 1
-    sys.stdout.write(res.stdout)
+    from council_core.textsafe import safe_path, safe_text
+
+    # What the code printed is shown, never obeyed: escape sequences (colours, cursor moves,
+    # OSC 52 clipboard writes) and control characters are written as visible text.
+    sys.stdout.write(safe_text(res.stdout))
     if res.truncated:
         sys.stdout.write("\n[output truncated]\n")
-    sys.stderr.write(res.stderr)
+    sys.stderr.write(safe_text(res.stderr))
     info = [f"exit {res.exit_code}", f"{res.duration_s * 1000:.0f} ms", res.outcome]
     if res.killed_reason:
-        info.append(res.killed_reason)
+        info.append(safe_path(res.killed_reason))
     if res.files:
-        info.append("files: " + ", ".join(res.files[:10]))
+        info.append("files: " + ", ".join(safe_path(f) for f in res.files[:10]))
     if res.denied:
-        info.append("denied: " + ", ".join(d.path for d in res.denied))
-    print(f"[sandbox] {' · '.join(info)}  (workspace {res.workspace})", file=sys.stderr)
+        info.append("denied: " + ", ".join(safe_path(d.path) for d in res.denied))
+    ws = safe_path(res.workspace)
+    print(f"[sandbox] {' · '.join(info)}  (workspace {ws})", file=sys.stderr)
     return res.exit_code if res.exit_code else (0 if res.ok else 1)

@@ -4,8 +4,10 @@ A request first RESERVES its estimated maximum cost in one ``BEGIN IMMEDIATE`` t
 (the write lock makes check-and-insert atomic across threads and processes), then SETTLES with
 the provider's reported usage, or is RELEASED when it fails. Reservations name their owner
 (host, pid and the process start time, so a reused pid is not mistaken for the owner) and
-expire; a reservation whose owner is gone or whose time ran out is released by the next
-process that opens the ledger or reserves, so a crash never leaks budget.
+expire; a reservation whose time ran out is released by the next process that opens the
+ledger or reserves, so a crash never leaks budget. A reservation whose owner died before
+settling (killed mid-call: the provider may have charged) is settled at its reserved estimate,
+never recorded as $0.
 
 Spend counts settled cost plus open reservations, per local calendar day and month.
 """
@@ -181,19 +183,31 @@ class Ledger:
         ).all()
         released = 0
         for rid, host, pid, start, expires in rows:
-            if expires < now:
-                note = "released: reservation expired"
-            elif host == self._host and not _alive(int(pid), str(start)):
-                note = f"released: owner process {pid} ended before settling"
+            if host == self._host and not _alive(int(pid), str(start)):
+                # Killed mid-call: the request may have reached the provider, who charges
+                # for it; count the reserved estimate (an upper bound), never $0.
+                conn.execute(
+                    text(
+                        "UPDATE cloud_ledger SET state='settled', cost_usd=reserved_usd,"
+                        " closed=:t, note=:n WHERE id=:id AND state='reserved'"
+                    ),
+                    {
+                        "t": now,
+                        "n": f"owner process {pid} ended before settling: the reserved "
+                        "estimate is counted (the provider may have charged)",
+                        "id": rid,
+                    },
+                )
+            elif expires < now:
+                conn.execute(
+                    text(
+                        "UPDATE cloud_ledger SET state='released', closed=:t, note=:n"
+                        " WHERE id=:id AND state='reserved'"
+                    ),
+                    {"t": now, "n": "released: reservation expired", "id": rid},
+                )
             else:
                 continue
-            conn.execute(
-                text(
-                    "UPDATE cloud_ledger SET state='released', closed=:t, note=:n"
-                    " WHERE id=:id AND state='reserved'"
-                ),
-                {"t": now, "n": note, "id": rid},
-            )
             released += 1
         return released
 

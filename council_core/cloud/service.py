@@ -253,17 +253,31 @@ class CloudService:
             ) from last
         except BaseException as exc:
             if not settled:
-                await asyncio.shield(
-                    asyncio.to_thread(self.ledger.release, rid, f"released: {_why(exc)}")
-                )
+                # Cancelled or interrupted while a request was out: the provider may charge
+                # for it, so the reserved estimate is counted. A provider error is not charged.
+                in_flight = attempts > 0 and not isinstance(exc, Exception)
+                if in_flight:
+                    await asyncio.shield(
+                        asyncio.to_thread(
+                            self.ledger.settle,
+                            rid,
+                            estimate.cost_usd,
+                            note=f"interrupted mid-call ({_why(exc)}): the reserved estimate "
+                            "is counted",
+                        )
+                    )
+                else:
+                    await asyncio.shield(
+                        asyncio.to_thread(self.ledger.release, rid, f"released: {_why(exc)}")
+                    )
                 audit(
                     "cloud_call",
-                    outcome="failed",
+                    outcome="interrupted" if in_flight else "failed",
                     provider=ep.name,
                     model=ep.model,
                     reservation=rid,
                     reserved_usd=round(estimate.cost_usd, 6),
-                    cost_usd=0.0,
+                    cost_usd=round(estimate.cost_usd, 6) if in_flight else 0.0,
                     attempts=attempts,
                     error=_why(exc),
                 )

@@ -148,7 +148,11 @@ def _download(t: Tier, wheel_dir: Path) -> list[Path]:
         "-r",
         str(t.requirements),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    from council_core.cloud.keys import scrubbed_env
+
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, check=False, env=scrubbed_env(os.environ)
+    )
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         raise ComponentMissing(

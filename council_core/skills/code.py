@@ -237,17 +237,22 @@ class CodeSkill(Skill):
     def _answer(
         self, lang: Lang, code: str, res: Any, notes: list[str], attempts: int, generated: bool
     ) -> SkillAnswer:
+        from council_core.textsafe import safe_path, safe_text
+
         out = res.stdout
         parts = []
         if generated:
-            parts.append(f"```{lang}\n{code.rstrip()}\n```")
-        if out.strip():
-            parts.append("Output:\n```\n" + out.rstrip() + "\n```")
+            parts.append(f"```{lang}\n{safe_text(code.rstrip())}\n```")
+        if out.strip():  # shown, never obeyed: escape sequences become visible text
+            parts.append("Output:\n```\n" + safe_text(out.rstrip()) + "\n```")
         if not res.ok:
             why = res.killed_reason or f"exit status {res.exit_code}"
-            parts.append(f"It failed ({why}):\n```\n{res.stderr.strip()[-1500:]}\n```")
+            err = safe_text(res.stderr.strip()[-1500:])
+            parts.append(f"It failed ({why}):\n```\n{err}\n```")
         if res.files:
-            parts.append("Files in the workspace: " + ", ".join(res.files[:20]))
+            parts.append(
+                "Files in the workspace: " + ", ".join(safe_path(f) for f in res.files[:20])
+            )
         if res.truncated:
             notes.append("output truncated at the sandbox's output cap")
         if generated:

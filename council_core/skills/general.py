@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -36,6 +37,17 @@ CONTINUE_PROMPT = (
     "Your answer above was cut off. Continue it exactly where it stopped; do not repeat "
     "anything you already wrote."
 )
+
+# Added when the question asks to remember something: the model stores nothing.
+NO_STORE_PROMPT = (
+    " You cannot store facts or notes: never say that you noted, saved or stored something, "
+    "and never cite fact numbers."
+)
+REMEMBER_NOTE = (
+    "nothing was stored as a fact: the logic skill stores relations such as "
+    "'remember that Bob is Alice's brother'; `council facts list` shows what is stored"
+)
+_REMEMBER_ASK = re.compile(r"^\W*(?:\w+\W+){0,4}?remember\b", re.I)
 
 # How many answer tokens the confidence looks at: the final answer comes first.
 CONF_TOKENS = 8
@@ -78,6 +90,10 @@ class GeneralSkill(Skill):
         s = self.ctx.settings.llm
         opts = GenerationOptions(max_tokens=s.max_tokens, temperature=s.temperature, logprobs=True)
         messages = self.build_messages(query, backend, opts.max_tokens)
+        remember = bool(_REMEMBER_ASK.match(query.text))
+        if remember:
+            messages[0] = Message("system", SYSTEM_PROMPT + NO_STORE_PROMPT)
+        guard = ClaimGuard()
         parts: list[str] = []
         logprobs: list[float] = []
         usage = None
@@ -88,18 +104,27 @@ class GeneralSkill(Skill):
                 logprobs.append(piece.logprob)
             if piece.text and (parts or piece.text.strip()):
                 parts.append(piece.text)
-                emit(Chunk(piece.text))
+                shown = guard.feed(piece.text)
+                if shown:
+                    emit(Chunk(shown))
             if piece.usage is not None:
                 usage = piece.usage
             if piece.finish_reason:
                 finish = piece.finish_reason
-        text = "".join(parts).strip()
+        rest = guard.flush()
+        if rest:
+            emit(Chunk(rest))
+        text = guard.text.strip()
+        if not text and "".join(parts).strip():
+            text = "(the model's answer only claimed to store a fact; nothing was stored)"
         if not text:
             raise BackendUnavailable(
                 f"local model unavailable: {backend.model_name} returned an empty answer",
                 fix="ask again or rephrase; if it keeps happening run `council doctor`",
             )
         notes = []
+        if remember or guard.stripped:
+            notes.append(REMEMBER_NOTE)
         if finish == "length":
             notes.append(f"answer cut at {opts.max_tokens} tokens (llm.max_tokens)")
         return SkillAnswer(
@@ -188,6 +213,52 @@ class GeneralSkill(Skill):
 
     def doctor(self) -> list[ComponentStatus]:
         return []
+
+
+class ClaimGuard:
+    """Removes claims of stored facts ("(fact #2)", "stored as fact #3") from streamed model
+    text: only the component that stored something may say so, and the general model stores
+    nothing. Text that may be the start of such a claim is held back until it is decided."""
+
+    _CLAIM = re.compile(
+        r"\s*\((?:(?:stored|saved|noted|kept)\s+)?(?:as\s+)?facts?\s*#\s*\d+"
+        r"(?:\s*(?:,|and)\s*#?\s*\d+)*\)"
+        r"|\s*\b(?:(?:stored|saved|noted|kept)\s+)?(?:as\s+)?facts?\s*#\s*\d+"
+        r"(?:\s*(?:,|and)\s*#?\s*\d+)*",
+        re.I,
+    )
+    # an unclosed "(" near the end, or the start of "fact #12" / "stored as fact #"
+    _HOLD = re.compile(
+        r"(?:\s*\([^()]{0,40}|\s*\b(?:(?:stored|saved|noted|kept|as)\s*)*"
+        r"f(?:a(?:c(?:ts?(?:\s*#?\s*\d*)?)?)?)?(?:\s*(?:,|and)\s*#?\s*\d*)*|\s+)$",
+        re.I,
+    )
+
+    def __init__(self) -> None:
+        self._held = ""
+        self._out: list[str] = []
+        self.stripped = 0
+
+    def feed(self, piece: str) -> str:
+        self._held += piece
+        m = self._HOLD.search(self._held)
+        cut = m.start() if m else len(self._held)
+        ready, self._held = self._held[:cut], self._held[cut:]
+        return self._clean(ready)
+
+    def flush(self) -> str:
+        ready, self._held = self._held, ""
+        return self._clean(ready)
+
+    @property
+    def text(self) -> str:
+        return "".join(self._out)
+
+    def _clean(self, s: str) -> str:
+        s, n = self._CLAIM.subn("", s)
+        self.stripped += n
+        self._out.append(s)
+        return s
 
 
 def _history(raw: Any) -> list[Message]:

@@ -117,11 +117,12 @@ asyncio.run(svc.ask(msgs, svc.estimate(msgs)))
 """
 
 
-def test_process_killed_between_reserve_and_settle_leaks_nothing(
+def test_process_killed_mid_call_is_recorded_at_its_reserved_cost(
     cloud_ctx, openai_server, monkeypatch
 ):
     """A real `ask` in another process reserves, sends the request, and is killed (-9) while
-    the provider is still answering; the next process to open the ledger releases it."""
+    the provider is still answering; the next process to open the ledger settles it at the
+    reserved estimate."""
     from council_core.settings import save_settings
 
     save_settings(cloud_ctx.settings, cloud_ctx.paths)
@@ -145,7 +146,37 @@ def test_process_killed_between_reserve_and_settle_leaks_nothing(
         proc.wait(10)
     restarted = Ledger(svc.ledger.path)  # "restart": a new process opens the ledger
     got = restarted.row(row.id)
-    assert got.state == "released"
+    # The request was out when the process died: the provider may have charged for it, so
+    # the reservation is settled at its estimate, never recorded as $0 (issue 16).
+    assert got.state == "settled"
     assert f"owner process {proc.pid} ended" in got.note
-    assert restarted.spend(**LIMITS).day_usd == 0.0
+    assert got.cost_usd == pytest.approx(row.reserved_usd) and got.cost_usd > 0
+    assert restarted.spend(**LIMITS).day_usd == pytest.approx(row.reserved_usd)
     restarted.close()
+
+
+async def test_a_paid_call_cancelled_mid_flight_is_recorded_at_its_reserved_cost(
+    cloud_ctx, openai_server
+):
+    """Ctrl+C (task cancellation) while the provider is answering: the request is out and
+    may be charged, so the ledger keeps the reserved estimate, not $0."""
+    import asyncio
+
+    from council_core.llm.base import Message
+
+    openai_server.default = "hang"
+    openai_server.hang_s = 20
+    svc = cloud_ctx.service("cloud")
+    msgs = [Message("user", "a question that will be interrupted")]
+    est = svc.estimate(msgs)
+    task = asyncio.create_task(svc.ask(msgs, est))
+    deadline = time.monotonic() + 20
+    while openai_server.request_count == 0:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (row,) = svc.ledger.recent()
+    assert row.state == "settled" and "interrupted mid-call" in row.note
+    assert row.cost_usd == pytest.approx(est.cost_usd) and row.cost_usd > 0

@@ -14,6 +14,7 @@ from council_core.approval import ApprovalRequest
 from council_core.errors import SkillDeclined
 from council_core.result import SkillAnswer, Source
 from council_core.skill import Emit, Query, Skill, _drop
+from council_core.textsafe import safe_path
 
 if TYPE_CHECKING:
     from .service import FileActions
@@ -81,7 +82,7 @@ class FilesSkill(Skill):
             biggest = await asyncio.to_thread(svc.space, req.source)
             if not biggest:
                 return SkillAnswer("That folder is empty.", 1.0)
-            listing = [f"{human(size):>9}  {p}" for p, size in biggest]
+            listing = [f"{human(size):>9}  {safe_path(p)}" for p, size in biggest]
             return SkillAnswer(
                 "Largest items:\n" + "\n".join(listing),
                 1.0,
@@ -94,9 +95,10 @@ class FilesSkill(Skill):
                 return SkillAnswer("I found no matching files in the folders you granted.", 0.9)
             if req.action == "open":
                 path = svc.open(found[0].path)
-                return SkillAnswer(f"Opened {path}", 1.0, sources=[Source(str(path))])
-            lines = [
-                f"{p.path}  ({human(p.size)}, {time.strftime('%Y-%m-%d', time.localtime(p.mtime))})"
+                return SkillAnswer(f"Opened {safe_path(path)}", 1.0, sources=[Source(str(path))])
+            lines = [  # one line per file, whatever its name holds
+                f"{safe_path(p.path)}  ({human(p.size)}, "
+                f"{time.strftime('%Y-%m-%d', time.localtime(p.mtime))})"
                 for p in found[:10]
             ]
             more = f"\n…and {len(found) - 10} more" if len(found) > 10 else ""

@@ -2,8 +2,11 @@
 
 Only folders the user granted (settings.files.granted, read-only or read-write) are listed,
 read or changed. A path is resolved (symlinks, ``..``) before it is checked, so a link or a
-``..`` that leads outside is refused. Hidden files, ~/.ssh, keyrings and the Council data dir
-are never touched, even inside a grant.
+``..`` that leads outside is refused. Hidden files and everything on the protected list
+(``council_core.protected_paths``: keys, tokens, keyrings, browser profiles, system secrets,
+Council's own folders) are never touched, even inside a grant. A grant the protected-paths
+rule refuses (``/``, a system folder, a whole home, ``~/.ssh``...) is refused when it is made
+and ignored, with a warning in ``council doctor``, when an older settings file holds it.
 """
 
 from __future__ import annotations
@@ -14,18 +17,13 @@ from pathlib import Path
 from typing import Literal
 
 from council_core.errors import PermissionDenied
+from council_core.logs import get_logger
+from council_core.protected_paths import grant_refusal, protected_paths
+from council_core.textsafe import safe_path
+
+log = get_logger("files.grants")
 
 Mode = Literal["ro", "rw"]
-
-_NEVER = (
-    ".ssh",
-    ".gnupg",
-    ".local/share/keyrings",
-    ".password-store",
-    ".mozilla",
-    ".config/google-chrome",
-    ".config/chromium",
-)
 
 
 @dataclass(frozen=True)
@@ -36,10 +34,17 @@ class Grant:
 
 class Grants:
     def __init__(self, grants: list[Grant], protected: list[Path] | None = None) -> None:
-        self.grants = [Grant(Path(os.path.realpath(g.root)), g.mode) for g in grants]
-        home = Path(os.path.expanduser("~"))
-        self.protected = [Path(os.path.realpath(home / p)) for p in _NEVER]
-        self.protected += [Path(os.path.realpath(p)) for p in (protected or [])]
+        extra = [os.fspath(p) for p in (protected or [])]
+        self.protected = [Path(p) for p in protected_paths(extra)]
+        self.grants: list[Grant] = []
+        self.ignored: list[tuple[Path, str]] = []  # (folder, why): refused grants from settings
+        for g in grants:
+            why = grant_refusal(g.root, extra)
+            if why is not None:
+                log.warning("ignoring the grant of %s: %s", g.root, why)
+                self.ignored.append((Path(g.root), why))
+                continue
+            self.grants.append(Grant(Path(os.path.realpath(g.root)), g.mode))
 
     @classmethod
     def from_settings(cls, granted: list[object], protected: list[Path]) -> Grants:
@@ -77,18 +82,18 @@ class Grants:
         real = Path(os.path.realpath(os.path.expanduser(raw)))
         grant = self.grant_for(real)
         if grant is None:
-            shown = raw.encode("utf-8", "backslashreplace").decode("utf-8")
             raise PermissionDenied(
-                f"{shown!r} is outside the folders you granted",
+                f"{safe_path(raw)} is outside the folders you granted",
                 fix="grant the folder in Settings > Files (or: council files grant FOLDER)",
             )
         if self.is_hidden_or_protected(real, grant.root):
             raise PermissionDenied(
-                f"{real} is hidden or protected and is never touched",
+                f"{safe_path(real)} is hidden or protected and is never touched",
                 fix="move the file to a visible folder you granted",
             )
         if need == "rw" and grant.mode != "rw":
             raise PermissionDenied(
-                f"{grant.root} is granted read-only", fix="grant it read-write in Settings > Files"
+                f"{safe_path(grant.root)} is granted read-only",
+                fix="grant it read-write in Settings > Files",
             )
         return real

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +21,9 @@ from typing import Any, Literal
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from council_core.errors import BadInput, StorageError
+from council_core.errors import BadInput, PermissionDenied, StorageError
 from council_core.logs import audit
+from council_core.textsafe import safe_path
 from memory.db import make_engine, migrate
 
 from . import trash as trash_mod
@@ -41,9 +43,8 @@ class Op:
     error: str | None = None
 
     def describe(self) -> str:
-        s = os.fsdecode(self.src) if self.src else ""
-        d = os.fsdecode(self.dst) if self.dst else ""
-        s, d = (x.encode("utf-8", "backslashreplace").decode() for x in (s, d))
+        s = safe_path(self.src) if self.src else ""
+        d = safe_path(self.dst) if self.dst else ""
         return {
             "mkdir": f"create folder {d}",
             "move": f"move {s} -> {d}",
@@ -315,19 +316,63 @@ class Executor:
                 self.journal.mark(op, "done", dst=op.dst)
         return plan
 
+    @staticmethod
+    def _recheck(plan: Plan, check: Callable[[Path, str], Path]) -> None:
+        refused: list[str] = []
+        for op in plan.ops:
+            if op.status != "done":
+                continue
+            # a trashed file comes back to src; the trash itself is not a granted folder
+            paths = [op.src] if op.kind == "trash" else [op.src, op.dst]
+            for p in paths:
+                if p is None:
+                    continue
+                # The journal holds the real paths the plan used; one that resolves elsewhere
+                # now goes through a link that appeared since (a folder swapped for a link).
+                now = os.path.realpath(p)
+                if now != os.fspath(p):
+                    refused.append(f"{safe_path(p)} now leads to {safe_path(now)} through a link")
+                    continue
+                try:
+                    check(p, "rw")
+                except PermissionDenied as exc:
+                    refused.append(exc.message)
+        if refused:
+            shown = "; ".join(dict.fromkeys(refused))
+            raise PermissionDenied(
+                f"undo of plan #{plan.id} refused, nothing was moved: {shown}",
+                fix="grant the folders again (council files grant FOLDER --rw), or put back "
+                "the folder that was replaced by a link, then run `council undo` again",
+            )
+
     def resume(self, plan_id: int) -> Plan:
         plan = self.reconcile(plan_id)
         return self.run(plan, approved="resume")
 
-    def undo(self, plan_id: int) -> tuple[int, list[str]]:
-        """Reverse every done op of the plan, newest first. Returns (restored, problems)."""
+    def undo(
+        self, plan_id: int, check: Callable[[Path, str], Path] | None = None
+    ) -> tuple[int, list[str]]:
+        """Reverse every done op of the plan, newest first. Returns (restored, problems).
+
+        `check(path, "rw")` (the grants' check: resolves links, refuses what is outside the
+        granted folders or protected) is applied to every path the undo would touch BEFORE
+        anything moves, as for a new plan: a folder that became a link to an ungranted place
+        since the plan ran makes the whole undo refuse, and nothing moves. Each path is then
+        used in its resolved form."""
         plan = self.reconcile(plan_id)
         _plan, extras = self.journal.load(plan_id)
+        if check is not None:
+            self._recheck(plan, check)
         problems: list[str] = []
         restored = 0
         for op, extra in reversed(list(zip(plan.ops, extras, strict=True))):
             if op.status != "done":
                 continue
+            if check is not None:  # use the paths as they resolve now (checked above)
+                op.src = check(op.src, "rw") if op.src is not None else None
+                op.dst = (
+                    check(op.dst, "rw") if op.dst is not None and op.kind != "trash" else op.dst
+                )
             try:
                 if op.kind == "mkdir":
                     if not extra.get("existed") and op.dst is not None:

@@ -219,6 +219,16 @@ def parse(text: str, now: float | None = None) -> Request | None:
     req.after, req.before = _time_range(low, now)
     # Destination: "into X", "to X" (move/copy); source: "on/in/from X".
     body = low
+    if action == "move":
+        # "move X to the trash / bin": the desktop's real trash, not a folder named "trash"
+        m = re.search(
+            r"\s(?:into|to|in)\s+(?:the\s+|my\s+)?(?:trash|bin|recycle bin|rubbish bin|"
+            r"wastebasket|trash can|waste ?basket)(?:\s+(?:can|folder))?\s*[.!?]?$",
+            body,
+        )
+        if m:
+            action = req.action = "trash"
+            body = body[: m.start()]
     if action in ("move", "copy"):
         m = re.search(
             r"\s(?:into|to)\s+(?:the\s+|my\s+)?" + _FOLDER + r"(?:\s+folder)?\s*[.!?]?$", body

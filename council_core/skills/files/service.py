@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from council_core.errors import BadInput, ComponentMissing, PermissionDenied
+from council_core.textsafe import safe_path
 
 from .grants import Grants
 from .index import Entry, FileIndex, Query
@@ -42,12 +43,19 @@ def _xdg_open(path: Path) -> None:
             "no desktop session to open files in",
             fix="run Council on your desktop (DISPLAY is not set)",
         )
-    subprocess.Popen(
+    from council_core.cloud.keys import scrubbed_env
+
+    proc = subprocess.Popen(
         [exe, os.fspath(path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env=scrubbed_env(os.environ),  # the opened app never sees an API key
     )
+    import threading
+
+    # reap it when it exits (xdg-open returns once the app started): no zombie is left
+    threading.Thread(target=proc.wait, name="xdg-open-reaper", daemon=True).start()
 
 
 class FileActions:
@@ -236,7 +244,7 @@ class FileActions:
                 plan.ops.append(
                     Op(req.action, src, target, sha256_file(src) if src.is_file() else None, e.size)
                 )
-            plan.summary = f"{req.action} {len(hits)} item(s) into {dest}"
+            plan.summary = f"{req.action} {len(hits)} item(s) into {safe_path(dest)}"
         elif req.action == "rename":
             if req.rename_by != "date":
                 raise BadInput(
@@ -278,8 +286,12 @@ class FileActions:
         pid = self.journal.last_undoable()
         if pid is None:
             raise BadInput("there is nothing to undo", fix="file plans that ran can be undone")
-        restored, problems = self.executor.undo(pid)
+        restored, problems = self.undo(pid)
         return pid, restored, problems
+
+    def undo(self, plan_id: int) -> tuple[int, list[str]]:
+        """Undo a plan, re-checking every path against the grants as they are now."""
+        return self.executor.undo(plan_id, check=self.grants.check)  # type: ignore[arg-type]
 
     # ----- read-only system questions -----
 

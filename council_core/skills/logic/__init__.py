@@ -21,7 +21,28 @@ if TYPE_CHECKING:
     from .engine import PrologEngine
     from .facts import FactStore
 
-_REMEMBER = re.compile(r"^\s*(?:please\s+)?remember\s+(?:that\s+)?(.+)$", re.I | re.S)
+_REMEMBER = re.compile(
+    r"^\s*(?:(?:hey|hi|ok(?:ay)?|so)[,!]?\s+)?(?:please\s+|(?:can|could|would|will)\s+you\s+"
+    r"(?:please\s+)?)?remember\b(?:\s+(?:that|this)\b|\s*:)?\s*(.+?)\s*\??$",
+    re.I | re.S,
+)
+# Courtesy around the statement: "..., thanks", "... please!", "thank you."
+_COURTESY_TAIL = re.compile(
+    r"(?:[\s,;.!-]+(?:thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thank\s+you(?:\s+(?:so|very)\s+much)?"
+    r"|thx|ty|please|pls|cheers|ok(?:ay)?)(?:\s+(?:council|buddy|mate))?)+[\s.!]*$",
+    re.I,
+)
+
+
+def remember_body(text: str) -> str | None:
+    """The statement of a "remember that ..." request, courtesy removed; None if not one."""
+    m = _REMEMBER.match(text)
+    if not m:
+        return None
+    body = _COURTESY_TAIL.sub("", m.group(1)).strip().rstrip("?").strip()
+    return body or None
+
+
 _KB_RELATIONS = ("in", "part")
 _CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
 
@@ -58,9 +79,9 @@ class LogicSkill(Skill):
         text = query.text
         if len(text) > 4000:
             return 0.0
-        m = _REMEMBER.match(text)
-        if m:
-            return 0.9 if self._remember_facts(m.group(1)) else 0.0
+        body = remember_body(text)
+        if body is not None:
+            return 0.9 if self._remember_facts(body) else 0.0
         try:
             problem = parse(text)
         except NoParse:
@@ -75,9 +96,9 @@ class LogicSkill(Skill):
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
         text = query.text
-        m = _REMEMBER.match(text)
-        if m:
-            return await self._remember(m.group(1), emit)
+        body = remember_body(text)
+        if body is not None:
+            return await self._remember(body, emit)
         try:
             problem = parse(text)
         except (NoParse, RecursionError) as exc:
