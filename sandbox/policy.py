@@ -26,6 +26,16 @@ from typing import Literal
 
 from council_core.errors import ComponentMissing, SandboxDenied
 
+# The protected lists are shared with the files skill and ingest (council_core.protected_paths):
+# SYSTEM_DIRS are visible read-only anyway, so a grant there is refused (it would hide the
+# rest); PRIVATE_TOPS are blacklisted unless a grant or the workspace lies below them (then
+# firejail's whitelist shows only that part); HOME_SECRETS (below a home) and SYSTEM_SECRETS
+# are blacklisted.
+from council_core.protected_paths import HOME_SECRETS as HOME_SECRETS
+from council_core.protected_paths import PRIVATE_TOPS as PRIVATE_TOPS
+from council_core.protected_paths import SYSTEM_DIRS as SYSTEM_DIRS
+from council_core.protected_paths import SYSTEM_SECRETS as SYSTEM_SECRETS
+
 from .bootstrap import LOADER
 
 INSTALL_FIX = "install firejail: sudo apt-get install firejail"
@@ -33,17 +43,6 @@ PYTHON = "/usr/bin/python3"
 SETPRIV = "/usr/bin/setpriv"
 UID_BASE = 61000
 UID_SPAN = 3000
-
-# The protected lists are shared with the files skill and ingest (council_core.protected_paths):
-# SYSTEM_DIRS are visible read-only anyway, so a grant there is refused (it would hide the
-# rest); PRIVATE_TOPS are blacklisted unless a grant or the workspace lies below them (then
-# firejail's whitelist shows only that part); HOME_SECRETS (below a home) and SYSTEM_SECRETS
-# are blacklisted.
-from council_core.protected_paths import HOME_SECRETS as HOME_SECRETS  # noqa: E402
-from council_core.protected_paths import PRIVATE_TOPS as PRIVATE_TOPS  # noqa: E402
-from council_core.protected_paths import SYSTEM_DIRS as SYSTEM_DIRS  # noqa: E402
-from council_core.protected_paths import SYSTEM_SECRETS as SYSTEM_SECRETS  # noqa: E402
-
 
 # Entries of /run the sandbox keeps: firejail's own state (it needs it to start) and the
 # /run/shm link to the private /dev/shm. Everything else there (service sockets: dbus,
