@@ -73,10 +73,9 @@ class _Conn:
         e = self.entry
         if e.url:
             return Client(e.url, read_timeout_seconds=CALL_TIMEOUT_S)
-        env = dict(os.environ)
-        for k in list(env):  # never hand Council's secrets to someone else's server
-            if k.startswith("COUNCIL_") and k.endswith("_API_KEY"):
-                del env[k]
+        from council_core.cloud.keys import scrubbed_env
+
+        env = scrubbed_env(os.environ)  # never hand Council's keys to someone else's server
         env.update(e.env)
         return Client(
             StdioServerParameters(command=e.command[0], args=list(e.command[1:]), env=env),

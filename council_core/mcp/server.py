@@ -75,6 +75,8 @@ async def mcp_approver(req: ApprovalRequest) -> Decision:
 
 
 def _ask_on_tty(req: ApprovalRequest) -> Decision:
+    from council_core.textsafe import safe_text as _safe
+
     try:
         tty = open("/dev/tty", "r+", encoding="utf-8")  # noqa: SIM115
     except OSError:
@@ -96,11 +98,6 @@ def _ask_on_tty(req: ApprovalRequest) -> Decision:
     if answer in ("y", "yes"):
         return Decision(Choice.APPROVE_ONCE, reason="user: yes")
     return Decision(Choice.DECLINE, reason="user: no")
-
-
-def _safe(text: str) -> str:
-    """Control characters shown as escapes: a file name cannot rewrite the prompt."""
-    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in str(text))
 
 
 # ----- the server -----
