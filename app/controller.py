@@ -75,6 +75,7 @@ class CouncilApp(QObject):
 
         tray.triggered.connect(self.handle)
         self.hotkey.activated.connect(self._on_hotkey)
+        self.hotkey.status_changed.connect(self._hotkey_settled)
         self.popup.first_paint.connect(self._on_painted)
         self.popup.files_dropped.connect(self.popup.ingest)
         self.popup.undo_requested.connect(self.undo)
@@ -113,18 +114,38 @@ class CouncilApp(QObject):
             st = HotkeyStatus(False, "none", "", "global hotkey disabled in Settings", None)
         else:
             st = self.hotkey.start(sequence)
+        self._hotkey_settled(st)
+
+    def _hotkey_settled(self, st: HotkeyStatus) -> None:
+        """A hotkey outcome: at once (X11) or when the desktop portal answers."""
         self.hotkey_status = st
         if self.bridge.council is not None:
             st.save(self.bridge.ctx.paths.data_dir)
-        self.trace("hotkey", ok=st.ok, detail=st.detail)
-        if sequence and not st.ok:
-            self.tray.notify(
-                "Global hotkey unavailable",
-                f"{st.detail}. {st.fix or ''} On any desktop you can bind the command "
-                "`council-app --toggle` to a key in the desktop's own keyboard settings.",
-                warning=True,
-            )
+        self.trace("hotkey", ok=st.ok, detail=st.detail, pending=st.pending)
+        if st.sequence and not st.ok and not st.pending:
+            self._hint_no_hotkey(st)
         self.refresh_status()
+
+    def _hint_no_hotkey(self, st: HotkeyStatus) -> None:
+        """Neither the X11 grab nor the portal works: say how to open Council anyway, in a
+        notification every time and once (per reason) in the popup, where it stays readable."""
+        how = st.fix or ""
+        if "council-app --toggle" not in how:
+            how += (" On any desktop you can bind the command `council-app --toggle` to a key "
+                    "in the desktop's own keyboard settings.")  # fmt: skip
+        text = f"{st.detail}. {how.strip()}"
+        self.tray.notify("Global hotkey unavailable", text, warning=True)
+        if self.bridge.council is None:
+            return
+        flag = self.bridge.ctx.paths.data_dir / "hotkey_hint_shown.txt"
+        try:
+            if flag.exists() and flag.read_text(encoding="utf-8") == st.detail:
+                return
+            flag.write_text(st.detail, encoding="utf-8")
+        except OSError as exc:
+            log.warning("cannot record the hotkey hint: %s", exc)
+        self.popup.add_notice("No global hotkey yet. " + text)
+        self.trace("hotkey_hint", detail=st.detail)
 
     # ----- tray menu -----
 
@@ -294,7 +315,7 @@ class CouncilApp(QObject):
         self._apply_app_settings(s)
         wanted = s.hotkey.sequence if s.hotkey.enabled else ""
         old = self.hotkey_status
-        if old is None or wanted != old.sequence or not old.ok:
+        if old is None or wanted != old.sequence or not (old.ok or old.pending):
             self.grab_hotkey(wanted)
             new = self.hotkey_status
             if wanted and new is not None and not new.ok and old is not None and old.ok:
@@ -337,7 +358,10 @@ class CouncilApp(QObject):
                 parts.append(f"daily budget ${s.budget.daily_usd:.2f}")
         if self.hotkey_status is not None:
             hk = self.hotkey_status
-            parts.append(f"hotkey {hk.sequence}" if hk.ok else "hotkey off")
+            if hk.pending:
+                parts.append(f"hotkey {hk.sequence} waiting for the desktop")
+            else:
+                parts.append(f"hotkey {hk.sequence}" if hk.ok else "hotkey off")
         self.tray.set_status(" · ".join(p for p in parts if p))
 
 
