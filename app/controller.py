@@ -210,7 +210,11 @@ class CouncilApp(QObject):
         old = self.windows.pop("settings", None)
         if old is not None:
             old.close()
-        w = self._window("settings", lambda: SettingsDialog(self.bridge.ctx.settings))
+        from council_core.mcp.overview import configured_servers
+
+        ctx = self.bridge.ctx
+        servers = configured_servers(ctx.settings, ctx.paths.data_dir)  # cached: starts nothing
+        w = self._window("settings", lambda: SettingsDialog(ctx.settings, mcp_servers=servers))
         w.applied.connect(self.bridge.apply_settings)
         w.forget_memory.connect(self.forget_memory)
         w.export_memory.connect(self.export_memory)
