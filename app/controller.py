@@ -71,6 +71,7 @@ class CouncilApp(QObject):
             self.popup.dialog_parent(), "Export memory", "council-memory.jsonl"
         )[0]
         self._undo_calls: dict[int, int | None] = {}
+        self._mcp_calls: set[int] = set()  # "List tools now" calls from Settings
         self.tray_missing = False  # call id -> plan id (None: the last)
 
         tray.triggered.connect(self.handle)
@@ -218,6 +219,17 @@ class CouncilApp(QObject):
         w.applied.connect(self.bridge.apply_settings)
         w.forget_memory.connect(self.forget_memory)
         w.export_memory.connect(self.export_memory)
+        w.list_mcp_tools.connect(self.list_mcp_tools)
+
+    def list_mcp_tools(self) -> None:
+        """Start the MCP servers on the core's loop and show what they list in Settings."""
+        from council_core.mcp.overview import list_now
+
+        self._mcp_calls.add(
+            self.bridge.call(
+                lambda ctx: list_now(ctx.service("mcp"), ctx.settings, ctx.paths.data_dir)
+            )
+        )
 
     def do_metrics(self) -> None:
         from .metrics_panel import MetricsPanel
@@ -243,6 +255,12 @@ class CouncilApp(QObject):
         self._undo_calls[self.bridge.undo(plan_id)] = plan_id
 
     def _call_done(self, call_id: int, result: Any) -> None:
+        if call_id in self._mcp_calls:
+            self._mcp_calls.discard(call_id)
+            w = self.windows.get("settings")
+            if w is not None:
+                w.show_mcp_servers(result)
+            return
         if call_id not in self._undo_calls:
             return
         self._undo_calls.pop(call_id)
@@ -258,6 +276,13 @@ class CouncilApp(QObject):
         self.trace("undo", plan=pid, restored=restored)
 
     def _call_failed(self, call_id: int, message: str) -> None:
+        if call_id in self._mcp_calls:
+            self._mcp_calls.discard(call_id)
+            self.tray.notify("MCP servers", "Could not list the tools: " + message, warning=True)
+            w = self.windows.get("settings")
+            if w is not None:
+                w.show_mcp_servers(w.mcp_servers)
+            return
         if call_id not in self._undo_calls:
             return
         plan = self._undo_calls.pop(call_id)

@@ -420,6 +420,7 @@ class SettingsDialog(QDialog):
     applied = Signal(object)  # a validated Settings
     forget_memory = Signal()
     export_memory = Signal()
+    list_mcp_tools = Signal()  # start the configured MCP servers and list their tools
 
     def __init__(
         self,
@@ -504,11 +505,15 @@ class SettingsDialog(QDialog):
             self.errors[name][fname] = err
         if name == "mcp":
             self.mcp_view = McpServersView(self.mcp_servers)
-            form.insertRow(
-                self._row_of(form, "servers"),
-                QLabel("Servers and their tools:"),
-                self.mcp_view,
-            )
+            self.mcp_list_btn = QPushButton("List tools now (starts the servers)")
+            self.mcp_list_btn.clicked.connect(self._ask_list_mcp)
+            holder = QWidget()
+            col = QVBoxLayout(holder)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.addWidget(self.mcp_view)
+            col.addWidget(self.mcp_list_btn)
+            at = self._row_of(form, "servers")
+            form.insertRow(at, QLabel("Servers and their tools:"), holder)
         if name == "memory":
             row = QHBoxLayout()
             forget, export = QPushButton("Forget everything…"), QPushButton("Export memory…")
@@ -519,6 +524,18 @@ class SettingsDialog(QDialog):
             row.addStretch(1)
             form.addRow(row)
         return box
+
+    def _ask_list_mcp(self) -> None:
+        self.mcp_list_btn.setEnabled(False)
+        self.mcp_list_btn.setText("Listing…")
+        self.list_mcp_tools.emit()
+
+    def show_mcp_servers(self, servers: list[ServerOverview]) -> None:
+        """The servers as just listed (the app answers ``list_mcp_tools`` with this)."""
+        self.mcp_servers = servers
+        self.mcp_view.set_servers(servers)
+        self.mcp_list_btn.setEnabled(True)
+        self.mcp_list_btn.setText("List tools now (starts the servers)")
 
     def _row_of(self, form: QFormLayout, field: str) -> int:
         """The form row of a field's editor in the MCP group (the servers table)."""

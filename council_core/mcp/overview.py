@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from council_core.errors import CouncilError
+
 from .client import McpHub, ToolInfo
 from .tools import DESCRIPTIONS
 
@@ -28,9 +30,12 @@ class ServerOverview:
     about: str = ""  # the server's description of itself, when it was listed
     tools: list[ToolInfo] = field(default_factory=list)
     listed: bool = False  # False: never listed yet (no server was started for this view)
+    error: str = ""  # why listing it just now failed, with the fix
 
     @property
     def state(self) -> str:
+        if self.error:
+            return f"failed: {self.error}"
         if not self.enabled:
             return "off: Council does not use its tools"
         if not self.listed:
@@ -60,4 +65,21 @@ def configured_servers(settings: Any, data_dir: Path) -> list[ServerOverview]:
             tools=mine if e.enabled else [],
             listed=e.name in about or bool(mine),
         ))  # fmt: skip
+    return out
+
+
+async def list_now(hub: McpHub, settings: Any, data_dir: Path) -> list[ServerOverview]:
+    """Start each server that is on, list its tools (refreshing the cache) and return the
+    overview; a server that fails is shown with its error, the others still list."""
+    errors: dict[str, str] = {}
+    for e in settings.mcp.servers:
+        if not e.enabled:
+            continue
+        try:
+            await hub.list_tools(e.name)
+        except CouncilError as exc:
+            errors[e.name] = f"{exc.message} (fix: {exc.fix})" if exc.fix else exc.message
+    out = configured_servers(settings, data_dir)
+    for s in out:
+        s.error = errors.get(s.name, "")
     return out

@@ -110,3 +110,44 @@ def test_a_server_command_and_env_survive_save(qtbot, ctx):
     assert new is not None, dlg.message.text()
     assert new.mcp.servers[0].command == [*TIME, "--flag with space"]
     assert new.mcp.servers[0].env == {"TZ": "UTC"}
+
+
+@pytest.fixture
+def app_ctl(qtbot, ctx, qloop):
+    from gui_helpers import StreamSkill, council_with
+    from PySide6.QtGui import QIcon
+    from test_chat_popup import SignalHotkey
+
+    from app.controller import CouncilApp
+    from app.main import ICON
+    from app.tray import Tray
+
+    ctl = CouncilApp(Tray(QIcon(str(ICON))), factory=council_with(StreamSkill, ctx),
+                     hotkey=SignalHotkey(), warm=False)  # fmt: skip
+    qtbot.addWidget(ctl.popup)
+    ctl.start()
+    yield ctl
+    for w in ctl.windows.values():
+        w.close()
+
+
+def test_list_tools_now_starts_the_servers_and_shows_failures(qtbot, app_ctl):
+    ctx = app_ctl.bridge.ctx
+    qtbot.waitUntil(lambda: app_ctl.bridge.council is not None, timeout=10000)
+    ctx.settings.mcp.servers = [
+        McpServerEntry(name="time", command=TIME),
+        McpServerEntry(name="broken", command=["/nonexistent/mcp-server"]),
+    ]
+    app_ctl.do_settings()
+    dlg = app_ctl.windows["settings"]
+    names = [r[0] for r in dlg.mcp_view.rows()]
+    assert names == ["time", "broken"]
+    assert all("not listed yet" in r[1] for r in dlg.mcp_view.rows())
+    dlg.mcp_list_btn.click()
+    assert not dlg.mcp_list_btn.isEnabled()
+    qtbot.waitUntil(dlg.mcp_list_btn.isEnabled, timeout=60000)
+    rows = {name: (desc, dict(kids)) for name, desc, kids in dlg.mcp_view.rows()}
+    assert "mcp-time" in rows["time"][0] and "get_current_time" in rows["time"][1]
+    assert rows["broken"][0].startswith("failed:") and "broken" in rows["broken"][0]
+    with qtbot.waitSignal(app_ctl.bridge.call_done, timeout=15000):  # stop them, as quit does
+        app_ctl.bridge.call(lambda c: c.service("mcp").aclose())
