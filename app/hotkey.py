@@ -269,11 +269,11 @@ class PortalHotkey(GlobalHotkey):
             return self._give_up(f"no D-Bus session bus ({exc})")
         portal = DBusAddress(self.PATH, bus_name=self.SERVICE, interface=self.IFACE)
         reply = self._call(Properties(portal).get("version"))  # D-Bus activates the portal
-        if reply is None or reply.header.message_type.name == "error":
-            why = _dbus_error(reply) if reply is not None else "no answer"
+        if _failed(reply):
+            why = _dbus_error(reply)
             return self._give_up(f"this desktop has no xdg-desktop-portal GlobalShortcuts ({why})")
         owner = self._call(message_bus.GetNameOwner(self.SERVICE))
-        self._portal_owner = owner.body[0] if owner is not None and owner.body else ""
+        self._portal_owner = "" if _failed(owner) else str(owner.body[0])
         sender = str(self._conn.unique_name).lstrip(":").replace(".", "_")
         for rule in (
             MatchRule(type="signal", sender=self.SERVICE, interface=self.REQUEST_IFACE,
@@ -286,8 +286,9 @@ class PortalHotkey(GlobalHotkey):
         self._expect(f"{self.PATH}/request/{sender}/{token}", self._on_session)
         reply = self._call(new_method_call(portal, "CreateSession", "a{sv}", (
             {"handle_token": ("s", token), "session_handle_token": ("s", token)},)))  # fmt: skip
-        if reply is None or reply.header.message_type.name == "error":
+        if _failed(reply):
             return self._give_up(f"CreateSession failed: {_dbus_error(reply)}")
+        self._follow(reply, self._on_session)
         self._notifier = QSocketNotifier(self._conn.sock.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._read)
         self.status = HotkeyStatus(False, "portal", sequence,
@@ -316,6 +317,13 @@ class PortalHotkey(GlobalHotkey):
 
     def _expect(self, request_path: str, callback: Any) -> None:
         self._requests[request_path] = callback
+
+    def _follow(self, reply: Any, callback: Any) -> None:
+        """Portals older than 0.9 put the request elsewhere than the spec's path: follow the
+        handle the call returned too (its Response must arrive after the reply)."""
+        handle = str(reply.body[0]) if reply.body else ""
+        if handle and handle not in self._requests:
+            self._requests[handle] = callback
 
     def _read(self, *_args: Any) -> None:
         if self._conn is None:
@@ -367,8 +375,10 @@ class PortalHotkey(GlobalHotkey):
         reply = self._call(new_method_call(portal, "BindShortcuts", "oa(sa{sv})sa{sv}",
                                            (self._session, [shortcut], "",
                                             {"handle_token": ("s", token)})))  # fmt: skip
-        if reply is None or reply.header.message_type.name == "error":
+        if _failed(reply):
             self._fail_later(f"BindShortcuts failed: {_dbus_error(reply)}")
+        else:
+            self._follow(reply, self._on_bound)
 
     def _on_bound(self, code: int, results: dict[str, Any]) -> None:
         if code == 1:
@@ -432,6 +442,13 @@ class PortalHotkey(GlobalHotkey):
                 pass
         self._session = None
         self._close()
+
+
+def _failed(reply: Any) -> bool:
+    """No reply in time, or an error reply."""
+    from jeepney import MessageType
+
+    return reply is None or reply.header.message_type == MessageType.error
 
 
 def _dbus_error(reply: Any) -> str:
