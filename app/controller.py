@@ -71,10 +71,12 @@ class CouncilApp(QObject):
             self.popup.dialog_parent(), "Export memory", "council-memory.jsonl"
         )[0]
         self._undo_calls: dict[int, int | None] = {}
+        self._mcp_calls: set[int] = set()  # "List tools now" calls from Settings
         self.tray_missing = False  # call id -> plan id (None: the last)
 
         tray.triggered.connect(self.handle)
         self.hotkey.activated.connect(self._on_hotkey)
+        self.hotkey.status_changed.connect(self._hotkey_settled)
         self.popup.first_paint.connect(self._on_painted)
         self.popup.files_dropped.connect(self.popup.ingest)
         self.popup.undo_requested.connect(self.undo)
@@ -113,18 +115,38 @@ class CouncilApp(QObject):
             st = HotkeyStatus(False, "none", "", "global hotkey disabled in Settings", None)
         else:
             st = self.hotkey.start(sequence)
+        self._hotkey_settled(st)
+
+    def _hotkey_settled(self, st: HotkeyStatus) -> None:
+        """A hotkey outcome: at once (X11) or when the desktop portal answers."""
         self.hotkey_status = st
         if self.bridge.council is not None:
             st.save(self.bridge.ctx.paths.data_dir)
-        self.trace("hotkey", ok=st.ok, detail=st.detail)
-        if sequence and not st.ok:
-            self.tray.notify(
-                "Global hotkey unavailable",
-                f"{st.detail}. {st.fix or ''} On any desktop you can bind the command "
-                "`council-app --toggle` to a key in the desktop's own keyboard settings.",
-                warning=True,
-            )
+        self.trace("hotkey", ok=st.ok, detail=st.detail, pending=st.pending)
+        if st.sequence and not st.ok and not st.pending:
+            self._hint_no_hotkey(st)
         self.refresh_status()
+
+    def _hint_no_hotkey(self, st: HotkeyStatus) -> None:
+        """Neither the X11 grab nor the portal works: say how to open Council anyway, in a
+        notification every time and once (per reason) in the popup, where it stays readable."""
+        how = st.fix or ""
+        if "council-app --toggle" not in how:
+            how += (" On any desktop you can bind the command `council-app --toggle` to a key "
+                    "in the desktop's own keyboard settings.")  # fmt: skip
+        text = f"{st.detail}. {how.strip()}"
+        self.tray.notify("Global hotkey unavailable", text, warning=True)
+        if self.bridge.council is None:
+            return
+        flag = self.bridge.ctx.paths.data_dir / "hotkey_hint_shown.txt"
+        try:
+            if flag.exists() and flag.read_text(encoding="utf-8") == st.detail:
+                return
+            flag.write_text(st.detail, encoding="utf-8")
+        except OSError as exc:
+            log.warning("cannot record the hotkey hint: %s", exc)
+        self.popup.add_notice("No global hotkey yet. " + text)
+        self.trace("hotkey_hint", detail=st.detail)
 
     # ----- tray menu -----
 
@@ -189,10 +211,25 @@ class CouncilApp(QObject):
         old = self.windows.pop("settings", None)
         if old is not None:
             old.close()
-        w = self._window("settings", lambda: SettingsDialog(self.bridge.ctx.settings))
+        from council_core.mcp.overview import configured_servers
+
+        ctx = self.bridge.ctx
+        servers = configured_servers(ctx.settings, ctx.paths.data_dir)  # cached: starts nothing
+        w = self._window("settings", lambda: SettingsDialog(ctx.settings, mcp_servers=servers))
         w.applied.connect(self.bridge.apply_settings)
         w.forget_memory.connect(self.forget_memory)
         w.export_memory.connect(self.export_memory)
+        w.list_mcp_tools.connect(self.list_mcp_tools)
+
+    def list_mcp_tools(self) -> None:
+        """Start the MCP servers on the core's loop and show what they list in Settings."""
+        from council_core.mcp.overview import list_now
+
+        self._mcp_calls.add(
+            self.bridge.call(
+                lambda ctx: list_now(ctx.service("mcp"), ctx.settings, ctx.paths.data_dir)
+            )
+        )
 
     def do_metrics(self) -> None:
         from .metrics_panel import MetricsPanel
@@ -218,6 +255,12 @@ class CouncilApp(QObject):
         self._undo_calls[self.bridge.undo(plan_id)] = plan_id
 
     def _call_done(self, call_id: int, result: Any) -> None:
+        if call_id in self._mcp_calls:
+            self._mcp_calls.discard(call_id)
+            w = self.windows.get("settings")
+            if w is not None:
+                w.show_mcp_servers(result)
+            return
         if call_id not in self._undo_calls:
             return
         self._undo_calls.pop(call_id)
@@ -233,6 +276,13 @@ class CouncilApp(QObject):
         self.trace("undo", plan=pid, restored=restored)
 
     def _call_failed(self, call_id: int, message: str) -> None:
+        if call_id in self._mcp_calls:
+            self._mcp_calls.discard(call_id)
+            self.tray.notify("MCP servers", "Could not list the tools: " + message, warning=True)
+            w = self.windows.get("settings")
+            if w is not None:
+                w.show_mcp_servers(w.mcp_servers)
+            return
         if call_id not in self._undo_calls:
             return
         plan = self._undo_calls.pop(call_id)
@@ -294,7 +344,7 @@ class CouncilApp(QObject):
         self._apply_app_settings(s)
         wanted = s.hotkey.sequence if s.hotkey.enabled else ""
         old = self.hotkey_status
-        if old is None or wanted != old.sequence or not old.ok:
+        if old is None or wanted != old.sequence or not (old.ok or old.pending):
             self.grab_hotkey(wanted)
             new = self.hotkey_status
             if wanted and new is not None and not new.ok and old is not None and old.ok:
@@ -337,7 +387,10 @@ class CouncilApp(QObject):
                 parts.append(f"daily budget ${s.budget.daily_usd:.2f}")
         if self.hotkey_status is not None:
             hk = self.hotkey_status
-            parts.append(f"hotkey {hk.sequence}" if hk.ok else "hotkey off")
+            if hk.pending:
+                parts.append(f"hotkey {hk.sequence} waiting for the desktop")
+            else:
+                parts.append(f"hotkey {hk.sequence}" if hk.ok else "hotkey off")
         self.tray.set_status(" · ".join(p for p in parts if p))
 
 

@@ -5,7 +5,8 @@ grabbed too; the display's socket is watched by a ``QSocketNotifier``, so there 
 A grab another client holds comes back as ``BadAccess`` and is reported as a conflict.
 
 Wayland: the xdg-desktop-portal ``GlobalShortcuts`` interface over D-Bus where the desktop has
-it (KDE); elsewhere (GNOME 43) the hotkey is reported unavailable and the tray still works.
+it (KDE, GNOME 48+); elsewhere the hotkey is reported unavailable with the fix (bind
+``council-app --toggle`` in the desktop's shortcut settings) and the tray still works.
 
 The outcome is written to ``<data dir>/hotkey_status.json`` for ``council doctor``.
 """
@@ -20,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import SLOT, QObject, QSocketNotifier, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from council_core.logs import get_logger
 
@@ -37,6 +38,7 @@ class HotkeyStatus:
     sequence: str
     detail: str
     fix: str | None = None
+    pending: bool = False  # asked for, the desktop has not answered yet (the portal)
 
     def save(self, data_dir: Path) -> None:
         try:
@@ -94,6 +96,7 @@ def validate_sequence(seq: str) -> str | None:
 
 class GlobalHotkey(QObject):
     activated = Signal(float)  # perf_counter() when the key event was read
+    status_changed = Signal(object)  # a HotkeyStatus settled after start() (the portal)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -209,73 +212,253 @@ class X11Hotkey(GlobalHotkey):
         self._close()
 
 
+_PORTAL_MODS = {"ControlMask": "CTRL", "Mod1Mask": "ALT", "ShiftMask": "SHIFT", "Mod4Mask": "LOGO"}
+
+
+def portal_trigger(sequence: str) -> str:
+    """'Ctrl+Alt+Space' -> 'CTRL+ALT+space': the XDG shortcuts spec's trigger form (modifiers
+    CTRL/ALT/SHIFT/LOGO, then an xkb keysym name)."""
+    mods, key = parse_sequence(sequence)
+    return "+".join([_PORTAL_MODS[m] for m in mods] + [key])
+
+
 class PortalHotkey(GlobalHotkey):
-    """xdg-desktop-portal GlobalShortcuts: CreateSession, BindShortcuts, then Activated."""
+    """xdg-desktop-portal GlobalShortcuts over the D-Bus session bus (jeepney, a dependency of
+    keyring): ``CreateSession``, then ``BindShortcuts`` once the session's ``Response`` arrives,
+    then ``Activated``. The bus socket is watched by a ``QSocketNotifier`` (no thread). The
+    desktop may ask the user to confirm the binding, so ``start()`` returns a *pending* status
+    and ``status_changed`` reports the outcome."""
 
     SERVICE = "org.freedesktop.portal.Desktop"
     PATH = "/org/freedesktop/portal/desktop"
     IFACE = "org.freedesktop.portal.GlobalShortcuts"
+    REQUEST_IFACE = "org.freedesktop.portal.Request"
     SHORTCUT_ID = "show-council"
+    CALL_TIMEOUT_S = 5.0
+    FIX = ("bind the command `council-app --toggle` to a key in your desktop's keyboard "
+           "shortcut settings; the tray icon also opens the chat")  # fmt: skip
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._conn: Any = None
+        self._notifier: QSocketNotifier | None = None
+        self._portal_owner = ""
         self._session: str | None = None
         self._sequence = ""
+        self._trigger = ""
+        self._requests: dict[str, Any] = {}  # request path -> callback(code, results)
 
     def start(self, sequence: str) -> HotkeyStatus:
-        from PySide6.QtDBus import QDBusConnection, QDBusInterface
-
+        self.stop()
         self._sequence = sequence
-        bus = QDBusConnection.sessionBus()
-        if not bus.isConnected():
-            return self._fail("no D-Bus session bus")
-        iface = QDBusInterface(self.SERVICE, self.PATH, self.IFACE, bus)
-        if not iface.isValid() or iface.property("version") is None:
-            return self._fail("this desktop's portal has no GlobalShortcuts interface")
-        self._bus = bus
-        token = "council" + os.urandom(4).hex()
-        sender = bus.baseService().lstrip(":").replace(".", "_")
-        self._request_path = f"/org/freedesktop/portal/desktop/request/{sender}/{token}"
-        bus.connect(self.SERVICE, self._request_path, "org.freedesktop.portal.Request",
-                    "Response", self, SLOT("_on_session(uint,QVariantMap)"))  # fmt: skip
-        bus.connect(self.SERVICE, self.PATH, self.IFACE, "Activated", self,
-                    SLOT("_on_activated(QDBusObjectPath,QString,qulonglong,QVariantMap)"))  # fmt: skip
-        reply = iface.call("CreateSession", {"handle_token": token,
-                                             "session_handle_token": token})  # fmt: skip
-        if reply.errorName():
-            return self._fail(f"CreateSession failed: {reply.errorMessage()}")
-        self.status = HotkeyStatus(True, "portal", sequence,
-                                   f"{sequence} requested through the desktop portal")  # fmt: skip
+        try:
+            self._trigger = portal_trigger(sequence)
+        except (ValueError, KeyError) as exc:
+            self.status = HotkeyStatus(False, "portal", sequence, str(exc),
+                                       "fix the hotkey in Settings")  # fmt: skip
+            return self.status
+        try:
+            from jeepney import DBusAddress, MatchRule, Properties, new_method_call
+            from jeepney.bus_messages import message_bus
+            from jeepney.io.blocking import open_dbus_connection
+        except ImportError:
+            return self._give_up("jeepney is not installed (pip install jeepney)")
+        try:
+            self._conn = open_dbus_connection(bus="SESSION", auth_timeout=2.0)
+        except Exception as exc:  # no address, refused socket, failed auth
+            return self._give_up(f"no D-Bus session bus ({exc})")
+        portal = DBusAddress(self.PATH, bus_name=self.SERVICE, interface=self.IFACE)
+        reply = self._call(Properties(portal).get("version"))  # D-Bus activates the portal
+        if _failed(reply):
+            why = _dbus_error(reply)
+            return self._give_up(f"this desktop has no xdg-desktop-portal GlobalShortcuts ({why})")
+        owner = self._call(message_bus.GetNameOwner(self.SERVICE))
+        self._portal_owner = "" if _failed(owner) else str(owner.body[0])
+        sender = str(self._conn.unique_name).lstrip(":").replace(".", "_")
+        for rule in (
+            MatchRule(type="signal", sender=self.SERVICE, interface=self.REQUEST_IFACE,
+                      member="Response", path_namespace=f"{self.PATH}/request/{sender}"),
+            MatchRule(type="signal", sender=self.SERVICE, interface=self.IFACE,
+                      member="Activated", path=self.PATH),
+        ):  # fmt: skip
+            self._call(message_bus.AddMatch(rule))
+        token = "council_" + os.urandom(4).hex()
+        self._expect(f"{self.PATH}/request/{sender}/{token}", self._on_session)
+        reply = self._call(new_method_call(portal, "CreateSession", "a{sv}", (
+            {"handle_token": ("s", token), "session_handle_token": ("s", token)},)))  # fmt: skip
+        if _failed(reply):
+            return self._give_up(f"CreateSession failed: {_dbus_error(reply)}")
+        self._follow(reply, self._on_session)
+        self._notifier = QSocketNotifier(self._conn.sock.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._read)
+        self.status = HotkeyStatus(False, "portal", sequence,
+                                   f"{sequence}: waiting for the desktop portal to bind it",
+                                   None, pending=True)  # fmt: skip
+        log.info("portal session requested for %s", sequence)
+        self._read()  # a fast portal may have answered already
         return self.status
+
+    def _call(self, msg: Any) -> Any:
+        """Send ``msg`` and return its reply (None: no reply in time); signals read meanwhile
+        are dispatched, so no Response is lost."""
+        from jeepney import HeaderFields
+
+        serial = next(self._conn.outgoing_serial)
+        self._conn.send(msg, serial=serial)
+        deadline = time.monotonic() + self.CALL_TIMEOUT_S
+        while True:
+            try:
+                got = self._conn.receive(timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                return None
+            if got.header.fields.get(HeaderFields.reply_serial) == serial:
+                return got
+            self._dispatch(got)
+
+    def _expect(self, request_path: str, callback: Any) -> None:
+        self._requests[request_path] = callback
+
+    def _follow(self, reply: Any, callback: Any) -> None:
+        """Portals older than 0.9 put the request elsewhere than the spec's path: follow the
+        handle the call returned too (its Response must arrive after the reply)."""
+        handle = str(reply.body[0]) if reply.body else ""
+        if handle and handle not in self._requests:
+            self._requests[handle] = callback
+
+    def _read(self, *_args: Any) -> None:
+        if self._conn is None:
+            return
+        while self._conn is not None:
+            try:
+                msg = self._conn.receive(timeout=0)
+            except TimeoutError:
+                return
+            except (OSError, EOFError) as exc:  # the bus went away
+                self._session = None
+                self._close()
+                self._settle(self._fail(f"the D-Bus session bus closed ({exc})"))
+                return
+            self._dispatch(msg)
+
+    def _dispatch(self, msg: Any) -> None:
+        from jeepney import HeaderFields, MessageType
+
+        h = msg.header
+        if h.message_type != MessageType.signal:
+            return
+        if self._portal_owner and h.fields.get(HeaderFields.sender) != self._portal_owner:
+            return  # only the portal speaks for the portal
+        iface, member = h.fields.get(HeaderFields.interface), h.fields.get(HeaderFields.member)
+        if iface == self.REQUEST_IFACE and member == "Response":
+            callback = self._requests.pop(str(h.fields.get(HeaderFields.path)), None)
+            if callback is not None:
+                code, results = msg.body
+                callback(int(code), {k: v[1] for k, v in results.items()})
+        elif iface == self.IFACE and member == "Activated":
+            session, shortcut_id = msg.body[0], msg.body[1]
+            if session == self._session and shortcut_id == self.SHORTCUT_ID:
+                self.activated.emit(time.perf_counter())
+
+    def _on_session(self, code: int, results: dict[str, Any]) -> None:
+        from jeepney import DBusAddress, new_method_call
+
+        if code != 0:
+            self._fail_later(f"the portal refused the session (response {code})")
+            return
+        self._session = str(results.get("session_handle", ""))
+        sender = str(self._conn.unique_name).lstrip(":").replace(".", "_")
+        token = "council_" + os.urandom(4).hex()
+        self._expect(f"{self.PATH}/request/{sender}/{token}", self._on_bound)
+        shortcut = (self.SHORTCUT_ID, {"description": ("s", "Show or hide Council"),
+                                       "preferred_trigger": ("s", self._trigger)})  # fmt: skip
+        portal = DBusAddress(self.PATH, bus_name=self.SERVICE, interface=self.IFACE)
+        reply = self._call(new_method_call(portal, "BindShortcuts", "oa(sa{sv})sa{sv}",
+                                           (self._session, [shortcut], "",
+                                            {"handle_token": ("s", token)})))  # fmt: skip
+        if _failed(reply):
+            self._fail_later(f"BindShortcuts failed: {_dbus_error(reply)}")
+        else:
+            self._follow(reply, self._on_bound)
+
+    def _on_bound(self, code: int, results: dict[str, Any]) -> None:
+        if code == 1:
+            self._fail_later("the shortcut was declined in the desktop's dialog")
+            return
+        if code != 0:
+            self._fail_later(f"the portal could not bind the shortcut (response {code})")
+            return
+        bound = {sid: {k: v[1] for k, v in props.items()}
+                 for sid, props in results.get("shortcuts", [])}  # fmt: skip
+        if self.SHORTCUT_ID not in bound:
+            self._fail_later("the portal bound no shortcut")
+            return
+        shown = bound[self.SHORTCUT_ID].get("trigger_description") or self._trigger
+        self._settle(HotkeyStatus(True, "portal", self._sequence,
+                                  f"{self._sequence} (desktop portal: {shown})"))  # fmt: skip
+        log.info("portal bound %s as %s", self._sequence, shown)
+
+    def _settle(self, status: HotkeyStatus) -> None:
+        self.status = status
+        self.status_changed.emit(status)
 
     def _fail(self, why: str) -> HotkeyStatus:
         self.status = HotkeyStatus(False, "portal", self._sequence,
                                    f"Wayland global hotkey unavailable: {why}",
-                                   "bind a desktop shortcut to `council-app` (a second launch "
-                                   "opens the chat); the tray icon also opens it")  # fmt: skip
+                                   self.FIX)  # fmt: skip
         return self.status
 
-    @Slot(int, "QVariantMap")
-    def _on_session(self, code: int, results: dict[str, Any]) -> None:
-        from PySide6.QtDBus import QDBusConnection, QDBusInterface
+    def _give_up(self, why: str) -> HotkeyStatus:
+        """A failure inside ``start()``: nothing stays open."""
+        self._close()
+        return self._fail(why)
 
-        if code != 0:
-            self._fail(f"the portal refused the session (code {code})")
-            return
-        self._session = str(results.get("session_handle", ""))
-        iface = QDBusInterface(self.SERVICE, self.PATH, self.IFACE, QDBusConnection.sessionBus())
-        trigger = (
-            self._sequence.replace("Ctrl", "CTRL").replace("Alt", "ALT").replace("Space", "space")
-        )
-        iface.call("BindShortcuts", self._session,
-                   [(self.SHORTCUT_ID, {"description": "Show Council",
-                                        "preferred_trigger": trigger})],
-                   "", {"handle_token": "councilbind"})  # fmt: skip
+    def _fail_later(self, why: str) -> None:
+        """A failure the portal answered after ``start()``: close the session, report it."""
+        self.stop()
+        self._settle(self._fail(why))
 
-    @Slot("QDBusObjectPath", str, int, "QVariantMap")
-    def _on_activated(self, session: str, shortcut_id: str, timestamp: int, options: Any) -> None:
-        if str(shortcut_id) == self.SHORTCUT_ID:
-            self.activated.emit(time.perf_counter())
+    def _close(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except OSError:
+                pass
+            self._conn = None
+        self._requests.clear()
+
+    def stop(self) -> None:
+        if self._conn is not None and self._session:
+            from jeepney import DBusAddress, new_method_call
+
+            addr = DBusAddress(self._session, bus_name=self.SERVICE,
+                               interface="org.freedesktop.portal.Session")  # fmt: skip
+            try:
+                self._call(new_method_call(addr, "Close"))
+            except OSError:
+                pass
+        self._session = None
+        self._close()
+
+
+def _failed(reply: Any) -> bool:
+    """No reply in time, or an error reply."""
+    from jeepney import MessageType
+
+    return reply is None or reply.header.message_type == MessageType.error
+
+
+def _dbus_error(reply: Any) -> str:
+    if reply is None:
+        return "no answer from the portal"
+    from jeepney import HeaderFields
+
+    name = reply.header.fields.get(HeaderFields.error_name, "error")
+    text = reply.body[0] if reply.body and isinstance(reply.body[0], str) else ""
+    return f"{name}: {text}" if text else str(name)
 
 
 def make_hotkey(parent: QObject | None = None) -> GlobalHotkey:

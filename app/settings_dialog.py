@@ -5,7 +5,8 @@ descriptions, bounds from its constraints. A new setting needs no widget code (a
 page names lands on Advanced).
 
 Folders get folder pickers, money is edited in dollars and cents, and the hotkey is recorded
-from a key press and validated before it can be saved.
+from a key press and validated before it can be saved. The MCP group (Advanced) has a switch per
+tool Council serves and lists the MCP servers Council uses with their tools (app/mcp_view.py).
 
 Saving validates each section with pydantic and shows the messages next to the fields; valid
 settings are handed to ``applied`` (the app saves and applies them without a restart).
@@ -14,6 +15,7 @@ settings are handed to ``applied`` (the app saves and applies them without a res
 from __future__ import annotations
 
 import json
+import shlex
 import types
 import typing
 from typing import Any, Literal, get_args, get_origin
@@ -48,10 +50,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from council_core.mcp.overview import ServerOverview, served_tools
 from council_core.settings import Settings
 
 from . import api_keys
 from .hotkey import validate_sequence
+from .mcp_view import McpServersView, ToolSwitches
 
 BIG = 1_000_000_000
 KEYS_PAGE = "API keys"
@@ -61,7 +65,7 @@ PAGES: list[tuple[str, list[str]]] = [
     ("Models", ["llm", "router"]),
     ("Cloud & budget", ["cloud", "budget", KEYS_PAGE]),
     ("Privacy & folders", ["memory", "knowledge", "files", "sandbox"]),
-    ("Advanced", ["metrics", "serve"]),
+    ("Advanced", ["mcp", "metrics", "serve"]),
 ]
 ERROR_COLOR = "#d9534f"
 
@@ -234,15 +238,28 @@ class ModelListEditor(QWidget):
         if path:
             self._add_row({"path": path})
 
+    def _cell_kind(self, f: str) -> str:
+        """How a cell is typed: a command line for a list of strings, JSON for a dict."""
+        origin = get_origin(self.model.model_fields[f].annotation)
+        return "words" if origin is list else "json" if origin is dict else "text"
+
     def _add_row(self, data: dict[str, Any]) -> None:
         r = self.table.rowCount()
         self.table.insertRow(r)
         for c, f in enumerate(self.fields):
-            default = self.model.model_fields[f].default
-            v = data.get(
-                f, "" if default is None or repr(default) == "PydanticUndefined" else default
-            )
-            self.table.setItem(r, c, QTableWidgetItem(str(v)))
+            info = self.model.model_fields[f]
+            default = info.get_default(call_default_factory=True)
+            if default is None or repr(default) == "PydanticUndefined":
+                default = ""
+            v = data.get(f, default)
+            kind = self._cell_kind(f)
+            if kind == "words" and isinstance(v, list):
+                text = shlex.join(str(x) for x in v)
+            elif kind == "json" and isinstance(v, dict):
+                text = json.dumps(v) if v else ""
+            else:
+                text = str(v)
+            self.table.setItem(r, c, QTableWidgetItem(text))
 
     def value(self) -> list[dict[str, Any]]:
         out = []
@@ -251,8 +268,19 @@ class ModelListEditor(QWidget):
             for c, f in enumerate(self.fields):
                 it = self.table.item(r, c)
                 text = it.text().strip() if it else ""
-                if text:
-                    row[f] = text  # pydantic converts "1.5" to float in lax mode
+                if not text:
+                    continue
+                kind = self._cell_kind(f)
+                try:
+                    if kind == "words":
+                        row[f] = shlex.split(text)
+                        continue
+                    if kind == "json":
+                        row[f] = json.loads(text)
+                        continue
+                except ValueError:
+                    pass  # kept as typed: pydantic's message says what is wrong
+                row[f] = text  # pydantic converts "1.5" to float in lax mode
             if row:
                 out.append(row)
         return out
@@ -266,13 +294,17 @@ class ModelListEditor(QWidget):
 class FieldEditor:
     """Wraps the widget chosen for one field's type."""
 
-    def __init__(self, info: FieldInfo, name: str = "", section: str = "") -> None:
+    def __init__(
+        self, info: FieldInfo, name: str = "", section: str = "", served: Any = None
+    ) -> None:
         ann = info.annotation
         origin = get_origin(ann)
         self.kind = "json"
         self.widget: Any
         if (section, name) == ("hotkey", "sequence"):
             self.kind, self.widget = "hotkey", HotkeyRecorder()
+        elif (section, name) == ("mcp", "disabled_tools") and served is not None:
+            self.kind, self.widget = "switches", ToolSwitches(served)
         elif ann is float and name.endswith("usd"):
             lo, hi, _strict = _bounds(info)
             money = QDoubleSpinBox()
@@ -328,7 +360,7 @@ class FieldEditor:
             w.setCurrentText(str(v))
         elif self.kind in ("str", "hotkey"):
             w.setText(v)
-        elif self.kind in ("strlist", "modellist"):
+        elif self.kind in ("strlist", "modellist", "switches"):
             w.set_value(v)
         else:
             w.setText(json.dumps(v.model_dump() if isinstance(v, BaseModel) else v))
@@ -343,7 +375,7 @@ class FieldEditor:
             return w.currentText()
         if self.kind in ("str", "hotkey"):
             return w.text()
-        if self.kind in ("strlist", "modellist"):
+        if self.kind in ("strlist", "modellist", "switches"):
             return w.value()
         try:
             return json.loads(w.text())
@@ -388,9 +420,16 @@ class SettingsDialog(QDialog):
     applied = Signal(object)  # a validated Settings
     forget_memory = Signal()
     export_memory = Signal()
+    list_mcp_tools = Signal()  # start the configured MCP servers and list their tools
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        mcp_servers: list[ServerOverview] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.mcp_servers = mcp_servers or []
         self.setWindowTitle("Council settings")
         self.resize(720, 560)
         self.settings = settings
@@ -442,8 +481,9 @@ class SettingsDialog(QDialog):
         if doc and doc[0].rstrip(".") != (info.title or name):  # no help that repeats the title
             form.addRow(_help(doc[0]))
         self.editors[name], self.errors[name] = {}, {}
+        served = served_tools(self.settings) if name == "mcp" else None
         for fname, finfo in model.model_fields.items():
-            ed = FieldEditor(finfo, fname, name)
+            ed = FieldEditor(finfo, fname, name, served)
             ed.set_value(getattr(value, fname))
             err = QLabel("")
             err.setStyleSheet(f"color: {ERROR_COLOR}; font-size: 11px;")
@@ -463,6 +503,17 @@ class SettingsDialog(QDialog):
             form.addRow(label, cell)
             self.editors[name][fname] = ed
             self.errors[name][fname] = err
+        if name == "mcp":
+            self.mcp_view = McpServersView(self.mcp_servers)
+            self.mcp_list_btn = QPushButton("List tools now (starts the servers)")
+            self.mcp_list_btn.clicked.connect(self._ask_list_mcp)
+            holder = QWidget()
+            col = QVBoxLayout(holder)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.addWidget(self.mcp_view)
+            col.addWidget(self.mcp_list_btn)
+            at = self._row_of(form, "servers")
+            form.insertRow(at, QLabel("Servers and their tools:"), holder)
         if name == "memory":
             row = QHBoxLayout()
             forget, export = QPushButton("Forget everything…"), QPushButton("Export memory…")
@@ -473,6 +524,27 @@ class SettingsDialog(QDialog):
             row.addStretch(1)
             form.addRow(row)
         return box
+
+    def _ask_list_mcp(self) -> None:
+        self.mcp_list_btn.setEnabled(False)
+        self.mcp_list_btn.setText("Listing…")
+        self.list_mcp_tools.emit()
+
+    def show_mcp_servers(self, servers: list[ServerOverview]) -> None:
+        """The servers as just listed (the app answers ``list_mcp_tools`` with this)."""
+        self.mcp_servers = servers
+        self.mcp_view.set_servers(servers)
+        self.mcp_list_btn.setEnabled(True)
+        self.mcp_list_btn.setText("List tools now (starts the servers)")
+
+    def _row_of(self, form: QFormLayout, field: str) -> int:
+        """The form row of a field's editor in the MCP group (the servers table)."""
+        ed = self.editors["mcp"][field].widget
+        for r in range(form.rowCount()):
+            item = form.itemAt(r, QFormLayout.ItemRole.FieldRole)
+            if item is not None and item.widget() is not None and item.widget().isAncestorOf(ed):
+                return r
+        return form.rowCount()
 
     def _keys_group(self) -> QWidget:
         page = QGroupBox(KEYS_PAGE)

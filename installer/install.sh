@@ -73,6 +73,28 @@ install_models() {
   done
 }
 
+# The MCP Inspector (npm, pinned) for tests/mcpserver/test_mcp_inspector.py. Cached in
+# $CACHE/npm; only the download may fail (offline): the install goes on and that test says why.
+INSPECTOR_VERSION=2.12.0
+install_inspector() {
+  local dir="$CACHE/npm"
+  local pkg="$dir/node_modules/@modelcontextprotocol/inspector/package.json"
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "Node.js/npm not found: the MCP Inspector test will be skipped"
+    return 0
+  fi
+  if [ -x "$dir/node_modules/.bin/mcp-inspector" ] && grep -q "\"version\": \"$INSPECTOR_VERSION\"" "$pkg" 2>/dev/null; then
+    say "MCP Inspector $INSPECTOR_VERSION: cached"
+    return 0
+  fi
+  mkdir -p "$dir"
+  say "installing the MCP Inspector $INSPECTOR_VERSION (npm) into $dir"
+  if ! timeout 600 npm install --prefix "$dir" --no-audit --no-fund --loglevel=error \
+      "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" >/dev/null; then
+    say "could not download the MCP Inspector (offline?); its test fails until this step succeeds"
+  fi
+}
+
 install_desktop() {
   local apps="${XDG_DATA_HOME:-$HOME/.local/share}/applications"
   mkdir -p "$apps"
@@ -123,7 +145,7 @@ case "$MODE" in
       say "no display found: starting the terminal chat instead (council chat)"
       exec "$VENV/bin/council" chat "$@"
     fi ;;
-  test) install_system; install_python; install_models; run_tests "$@" ;;
+  test) install_system; install_python; install_models; install_inspector; run_tests "$@" ;;
   uninstall) uninstall ;;
   *) echo "usage: $0 run|test|install|uninstall" >&2; exit 2 ;;
 esac

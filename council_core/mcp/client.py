@@ -64,6 +64,7 @@ class _Conn:
             asyncio.Queue()
         )
         self.ready: asyncio.Future[list[ToolInfo]] = asyncio.get_running_loop().create_future()
+        self.about = ""  # the server's own description, from its initialize answer
         self.task = asyncio.create_task(self._run(), name=f"mcp:{entry.name}")
 
     def _client(self) -> Any:
@@ -86,6 +87,10 @@ class _Conn:
         pending: asyncio.Future[Any] | None = None
         try:
             async with self._client() as c:
+                try:
+                    self.about = _about(c)
+                except Exception as exc:  # a description is a nicety; the tools matter
+                    log.debug("no server description from %s: %s", self.entry.name, exc)
                 listed = await c.list_tools()
                 tools = [
                     ToolInfo(self.entry.name, t.name, t.description or "", dict(t.input_schema))
@@ -164,12 +169,23 @@ class McpHub:
                 out += [ToolInfo(**t) for t in tools if isinstance(t, dict)]
         return out
 
-    def _save_catalog(self, server: str, tools: list[ToolInfo]) -> None:
+    def cached_about(self) -> dict[str, str]:
+        """Each listed server's description of itself (title, version, description or
+        instructions), as last listed; no server is started."""
+        try:
+            raw = json.loads(self.catalog_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        about = raw.get("about") or {}
+        return {str(k): str(v) for k, v in about.items()} if isinstance(about, dict) else {}
+
+    def _save_catalog(self, server: str, tools: list[ToolInfo], about: str = "") -> None:
         try:
             raw = json.loads(self.catalog_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raw = {}
         raw.setdefault("servers", {})[server] = [asdict(t) for t in tools]
+        raw.setdefault("about", {})[server] = about
         raw["updated"] = time.time()
         tmp = self.catalog_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(raw, indent=1), encoding="utf-8")
@@ -219,8 +235,8 @@ class McpHub:
         names = [server] if server else [e.name for e in self.entries]
         out: list[ToolInfo] = []
         for name in names:
-            _, tools = await self._conn(name)
-            self._save_catalog(name, tools)
+            conn, tools = await self._conn(name)
+            self._save_catalog(name, tools, conn.about)
             out += tools
         return out
 
@@ -248,6 +264,17 @@ class McpHub:
     async def aclose(self) -> None:
         for name in list(self._conns):
             await self._drop(name)
+
+
+def _about(client: Any) -> str:
+    """'Title 1.2: what it does' from the server's initialize answer (what it says of itself)."""
+    info = getattr(client, "server_info", None)
+    name = (getattr(info, "title", None) or getattr(info, "name", None) or "").strip()
+    version = (getattr(info, "version", None) or "").strip()
+    text = getattr(info, "description", None) or getattr(client, "instructions", None) or ""
+    head = f"{name} {version}".strip()
+    text = " ".join(str(text).split())
+    return f"{head}: {text}" if head and text else head or text
 
 
 def _why(exc: BaseException) -> str:
