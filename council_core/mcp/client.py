@@ -122,6 +122,8 @@ class _Conn:
             for fut in (self.ready, pending):
                 if fut is not None and not fut.done():
                     fut.set_exception(err)
+                    if fut is self.ready and isinstance(exc, asyncio.CancelledError):
+                        fut.exception()  # stopped before it started: nobody waits for it
             while not self.queue.empty():
                 item = self.queue.get_nowait()
                 if item is not None and not item[0].done():
