@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from council_core.errors import BackendUnavailable, CouncilError
+from council_core.errors import BackendUnavailable, BadInput, CouncilError
 from council_core.llm.base import GenerationOptions, Message
 from council_core.logs import get_logger
 from council_core.result import Chunk, Progress, SkillAnswer
@@ -71,6 +71,7 @@ class GeneralSkill(Skill):
             self._refuse_paid(backend)
         s = self.ctx.settings.llm
         opts = GenerationOptions(max_tokens=s.max_tokens, temperature=s.temperature, logprobs=True)
+        check_fits(query.text, backend, opts.max_tokens)
         messages = self.build_messages(query, backend, opts.max_tokens)
         parts: list[str] = []
         logprobs: list[float] = []
@@ -177,6 +178,22 @@ class GeneralSkill(Skill):
 
     def doctor(self) -> list[ComponentStatus]:
         return []
+
+
+def check_fits(text: str, backend: Any, max_tokens: int) -> None:
+    """A question the model cannot read at all is a clear error at once, not a long wait
+    for a timeout (a 5,000-character line of "(" used to wait 60 s)."""
+    window = int(backend.context_window)
+    room = window - max_tokens - backend.count_tokens(SYSTEM_PROMPT) - 16
+    n = backend.count_tokens(text)
+    if n > room:
+        raise BadInput(
+            f"the question is too long for the model: {n:,} tokens, and "
+            f"{backend.model_name} reads at most {max(room, 0):,} tokens of question "
+            f"(context {window:,} tokens, {max_tokens} kept for the answer)",
+            fix="shorten it; for a long text, save it to a file, add it with "
+            "`council ingest FILE` and ask about it; or raise llm.n_ctx in Settings",
+        )
 
 
 def _history(raw: Any) -> list[Message]:

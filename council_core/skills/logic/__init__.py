@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from council_core import cues
 from council_core.errors import SkillDeclined
 from council_core.result import Chunk, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from .engine import PrologEngine
     from .facts import FactStore
 
-_REMEMBER = re.compile(r"^\s*(?:please\s+)?remember\s+(?:that\s+)?(.+)$", re.I | re.S)
+_REMEMBER = cues.REMEMBER  # council_core/cues.py
 _KB_RELATIONS = ("in", "part")
 _CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
 
@@ -55,7 +56,7 @@ class LogicSkill(Skill):
     # ----- routing -----
 
     def score(self, query: Query) -> float:
-        text = query.text
+        text = cues.strip_instructions(query.text)
         if len(text) > 4000:
             return 0.0
         m = _REMEMBER.match(text)
@@ -74,7 +75,7 @@ class LogicSkill(Skill):
     # ----- answering -----
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
-        text = query.text
+        text = cues.strip_instructions(query.text)
         m = _REMEMBER.match(text)
         if m:
             return await self._remember(m.group(1), emit)
@@ -109,6 +110,10 @@ class LogicSkill(Skill):
         if not _has_premises(text) and verdict.result == "none":
             # Only remembered facts, and none answers it: another skill may know.
             raise SkillDeclined("remembered facts do not answer this")
+        if verdict.result == "none" and _quantities(problem):
+            # "A train travels 60 miles in 1.5 hours. What is its average speed?": numbers
+            # read as names; "no one" would be a confident wrong answer to a word problem.
+            raise SkillDeclined("a word problem with quantities, not a logic question")
         emit(Chunk(verdict.text))
         return SkillAnswer(
             verdict.text,
@@ -176,6 +181,15 @@ class LogicSkill(Skill):
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _quantities(problem: Problem) -> bool:
+    """A number inside a premise's names (the grammar made '60 miles in 1.5 hours' a name)."""
+    return any(
+        isinstance(x, str) and any(ch.isdigit() for ch in x)
+        for _r, a, b in problem.facts
+        for x in (a, b)
+    )
 
 
 def _family() -> set[str]:
