@@ -137,6 +137,7 @@ HELP = re.compile(
     rf"^\s*(?:{_GREETING}\s*[!,.]*\s*)?(?:please\s+)?{_HELP}\s*[?!.]*\s*$", re.IGNORECASE
 )
 GREETING = re.compile(rf"^\s*{_GREETING}\s*[!.]*\s*$", re.IGNORECASE)
+GREETING_START = re.compile(rf"^\s*{_GREETING}\b", re.IGNORECASE)
 _STATEMENT_LEAD = re.compile(
     r"^\s*(?:(?:by the way|btw|fyi|just so you know|for the record|for your information|"
     r"note that|note|also)[,:]?\s+)?(?=(?:my|i|i'm|i am|i've|we|our|we're)\b)",

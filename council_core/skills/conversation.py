@@ -74,7 +74,8 @@ class ConversationSkill(Skill):
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
         kind = cues.conversation_kind(query.text)
         if kind in ("help", "greeting"):
-            text = await asyncio.to_thread(self.capabilities, kind == "greeting")
+            greet = bool(cues.GREETING_START.match(query.text))
+            text = await asyncio.to_thread(self.capabilities, greet)
             emit(Chunk(text))
             return SkillAnswer(text, confidence=1.0, data={"kind": kind})
         if kind in ("statement", "remember"):

@@ -181,8 +181,17 @@ class GeneralSkill(Skill):
 
 
 def check_fits(text: str, backend: Any, max_tokens: int) -> None:
-    """A question the model cannot read at all is a clear error at once, not a long wait
-    for a timeout (a 5,000-character line of "(" used to wait 60 s)."""
+    """A question the model cannot read at all (longer than its context, or a long run of
+    symbols) is a clear error at once, not a long wait for a timeout (a 5,000-character line
+    of "(" used to wait 60 s)."""
+    if len(text) >= 200 and sum(ch.isalnum() for ch in text) < 0.1 * len(text):
+        # 5,000 "(" fit in the context (1,250 tokens) but the model reads them for seconds
+        # and then answers with more of them until the time limit.
+        raise BadInput(
+            f"the question is {len(text):,} characters of mostly symbols, with almost no "
+            "words or numbers in it",
+            fix="ask in words, or for math type the expression itself (e.g. 2*(3+4))",
+        )
     window = int(backend.context_window)
     room = window - max_tokens - backend.count_tokens(SYSTEM_PROMPT) - 16
     n = backend.count_tokens(text)
