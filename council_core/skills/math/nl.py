@@ -270,19 +270,19 @@ _WORD_RUN = re.compile(r"[A-Za-z]{2,}")
 
 def is_bare(text: str) -> bool:
     """No prose here: numbers, operators, function names, variables and math words
-    ("2**(3+", "sqrt(2", "integrate x^2 dx from 0 to"), or code-like text with no sentence
-    in it ("__import__('os').system('id')"). Such a prompt is math's own, and a parse error
-    about it is the answer; a sentence with words the parser does not know (a word problem,
-    a question for another skill) is declined."""
+    ("2**(3+", "sqrt(2", "integrate x^2 dx from 0 to"), or code-like names glued to
+    punctuation ("__import__('os').system('id')"). Such a prompt is math's own, and a parse
+    error about it is the answer; a prompt with a plain word the parser does not know (a word
+    problem, "3 dozen", a question for another skill) is declined."""
     t = strip_lead(text)
-    words = list(_WORD_RUN.finditer(t))
-    if all(_math_word(w.group()) for w in words):
-        return True
-    # prose: two words in a row, only a space between them, one of them not math
-    for a, b in zip(words, words[1:], strict=False):
-        gap = t[a.end() : b.start()]
-        if gap.strip() == "" and not (_math_word(a.group()) and _math_word(b.group())):
-            return False
+    for m in _WORD_RUN.finditer(t):
+        if _math_word(m.group()):
+            continue
+        before = t[m.start() - 1] if m.start() else " "
+        after = t[m.end()] if m.end() < len(t) else " "
+        if before in "_.'\"" or after in "_.('\"":
+            continue  # a name in code, not a word in a sentence
+        return False
     return True
 
 
@@ -471,6 +471,14 @@ def _solve(t: str) -> Task | None:
     if m:
         return _solve_body(m.group(2), m.group(1))
     m = re.match(
+        r"^(?:if|given(?: that)?|when|suppose)\s+([^,]+=[^,]+?)\s*,?\s*(?:then\s+)?"
+        r"(?:what is|what's|find|solve for|what does)\s+([a-z])(?:\s+equal)?$",
+        t,
+        re.I,
+    )
+    if m:
+        return _solve_body(m.group(1), m.group(2))
+    m = re.match(
         r"^(?:find|what is|what's)?\s*([a-z])\s*(?:if|when|where|given|:|,|such that)\s*(.+=.+)$",
         t,
         re.I,
@@ -618,7 +626,7 @@ def _replace_sym(node: Node, name: str, value: Node) -> Node:
 def _substitute(t: str) -> Task | None:
     """'x³ + 2x² when x = 2', 'evaluate 3a - b at a = 2, b = 1'."""
     m = re.match(
-        r"^(?:(?:[a-z]\s*\(\s*[a-z]\s*\)\s*=\s*)?)([^=]+?)\s+(?:when|at|for|if|where|with)\s+([a-z]\s*=\s*[^=]+(?:(?:,|\band\b)\s*[a-z]\s*=\s*[^=,]+)*)$",
+        r"^(?:(?:[a-z]\s*\(\s*[a-z]\s*\)\s*=\s*)?)([^=]+?)\s+(?:when|at|for|if|where|with)\s+([a-z]\s*(?:=|\bis\b|\bequals\b)\s*[^=]+(?:(?:,|\band\b)\s*[a-z]\s*(?:=|\bis\b|\bequals\b)\s*[^=,]+)*)$",
         t,
         re.I,
     )
@@ -626,7 +634,7 @@ def _substitute(t: str) -> Task | None:
         return None
     node = _expr(m.group(1))
     for part in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)):
-        name, _, val = part.partition("=")
+        name, _, val = re.sub(r"\s+(?:is|equals)\s+", " = ", part).partition("=")
         node = _replace_sym(node, name.strip(), _expr(val))
     return Task("eval", expr=node, text=m.group(1))
 
