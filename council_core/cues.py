@@ -129,6 +129,7 @@ _GREETING = (
 )
 _HELP = (
     r"(?:help|help\s+me|\?|what\s+can\s+you\s+do|what\s+do\s+you\s+do|what\s+are\s+you|"
+    r"(?:what|how)\s+can\s+you\s+help(?:\s+me)?(?:\s+with)?|"
     r"who\s+are\s+you|how\s+do\s+i\s+use\s+(?:you|this|council)|what\s+can\s+i\s+ask(?:\s+you)?|"
     r"what\s+are\s+your\s+(?:skills|capabilities|features)|what\s+skills\s+do\s+you\s+have|"
     r"show\s+me\s+what\s+you\s+can\s+do)"

