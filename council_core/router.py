@@ -4,7 +4,8 @@ Every skill scores the query (cheap: text or an FTS5 lookup, no model). The best
 threshold runs; when it declines, fails on a missing backend, times out, or answers below its
 confidence, the next one gets the query. The general (LLM) skill is the last resort; after it,
 a hook may rescue (cloud escalation, with approval), and then the result is a clear
-"no skill could answer".
+"no skill could answer". A skill declines what it does not understand; its ``BadInput``
+(a prompt unmistakably its own, but malformed) stands only when no later specialist answers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from . import metrics
 from .context import SkillContext
 from .errors import (
     BackendUnavailable,
+    BadInput,
     BugError,
     ComponentMissing,
     CouncilError,
@@ -36,6 +38,10 @@ log = get_logger("router")
 
 # Errors after which the next skill may still answer well.
 _PASS_ON = (BackendUnavailable, ComponentMissing, SkillTimeout)
+# A skill that finds something wrong with a prompt that is unmistakably its own (a bare
+# malformed expression for math) raises BadInput: the remaining specialists still get the
+# prompt; if none answers it, the skill's error is the answer (the general model is not asked
+# to guess at a malformed expression).
 
 
 class Council:
@@ -178,9 +184,13 @@ class Council:
         errors: list[ErrorInfo] = []
         failed_by: list[str] = []  # the skill behind each error
         best: SkillAnswer | None = None
+        owned: BadInput | None = None  # the first skill's error about its own prompt
+        owned_by = ""
         skill_time = 0.0
         limits = self.ctx.settings.router
         for _score, skill in self.rank(query):
+            if owned is not None and skill.is_fallback:
+                break
             streamed = False
             watch = StreamLimits(limits.skill_timeout_s, limits.silence_timeout_s, skill.name)
             partial: list[str] = []
@@ -217,6 +227,10 @@ class Council:
                 errors.append(ErrorInfo.from_exc(exc))
                 failed_by.append(skill.name)
                 continue
+            except BadInput as exc:
+                if owned is None:  # stands unless a later specialist answers
+                    owned, owned_by = exc, skill.name
+                continue
             except UserFacingError:
                 result.skill = skill.name  # errors are counted per skill that raised them
                 raise  # the skill owns this query and says what is wrong with it
@@ -242,6 +256,9 @@ class Council:
                 emit(Retract(skill.name))
             if best is None or ans.confidence > best.confidence:
                 best = ans
+        if owned is not None:
+            result.skill = owned_by  # errors are counted per skill that raised them
+            raise owned
         for hook in self.hooks:
             rescued = await hook.rescue(query, best, errors, emit)
             if rescued is not None:

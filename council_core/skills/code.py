@@ -12,6 +12,7 @@ import os
 import re
 from typing import Any, Literal
 
+from council_core import cues
 from council_core.approval import ApprovalRequest, Choice
 from council_core.errors import ApprovalDeclined, SkillDeclined
 from council_core.result import Progress, SkillAnswer
@@ -19,16 +20,11 @@ from council_core.skill import Emit, Query, Skill, _drop
 
 Lang = Literal["python", "bash"]
 
-_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)```", re.S)
-_RUN_THIS = re.compile(
-    r"(?is)^\s*(?:please\s+)?(?:run|execute|eval(?:uate)?)\s+(?:this|the following|that)?\s*"
-    r"(python3?|bash|shell|sh)?\s*(?:code|script|program|snippet|command)?\s*:\s*(.+)$"
-)
-_WRITE = re.compile(
-    r"(?i)\b(write|create|make|generate|code|implement)\b.{0,40}\b(python|bash|shell|script|"
-    r"program|code|function)\b"
-)
-_RUN_WORD = re.compile(r"(?i)\b(run|execute|print|prints|output|compute|calculate|show)\b")
+# The routing words live in council_core/cues.py with every other skill's.
+_FENCE = cues.CODE_FENCE
+_RUN_THIS = cues.CODE_RUN_THIS
+_WRITE = cues.CODE_WRITE
+_RUN_WORD = cues.CODE_RUN_WORD
 _LANG_OF = {
     "python": "python",
     "python3": "python",

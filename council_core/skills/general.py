@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from council_core.errors import BackendUnavailable, CouncilError
+from council_core.errors import BackendUnavailable, BadInput, CouncilError
 from council_core.llm.base import GenerationOptions, Message
 from council_core.logs import get_logger
 from council_core.result import Chunk, Progress, SkillAnswer
@@ -89,6 +89,7 @@ class GeneralSkill(Skill):
             self._refuse_paid(backend)
         s = self.ctx.settings.llm
         opts = GenerationOptions(max_tokens=s.max_tokens, temperature=s.temperature, logprobs=True)
+        check_fits(query.text, backend, opts.max_tokens)
         messages = self.build_messages(query, backend, opts.max_tokens)
         remember = bool(_REMEMBER_ASK.match(query.text))
         if remember:
@@ -259,6 +260,31 @@ class ClaimGuard:
         self.stripped += n
         self._out.append(s)
         return s
+
+
+def check_fits(text: str, backend: Any, max_tokens: int) -> None:
+    """A question the model cannot read at all (longer than its context, or a long run of
+    symbols) is a clear error at once, not a long wait for a timeout (a 5,000-character line
+    of "(" used to wait 60 s)."""
+    if len(text) >= 200 and sum(ch.isalnum() for ch in text) < 0.1 * len(text):
+        # 5,000 "(" fit in the context (1,250 tokens) but the model reads them for seconds
+        # and then answers with more of them until the time limit.
+        raise BadInput(
+            f"the question is {len(text):,} characters of mostly symbols, with almost no "
+            "words or numbers in it",
+            fix="ask in words, or for math type the expression itself (e.g. 2*(3+4))",
+        )
+    window = int(backend.context_window)
+    room = window - max_tokens - backend.count_tokens(SYSTEM_PROMPT) - 16
+    n = backend.count_tokens(text)
+    if n > room:
+        raise BadInput(
+            f"the question is too long for the model: {n:,} tokens, and "
+            f"{backend.model_name} reads at most {max(room, 0):,} tokens of question "
+            f"(context {window:,} tokens, {max_tokens} kept for the answer)",
+            fix="shorten it; for a long text, save it to a file, add it with "
+            "`council ingest FILE` and ask about it; or raise llm.n_ctx in Settings",
+        )
 
 
 def _history(raw: Any) -> list[Message]:

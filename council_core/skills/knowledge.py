@@ -11,10 +11,10 @@ says so with low confidence, so the router can try another skill.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from council_core import cues
 from council_core.errors import CouncilError, UserFacingError
 from council_core.logs import get_logger
 from council_core.result import Chunk, SkillAnswer, Source
@@ -42,17 +42,7 @@ SYSTEM_PROMPT = (
     f"Only if none of them is about the question, reply: {NOT_FOUND}"
 )
 
-_CUE = re.compile(
-    r"\b(?:(?:in|from|within|search|check|across)\s+(?:my|our|the)\s+"
-    r"(?:own\s+)?(?:documents?|docs|notes|files|papers|pdfs?|manuals?|man\s?pages?|"
-    r"knowledge\s?base|library|folder|ingested)"
-    r"|according\s+to\s+(?:my|the|our)\b"
-    r"|(?:my|our)\s+(?:documents?|docs|notes|files|pdfs?|papers)\s+(?:say|said|mention)"
-    r"|what\s+do\s+(?:my|the)\s+(?:documents?|docs|notes|files)\s+say"
-    r"|man\s?page\s+(?:of|for)"
-    r")",
-    re.IGNORECASE,
-)
+_CUE = cues.KNOWLEDGE_CUE  # the documents named in so many words ("in my notes")
 
 
 class KnowledgeSkill(Skill):

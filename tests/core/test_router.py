@@ -73,12 +73,21 @@ async def test_decline_and_backend_down_move_on(ctx):
     assert r.skill == "c" and r.answer == "C"
 
 
-async def test_bad_input_is_reported_not_passed_on(ctx):
-    c = Echo(ctx, score=0.5, text="C")
-    r = await make(ctx, a=Echo(ctx, score=0.9, behaviour="bad"), c=c).ask("1+(")
+async def test_bad_input_stands_when_no_later_specialist_answers(ctx):
+    fallback = Echo(ctx, score=0.1, text="a guess")
+    fallback.is_fallback = True
+    unsure = Echo(ctx, score=0.5, conf=0.2, text="unsure")
+    r = await make(ctx, a=Echo(ctx, score=0.9, behaviour="bad"), u=unsure, g=fallback).ask("1+(")
     assert r.error is not None and r.error.kind == "bad_input"
     assert r.error.fix == "check the brackets"
-    assert c.calls == 0
+    assert unsure.calls == 1  # the other specialists were asked
+    assert fallback.calls == 0  # the general model does not guess at a malformed expression
+
+
+async def test_bad_input_gives_way_to_a_later_specialist_that_answers(ctx):
+    c = Echo(ctx, score=0.5, text="C")
+    r = await make(ctx, a=Echo(ctx, score=0.9, behaviour="bad"), c=c).ask("1+(")
+    assert (r.error, r.skill, r.answer) == (None, "c", "C")
 
 
 async def test_unsure_answer_is_retracted_and_next_skill_answers(ctx):

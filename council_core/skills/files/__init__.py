@@ -6,10 +6,10 @@ channel, journalled, then run; `council undo` reverses the last plan exactly.
 
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from council_core import cues
 from council_core.approval import ApprovalRequest
 from council_core.errors import SkillDeclined
 from council_core.result import SkillAnswer, Source
@@ -19,24 +19,10 @@ from council_core.textsafe import safe_path
 if TYPE_CHECKING:
     from .service import FileActions
 
-_CUES = re.compile(
-    r"\b(files?|folders?|directory|directories|pdfs?|photos?|pictures?|images?|screenshots?|"
-    r"documents?|notes|videos?|music|downloads|desktop|trash|disk space|free space|"
-    r"taking (up )?space|battery|ram|memory usage|how much memory|\.[a-z0-9]{1,5}\b|"
-    r"undo)\b",
-    re.I,
-)
-_VERB = re.compile(
-    r"^\s*(please\s+)?(find|locate|open|move|put|copy|rename|delete|remove|"
-    r"trash|clean up|get rid of|show me|where|what'?s|what is|how much|how full|"
-    r"undo|search for|look for)\b",
-    re.I,
-)
-_NOT_FILES = re.compile(
-    r"\b(derivative|integral|equation|solve|prime|capital of|"
-    r"in my (documents|notes) (say|mention)|according to)\b",
-    re.I,
-)
+# The routing words live in council_core/cues.py with every other skill's.
+_CUES = cues.FILES_CUE
+_VERB = cues.FILES_VERB
+_NOT_FILES = cues.NOT_FILES
 
 
 class FilesSkill(Skill):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from council_core import cues
+from council_core.cues import remember_body
 from council_core.errors import SkillDeclined
 from council_core.result import Chunk, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
@@ -20,28 +22,6 @@ from .grammar import NoParse, Problem, parse, parse_facts
 if TYPE_CHECKING:
     from .engine import PrologEngine
     from .facts import FactStore
-
-_REMEMBER = re.compile(
-    r"^\s*(?:(?:hey|hi|ok(?:ay)?|so)[,!]?\s+)?(?:please\s+|(?:can|could|would|will)\s+you\s+"
-    r"(?:please\s+)?)?remember\b(?:\s+(?:that|this)\b|\s*:)?\s*(.+?)\s*\??$",
-    re.I | re.S,
-)
-# Courtesy around the statement: "..., thanks", "... please!", "thank you."
-_COURTESY_TAIL = re.compile(
-    r"(?:[\s,;.!-]+(?:thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thank\s+you(?:\s+(?:so|very)\s+much)?"
-    r"|thx|ty|please|pls|cheers|ok(?:ay)?)(?:\s+(?:council|buddy|mate))?)+[\s.!]*$",
-    re.I,
-)
-
-
-def remember_body(text: str) -> str | None:
-    """The statement of a "remember that ..." request, courtesy removed; None if not one."""
-    m = _REMEMBER.match(text)
-    if not m:
-        return None
-    body = _COURTESY_TAIL.sub("", m.group(1)).strip().rstrip("?").strip()
-    return body or None
-
 
 _KB_RELATIONS = ("in", "part")
 _CATEGORICAL = ("isa", "nisa", "all", "no", "some", "somenot")
@@ -76,7 +56,7 @@ class LogicSkill(Skill):
     # ----- routing -----
 
     def score(self, query: Query) -> float:
-        text = query.text
+        text = cues.strip_instructions(query.text)
         if len(text) > 4000:
             return 0.0
         body = remember_body(text)
@@ -95,7 +75,7 @@ class LogicSkill(Skill):
     # ----- answering -----
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
-        text = query.text
+        text = cues.strip_instructions(query.text)
         body = remember_body(text)
         if body is not None:
             return await self._remember(body, emit)
@@ -130,6 +110,10 @@ class LogicSkill(Skill):
         if not _has_premises(text) and verdict.result == "none":
             # Only remembered facts, and none answers it: another skill may know.
             raise SkillDeclined("remembered facts do not answer this")
+        if verdict.result == "none" and _quantities(problem):
+            # "A train travels 60 miles in 1.5 hours. What is its average speed?": numbers
+            # read as names; "no one" would be a confident wrong answer to a word problem.
+            raise SkillDeclined("a word problem with quantities, not a logic question")
         emit(Chunk(verdict.text))
         return SkillAnswer(
             verdict.text,
@@ -197,6 +181,15 @@ class LogicSkill(Skill):
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _quantities(problem: Problem) -> bool:
+    """A number inside a premise's names (the grammar made '60 miles in 1.5 hours' a name)."""
+    return any(
+        isinstance(x, str) and any(ch.isdigit() for ch in x)
+        for _r, a, b in problem.facts
+        for x in (a, b)
+    )
 
 
 def _family() -> set[str]:

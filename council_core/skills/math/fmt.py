@@ -140,3 +140,29 @@ def _sp() -> Any:
     import sympy
 
     return sympy
+
+
+MAX_PLACES = 50
+
+
+def format_places(v: Fraction, places: int) -> str:
+    """v rounded half away from zero to exactly ``places`` decimals ("to 5 decimal places")."""
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+    places = max(0, min(places, MAX_PLACES))
+    with localcontext() as c:
+        c.prec = max(60, _digits(v.numerator) - _digits(v.denominator) + places + 20)
+        d = Decimal(v.numerator) / Decimal(v.denominator)
+        return str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def places_str(expr: Any, places: int) -> str | None:
+    """A real SymPy number to ``places`` decimals; None when it is not a real number."""
+    if not (getattr(expr, "is_number", False) and expr.is_real):
+        return None
+    if expr.is_Rational:
+        return format_places(Fraction(int(expr.p), int(expr.q)), places)
+    approx = expr.evalf(max(places, 0) + 30)
+    if not approx.is_Float:
+        return None
+    return format_places(Fraction(str(approx)), places)

@@ -10,31 +10,26 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from council_core import cues
 from council_core.errors import BadInput
 
-from .parser import Node, parse, symbols_in
+from . import formulas
+from .parser import _ENGLISH as ENGLISH_2
+from .parser import ALIASES, CONSTANTS, FUNCTIONS, GREEK, Node, parse, symbols_in
 
-# Questions for other skills: code, files, documents.
-CODE_WORDS = re.compile(
-    r"\b(python|javascript|typescript|java|rust|golang|c\+\+|bash|shell|script|code|program|"
-    r"snippet|compile|implement|regex|sql|json|function that|write a|write me|run it|"
-    r"execute|print\(|import|def|lambda|file|folder|directory|document)\b|__|`",
-    re.IGNORECASE,
-)
-COMMAND_WORDS = re.compile(
-    r"\b(solve|derivative|differentiate|integral|integrate|antiderivative|limit|lim|simplify|"
-    r"expand|factor|factori[sz]e|prime|gcd|lcm|factorial|sqrt|square root|cube root|root of|"
-    r"logarithm|log|ln|determinant|inverse|transpose|eigenvalues?|matrix|choose|permutations?|"
-    r"combinations?|percent|modulo|squared|cubed|times|plus|minus|divided|multiplied|"
-    r"power of|sin|cos|tan|roots|zeros|equation|calculate|compute|evaluate)\b|d/d[a-z]|∫|√",
-    re.IGNORECASE,
-)
-_PERSONAL = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
-STRUCTURE = re.compile(r"[()\[\]=^*/+]")  # operators and brackets
-MATHY = re.compile(r"\d\s*[-+*/^×÷%!]|[-+*/^×÷=]\s*\d|[a-z]\s*[\^²³=]|[²³√∫π∞]|\d\s*[a-z]\b")
+# The cues live in council_core/cues.py (one place for every skill's routing words).
+CODE_WORDS = cues.CODE_WORDS  # questions for other skills: code, files, documents
+COMMAND_WORDS = cues.MATH_COMMAND_WORDS
+_PERSONAL = cues.PERSONAL
+STRUCTURE = cues.MATH_STRUCTURE  # operators and brackets
+MATHY = cues.MATHY
 
 _LEAD = re.compile(
-    r"^(?:(?:please|hey|ok|so|now|quick(?:ly)?|can you|could you|would you|will you|"
+    r"^(?:(?:please|hey|ok|so|now|quick question|quick(?:ly)?|question|step[- ]by[- ]step|"
+    r"using (?:(?:basic |simple )?math(?:ematical|ematics)?(?: principles| rules)?|algebra|"
+    r"calculus)|work through (?:this|the following) (?:problem|question|exercise)|"
+    r"(?:here is|here's|try|answer|do) (?:this|the following|a) (?:problem|question|one)|"
+    r"can you|could you|would you|will you|"
     r"tell me|show me|help me|i need to|i want to|let'?s|what(?:'s| is| are)|whats|how much is|"
     r"how much's|calculate|compute|evaluate|work out|figure out|give me|determine|find|get|"
     r"the value of|value of|the result of|result of|the answer to|answer|math:?|and|then|the)[\s,:]+)+",
@@ -186,11 +181,109 @@ def _fn_list(name: str, args: str) -> str:
     return f"{fn}({', '.join(parts)})"
 
 
+# "... and show your work", "..., step by step": how to answer, not what to compute.
+_HOW_TRAIL = re.compile(
+    r"[\s,;.]*(?:\band\s+|\bthen\s+)?(?:please\s+)?(?:show (?:me )?(?:your|the|all(?: the)?)?\s*"
+    r"(?:work(?:ing)?|steps|calculations?)|showing (?:your |the )?(?:work(?:ing)?|steps)|"
+    r"step[- ]by[- ]step|explain(?: (?:your|the) (?:answer|reasoning|steps))?|"
+    r"with (?:steps|working|an explanation|explanation)|in (?:detail|steps))[\s?.!]*$",
+    re.IGNORECASE,
+)
+# "solve: ...", "factor: ..." -> "solve ...".
+_VERB_COLON = re.compile(
+    r"^(solve|simplify|expand|factor|factori[sz]e|differentiate|integrate|evaluate)\s*:\s*",
+    re.IGNORECASE,
+)
+
+
 def strip_lead(text: str) -> str:
     t = text.strip()
     t = _LEAD.sub("", t)
+    t = _VERB_COLON.sub(r"\1 ", t)
+    t = _HOW_TRAIL.sub("", t)
     t = _TRAIL.sub("", t)
     return t.strip()
+
+
+# "8! (8 factorial)", "x² (x squared)": a parenthesis that says again, in words, what
+# precedes it is dropped (read as a product it would square the value).
+_RESTATED = re.compile(r"\s*\(([^()]*[A-Za-z]{3,}[^()]*)\)\s*$")
+
+
+def drop_restatement(t: str) -> str:
+    m = _RESTATED.search(t)
+    if m is None:
+        return t
+    inner = re.sub(r"\s+", "", words_to_math(m.group(1)))
+    before = re.sub(r"\s+", "", words_to_math(t[: m.start()]))
+    if inner and before.endswith(inner):
+        return t[: m.start()]
+    return t
+
+
+_PLACES_WORDS = {w: i for i, w in enumerate(_UNITS[:13])}
+# "to 5 decimal places", "rounded to two decimals", "to 3 dp"
+_PLACES = re.compile(
+    r"\s*,?\s*(?:rounded\s+|correct\s+)?(?:to|with|in|at)\s+(\d{1,2}|"
+    + "|".join(_UNITS[:13])
+    + r")\s+(?:decimal\s+places?|decimals?|places?|d\.?p\.?|digits after the (?:decimal )?point)\b",
+    re.IGNORECASE,
+)
+
+
+def decimal_places(t: str) -> tuple[str, int | None]:
+    """The text without "to N decimal places", and N (None when not asked)."""
+    m = _PLACES.search(t)
+    if m is None:
+        return t, None
+    raw = m.group(1).lower()
+    n = int(raw) if raw.isdigit() else _PLACES_WORDS[raw]
+    return (t[: m.start()] + t[m.end() :]).strip(), n
+
+
+# Words that may stand in a bare math request; any other English word means the prompt says
+# more than the parser understood (a word problem), so math declines instead of failing.
+_MATH_VOCAB = {
+    "solve", "for", "derivative", "derivatives", "of", "differentiate", "integral", "integrate",
+    "antiderivative", "limit", "lim", "as", "approaches", "goes", "tends", "to", "from",
+    "simplify", "expand", "factor", "factorise", "factorize", "respect", "with", "wrt", "mod",
+    "modulo", "squared", "cubed", "times", "plus", "minus", "divided", "by", "multiplied",
+    "power", "the", "root", "square", "cube", "percent", "and", "is", "what", "when", "at",
+    "where", "equals", "equal", "prime", "determinant", "inverse", "transpose", "eigenvalues",
+    "matrix", "choose", "evaluate", "calculate", "compute", "find", "zeros", "roots",
+    "equation", "infinity", "decimal", "decimals", "places", "value", "dx", "dy", "dz", "dt",
+    "du", "definite", "indefinite", "first", "second", "third", "if", "let", "over", "less",
+    "than", "or", "not", "are", "be", "it", "in", "on", "real", "complex", "exactly",
+    "factorial", "absolute", "log", "logarithm", "natural", "base", "sine", "cosine", "tangent",
+}  # fmt: skip
+
+
+def _math_word(word: str) -> bool:
+    low = word.lower()
+    if low in _MATH_VOCAB or low in FUNCTIONS or low in ALIASES or low in CONSTANTS:
+        return True
+    return low in GREEK or (len(low) == 2 and low not in ENGLISH_2)
+
+
+_WORD_RUN = re.compile(r"[A-Za-z]{2,}")
+
+
+def is_bare(text: str) -> bool:
+    """No prose here: numbers, operators, function names, variables and math words
+    ("2**(3+", "sqrt(2", "integrate x^2 dx from 0 to"), or code-like names glued to
+    punctuation ("__import__('os').system('id')"). Such a prompt is math's own, and a parse
+    error about it is the answer; a prompt with a plain word the parser does not know (a word
+    problem, "3 dozen", a question for another skill) is declined."""
+    t = strip_lead(text)
+    for m in _WORD_RUN.finditer(t):
+        if _math_word(m.group()):
+            continue
+        before = t[m.start() - 1] if m.start() else " "
+        after = t[m.end()] if m.end() < len(t) else " "
+        if before in "_.'\"" or after in "_.('\"":
+            continue  # a name in code, not a word in a sentence
+        return False
+    return True
 
 
 # ----- tasks -----
@@ -378,6 +471,14 @@ def _solve(t: str) -> Task | None:
     if m:
         return _solve_body(m.group(2), m.group(1))
     m = re.match(
+        r"^(?:if|given(?: that)?|when|suppose)\s+([^,]+=[^,]+?)\s*,?\s*(?:then\s+)?"
+        r"(?:what is|what's|find|solve for|what does)\s+([a-z])(?:\s+equal)?$",
+        t,
+        re.I,
+    )
+    if m:
+        return _solve_body(m.group(1), m.group(2))
+    m = re.match(
         r"^(?:find|what is|what's)?\s*([a-z])\s*(?:if|when|where|given|:|,|such that)\s*(.+=.+)$",
         t,
         re.I,
@@ -525,7 +626,7 @@ def _replace_sym(node: Node, name: str, value: Node) -> Node:
 def _substitute(t: str) -> Task | None:
     """'x³ + 2x² when x = 2', 'evaluate 3a - b at a = 2, b = 1'."""
     m = re.match(
-        r"^(?:(?:[a-z]\s*\(\s*[a-z]\s*\)\s*=\s*)?)([^=]+?)\s+(?:when|at|for|if|where|with)\s+([a-z]\s*=\s*[^=]+(?:(?:,|\band\b)\s*[a-z]\s*=\s*[^=,]+)*)$",
+        r"^(?:(?:[a-z]\s*\(\s*[a-z]\s*\)\s*=\s*)?)([^=]+?)\s+(?:when|at|for|if|where|with)\s+([a-z]\s*(?:=|\bis\b|\bequals\b)\s*[^=]+(?:(?:,|\band\b)\s*[a-z]\s*(?:=|\bis\b|\bequals\b)\s*[^=,]+)*)$",
         t,
         re.I,
     )
@@ -533,7 +634,7 @@ def _substitute(t: str) -> Task | None:
         return None
     node = _expr(m.group(1))
     for part in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)):
-        name, _, val = part.partition("=")
+        name, _, val = re.sub(r"\s+(?:is|equals)\s+", " = ", part).partition("=")
         node = _replace_sym(node, name.strip(), _expr(val))
     return Task("eval", expr=node, text=m.group(1))
 
@@ -561,6 +662,26 @@ def interpret(text: str) -> Task:
         flags=re.I,
     ).strip()
     t = strip_lead(t)
+    t, places = decimal_places(t)
+    if places is not None:
+        decimal = True
+        t = strip_lead(t)
+    t = drop_restatement(t)
+    days = formulas.days_between(t)
+    if days is not None:
+        return Task("answer", text=days)
+    shape = formulas.geometry(t)
+    if shape is not None:
+        task = Task("eval", expr=_expr(shape.expr), text=shape.expr, decimal=decimal)
+        task.extra["unit"] = shape.unit
+    else:
+        task = _task(t, decimal)
+    if places is not None:
+        task.extra["places"] = places
+    return task
+
+
+def _task(t: str, decimal: bool) -> Task:
     for fn in (_diff, _integral, _limit, _matrix, _algebra, _prime, _solve):
         task = fn(t)
         if task is not None:

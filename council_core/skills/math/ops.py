@@ -8,7 +8,7 @@ from typing import Any
 from council_core.errors import BadInput
 
 from .build import Builder
-from .fmt import expr_str, number_str
+from .fmt import expr_str, number_str, places_str
 from .nl import Task
 from .parser import Node
 
@@ -44,6 +44,11 @@ def _eval(b: Builder, task: Task) -> tuple[str, float]:
     v = b.build(task.expr)
     if not isinstance(v, list) and not isinstance(v, b.sp.MatrixBase) and v.free_symbols:
         v = b.sp.simplify(v) if _small(v) else v
+    places = task.extra.get("places")
+    if places is not None and not isinstance(v, list | b.sp.MatrixBase):
+        rounded = places_str(v, int(places))
+        if rounded is not None:
+            return rounded, 1.0
     return _value(b, v, task.decimal), 1.0
 
 

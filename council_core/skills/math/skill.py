@@ -6,27 +6,23 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from council_core import cues
 from council_core.errors import BadInput, SkillDeclined
 from council_core.result import Chunk, SkillAnswer
 from council_core.skill import ComponentStatus, Emit, Query, Skill, _drop
 
 from . import nl
 from .exact import NotExact, evaluate
-from .fmt import format_fraction
+from .fmt import format_fraction, format_places
 from .limits import run_limited
 from .parser import Node
 
 _DECIMAL_LITERAL = re.compile(r"\d\.\d|(?<!\d)\.\d")
-_STRUCTURE = nl.STRUCTURE
 _CACHE_SIZE = 64
 _sympy_ready = False  # process-wide: set after the first SymPy answer
 # An explicit calculus/algebra request owns the question even if code-like text follows
 # ("Find the derivative of __import__(...)" gets a clear math error, not another skill).
-_CALCULUS_FIRST = re.compile(
-    r"(?:the\s+)?(?:(?:first|second|third|partial)\s+)?(?:derivative|differentiate|integrate|"
-    r"integral|antiderivative|limit|simplify|expand|factor)\b|d/d[a-z]|∫",
-    re.IGNORECASE,
-)
+_CALCULUS_FIRST = cues.MATH_CALCULUS_FIRST
 
 
 def _meaningful(node: Node | None) -> bool:
@@ -79,7 +75,9 @@ class MathSkill(Skill):
     def score(self, query: Query) -> float:
         text = query.text
         head = text[:600]
-        if nl.CODE_WORDS.search(head) and not _CALCULUS_FIRST.match(nl.strip_lead(head)):
+        if (
+            nl.CODE_WORDS.search(head) or cues.claimed_elsewhere(self.name, head)
+        ) and not _CALCULUS_FIRST.match(nl.strip_lead(head)):
             return 0.0
         if len(text) > 2000:
             return 0.9 if nl.looks_like_math(head) else 0.0
@@ -95,10 +93,17 @@ class MathSkill(Skill):
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
         res = self._interpret(query.text)
         if isinstance(res, BadInput):
-            if nl.looks_like_math(query.text) or _STRUCTURE.search(query.text[:2000]):
+            # Only a prompt that is nothing but math (or an explicit calculus request) is ours
+            # to call malformed; a wordier one is a question we did not understand: decline,
+            # and the next skill (a word-problem solver, the general model) gets it.
+            if nl.is_bare(query.text) or _CALCULUS_FIRST.match(nl.strip_lead(query.text)):
                 raise res
-            raise SkillDeclined("not a math question")
+            raise SkillDeclined(f"not a math expression this skill understands ({res.message})")
         task = res
+        if task.kind == "answer":  # worked out from the text alone (days between two dates)
+            emit(Chunk(task.text))
+            return SkillAnswer(task.text, confidence=1.0, data={"kind": "answer"})
+        unit = str(task.extra.get("unit") or "")
         if task.kind == "eval" and task.expr is not None:
             try:
                 value = evaluate(task.expr)
@@ -106,7 +111,13 @@ class MathSkill(Skill):
                 pass
             else:
                 decimal = task.decimal or bool(_DECIMAL_LITERAL.search(task.text))
-                text = format_fraction(value, prefer_decimal=decimal)
+                places = task.extra.get("places")
+                text = (
+                    format_places(value, int(places))
+                    if places is not None
+                    else format_fraction(value, prefer_decimal=decimal)
+                )
+                text = f"{text} {unit}" if unit else text
                 emit(Chunk(text))
                 return SkillAnswer(text, confidence=1.0, data={"kind": "eval", "exact": True})
         global _sympy_ready
@@ -117,6 +128,7 @@ class MathSkill(Skill):
         limit = self.time_limit_s if _sympy_ready else max(self.time_limit_s, 6.0)
         text, confidence = await run_limited(lambda: run_task(task), limit)
         _sympy_ready = True
+        text = f"{text} {unit}" if unit else text
         emit(Chunk(text))
         return SkillAnswer(text, confidence=confidence, data={"kind": task.kind})
 

@@ -1,0 +1,210 @@
+"""Named formulas for questions asked in words: geometry (perimeter, area, volume,
+circumference, diagonal, hypotenuse) and the number of days between two dates.
+
+A recognized question becomes an expression for our own parser (exact, never eval'd) with the
+unit to show; anything else gives None, and the math skill goes on as before (and declines a
+word problem it does not understand). Recognition is strict: the shape, the quantity and
+exactly the dimensions the formula needs, each named ("radius 3", "length 12 and width 8",
+"a 12 by 8 rectangle"); a question with other numbers in it is not ours.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_UNITS = (
+    r"mm|cm|km|m|in|inch|inches|ft|foot|feet|yd|yard|yards|mi|mile|miles|meters?|metres?|"
+    r"millimeters?|centimeters?|kilometers?|units?"
+)
+_UNIT = rf"(?:\s*({_UNITS})\b)?"
+_SHORT = {
+    "meter": "m", "meters": "m", "metre": "m", "metres": "m", "millimeter": "mm",
+    "millimeters": "mm", "centimeter": "cm", "centimeters": "cm", "kilometer": "km",
+    "kilometers": "km", "inch": "in", "inches": "in", "foot": "ft", "feet": "ft", "yard": "yd",
+    "yards": "yd", "mile": "mi", "miles": "mi", "unit": "units",
+}  # fmt: skip
+_SQ = {1: "", 2: "²", 3: "³"}
+
+
+@dataclass
+class Formula:
+    expr: str  # for the math parser
+    unit: str  # "cm²", or ""
+    what: str  # "the volume of the sphere", for the answer
+
+    def label(self, value: str) -> str:
+        return f"{value} {self.unit}".rstrip() if self.unit else value
+
+
+# (quantity, shape) -> (expression over named dimensions, unit power)
+_TABLE: dict[tuple[str, str], tuple[str, int]] = {
+    ("perimeter", "rectangle"): ("2*({length} + {width})", 1),
+    ("area", "rectangle"): ("{length}*{width}", 2),
+    ("diagonal", "rectangle"): ("sqrt({length}^2 + {width}^2)", 1),
+    ("perimeter", "square"): ("4*{side}", 1),
+    ("area", "square"): ("{side}^2", 2),
+    ("diagonal", "square"): ("{side}*sqrt(2)", 1),
+    ("area", "circle"): ("pi*{radius}^2", 2),
+    ("circumference", "circle"): ("2*pi*{radius}", 1),
+    ("perimeter", "circle"): ("2*pi*{radius}", 1),
+    ("volume", "sphere"): ("4/3*pi*{radius}^3", 3),
+    ("surface area", "sphere"): ("4*pi*{radius}^2", 2),
+    ("volume", "cube"): ("{side}^3", 3),
+    ("surface area", "cube"): ("6*{side}^2", 2),
+    ("volume", "cylinder"): ("pi*{radius}^2*{height}", 3),
+    ("volume", "cone"): ("pi*{radius}^2*{height}/3", 3),
+    ("area", "triangle"): ("{base}*{height}/2", 2),
+    ("volume", "box"): ("{length}*{width}*{height}", 3),
+}
+_NEEDS = {key: sorted(set(re.findall(r"\{(\w+)\}", expr))) for key, (expr, _p) in _TABLE.items()}
+_SHAPE = re.compile(
+    r"\b(rectangle|rectangular (?:box|prism|solid)|cuboid|box|square|circle|sphere|ball|cube|"
+    r"cylinder|cone|(?:right[- ])?triangle)s?\b",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"^(?:the\s+)?(perimeter|area|surface area|volume|circumference|diagonal|hypotenuse)\s+of\b",
+    re.I,
+)
+_DIM_NAMES = {
+    "length": r"length|long",
+    "width": r"width|wide|breadth",
+    "height": r"height|high|tall|depth|deep",
+    "radius": r"radius",
+    "diameter": r"diameter",
+    "side": r"side(?:\s+length)?|edge(?:\s+length)?|sides?\s+of\s+length",
+    "base": r"base",
+}
+
+
+def _canon_shape(shape: str) -> str:
+    s = shape.lower()
+    if s.startswith("rectangular") or s in ("cuboid", "box"):
+        return "box"
+    if s == "ball":
+        return "sphere"
+    if "triangle" in s:
+        return "triangle"
+    return s
+
+
+def _dims(t: str) -> tuple[dict[str, str], str]:
+    dims: dict[str, str] = {}
+    unit = ""
+    for name, words in _DIM_NAMES.items():
+        # "radius 3", "radius of 3 cm", "a radius is 3", "3 cm long", "length = 12"
+        m = re.search(rf"\b(?:{words})\b\s*(?:of|is|=|:|equal to)?\s*{_NUM}{_UNIT}", t, re.I)
+        if m is None:
+            m2 = re.search(rf"{_NUM}{_UNIT}\s+(?:{words})\b", t, re.I)
+            if m2 is None:
+                continue
+            m = m2
+        dims[name] = m.group(1)
+        unit = unit or (m.group(2) or "")
+    # "a 12 by 8 rectangle", "rectangle 12 x 8"
+    m = re.search(rf"{_NUM}{_UNIT}\s*(?:by|x|×)\s*{_NUM}{_UNIT}", t, re.I)
+    if m and "length" not in dims and "width" not in dims:
+        dims["length"], dims["width"] = m.group(1), m.group(3)
+        unit = unit or (m.group(2) or m.group(4) or "")
+    return dims, _SHORT.get(unit.lower(), unit.lower())
+
+
+def geometry(t: str) -> Formula | None:
+    """t: the question without its lead ("the volume of a sphere with radius 3")."""
+    q = _QUANTITY.match(t)
+    shape_m = _SHAPE.search(t)
+    if q is None or shape_m is None:
+        return None
+    quantity = q.group(1).lower()
+    shape = _canon_shape(shape_m.group(1))
+    dims, unit = _dims(t)
+    if quantity == "hypotenuse":
+        m = re.search(rf"\blegs?\s+(?:of\s+)?(?:length\s+)?{_NUM}{_UNIT}\s+and\s+{_NUM}", t, re.I)
+        if shape != "triangle" or m is None or len(re.findall(_NUM, t)) != 2:
+            return None
+        u = _SHORT.get((m.group(2) or "").lower(), (m.group(2) or "").lower())
+        return Formula(f"sqrt({m.group(1)}^2 + {m.group(3)}^2)", u, "the hypotenuse")
+    # every number in the question is a dimension we read: nothing left unexplained
+    if sorted(re.findall(_NUM, t)) != sorted(dims.values()):
+        return None
+    if "diameter" in dims and "radius" not in dims:
+        dims["radius"] = f"({dims.pop('diameter')}/2)"
+    if shape == "square" and "side" not in dims and "length" in dims and len(dims) == 1:
+        dims["side"] = dims.pop("length")
+    if shape == "cube" and "side" not in dims and "length" in dims and len(dims) == 1:
+        dims["side"] = dims.pop("length")
+
+    key = (quantity, shape)
+    if key not in _TABLE or sorted(dims) != _NEEDS[key]:
+        return None
+    expr, power = _TABLE[key]
+    return Formula(
+        expr.format(**dims), f"{unit}{_SQ[power]}" if unit else "", f"the {quantity} of the {shape}"
+    )
+
+
+# ----- days between two dates -----
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]  # fmt: skip
+    )
+}
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # fmt: skip
+_DATE = rf"{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
+_DAYS = re.compile(
+    rf"^how many days (?:are there |is it |are )?(?:between|from)\s+{_DATE}\s+(?:and|to|until|till)\s+"
+    rf"{_DATE}(?:\s+inclusive)?$",
+    re.I,
+)
+
+
+def _month(name: str) -> int:
+    low = name.lower()
+    return next(v for k, v in _MONTHS.items() if k.startswith(low[:3]))
+
+
+def days_between(t: str, today: _dt.date | None = None) -> str | None:
+    """'how many days are there between March 3 and April 20' -> '48 days'."""
+    m = _DAYS.match(t.strip().rstrip("?. "))
+    if m is None:
+        return None
+    today = today or _dt.date.today()
+    y1 = int(m.group(3)) if m.group(3) else None
+    y2 = int(m.group(6)) if m.group(6) else None
+    year1 = y1 or y2 or today.year
+    year2 = y2 or year1
+    try:
+        a = _dt.date(year1, _month(m.group(1)), int(m.group(2)))
+        b = _dt.date(year2, _month(m.group(4)), int(m.group(5)))
+    except ValueError:
+        return None
+    if b < a and y2 is None:
+        b = b.replace(year=b.year + 1)
+    n = (b - a).days
+    crosses_feb = any(
+        _dt.date(y, 3, 1) > a and _dt.date(y, 3, 1) <= b for y in range(a.year, b.year + 1)
+    )
+    note = f" (counting from {a:%B} {a.day}, {a.year})" if crosses_feb and y1 is None else ""
+    text = f"{n} day{'s' if n != 1 else ''}{note}"
+    if "inclusive" in t.lower():
+        text = f"{n + 1} days, counting both {a:%B} {a.day} and {b:%B} {b.day}{note}"
+    return text

@@ -1,0 +1,171 @@
+"""No dead ends (issue 18): prompts the way people type them, through the real cascade.
+
+Every prompt listed in issue 18, and more written before the routing was tuned, with the skill
+expected to answer it. "general" means every specialist declined (or was unsure) and the
+cascade reached the general model; here the general model is a stand-in fallback skill that
+only records that it was reached, so the table runs in seconds without an LLM. The
+specialists are the real ones (SymPy, Prolog, SQLite, the sandbox).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from council_core.registry import skill_classes
+from council_core.result import SkillAnswer
+from council_core.router import Council
+from council_core.skill import Emit, Query, Skill, _drop
+
+REACHED = "(reached the general model)"
+
+
+class ReachedGeneral(Skill):
+    """The last resort of the cascade, without a model: says it was reached."""
+
+    name = "general"
+    is_fallback = True
+    threshold = 0.0
+
+    def score(self, query: Query) -> float:
+        return 0.1
+
+    async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
+        return SkillAnswer(REACHED, confidence=0.9)
+
+
+# (prompt, the skill that answers, substrings the answer must hold)
+ISSUE = [
+    ("how much is 15% tip on a 84.50 bill", "general", []),
+    (
+        "If I invest 1000 dollars at 5% interest compounded yearly, how much will I have "
+        "after 10 years?",
+        "general",
+        [],
+    ),
+    ("what is the square root of 2 to 5 decimal places", "math", ["1.41421"]),
+    ("Calculate 2 + 2 and show your work", "math", ["4"]),
+    ("Solve: 2x² - 8x + 6 = 0", "math", ["1", "3"]),
+    ("Step by step: Calculate the integral of 2x dx from 0 to 3", "math", ["9"]),
+    (
+        "Work through this problem: Find the derivative of f(x) = x³ + 2x² - 5x",
+        "math",
+        ["3x²", "4x", "5"],
+    ),
+    ("Using mathematical principles, solve: 2x² - 8x + 6 = 0", "math", ["1", "3"]),
+    ("What is the sum of the first 10 prime numbers?", "general", []),
+    ("How often is the P-200 pump serviced?", "general", []),  # no documents ingested here
+    ("Who painted the ceiling of the Sistine Chapel? [1-1]", "general", []),
+    ("What is 8! (8 factorial)?", "math", ["40320"]),
+    ("How many days are there between March 3 and April 20?", "math", ["48 days"]),
+    ("Find the perimeter of a rectangle with length 12 and width 8", "math", ["40"]),
+    ("What is the volume of a sphere with radius 3?", "math", ["36π", "113.09"]),
+    ("My name is Dana and my cat is called Pixel.", "conversation", ["Dana", "Pixel"]),
+    ("I keep my bike in the garage on Wren Street.", "conversation", ["Wren Street"]),
+    ("hi! what can you do?", "conversation", ["math"]),
+    ("help", "conversation", ["math"]),
+]
+
+OURS = [
+    # math: notation and leading instructions change neither the answer nor the route
+    ("8!", "math", ["40320"]),
+    ("Quick question: what is 12 × 12?", "math", ["144"]),
+    ("Please compute 1,000 − 250", "math", ["750"]),
+    ("144 ÷ 12", "math", ["12"]),
+    ("What is 3,500 * 2?", "math", ["7000"]),
+    ("x³ when x = 2", "math", ["8"]),
+    ("Calculate 15% of 84.50", "math", ["12.675"]),
+    ("Quick question: what's 7 factorial?", "math", ["5040"]),
+    ("Please solve x^2 = 49", "math", ["7"]),
+    ("Step by step: what is 2x² when x = 3?", "math", ["18"]),
+    ("the cube root of 27 to 3 decimal places", "math", ["3"]),
+    ("I need to calculate 15% of 80", "math", ["12"]),
+    # word problems the math parser does not understand: declined, never an error
+    ("I have 3 apples and eat one. How many are left?", "general", []),
+    ("A train travels 60 miles in 1.5 hours. What is its average speed?", "general", []),
+    ("What is the area of a circle with a diameter of 10 cm?", "math", ["25π", "78.5", "cm²"]),
+    ("How many minutes are in 3.5 hours?", "general", []),
+    ("What is 20% off a $45 shirt plus 8% sales tax?", "general", []),
+    # logic
+    ("All men are mortal. Socrates is a man. Is Socrates mortal?", "logic", ["Yes"]),
+    ("If today is Monday, what day is it in 10 days?", "logic", ["Thursday"]),
+    ("Step by step: All cats are animals. Tom is a cat. Is Tom an animal?", "logic", ["Yes"]),
+    # general knowledge and chat
+    ("What is the capital of France?", "general", []),
+    ("Explain photosynthesis in one sentence", "general", []),
+    ("Please tell me a joke about cats", "general", []),
+    ("What is the meaning of life?", "general", []),
+    ("What year did the Berlin Wall fall?", "general", []),
+    ("What's the difference between a list and a tuple in Python?", "general", []),
+    ("Translate 'good morning' into Spanish", "general", []),
+    ("What does HTTP stand for?", "general", []),
+    ("Quick question: who wrote Pride and Prejudice?", "general", []),
+    # conversation: statements are acknowledged and remembered; help comes from real state
+    ("I'm allergic to peanuts.", "conversation", ["peanuts"]),
+    ("My favorite color is green.", "conversation", ["green"]),
+    ("What can you do?", "conversation", ["math"]),
+    ("remember that my locker code is 4312", "conversation", ["4312"]),
+    # system
+    ("how much disk space is free?", "files", ["Disk space"]),
+]
+
+
+# Written after the tuning and run once untouched: 21 of 22 as expected (the miss, "hello,
+# what can you help me with?", reached the general model; cues.py now knows it).
+HELDOUT = [
+    ("Please calculate 45 × 3", "math", ["135"]),
+    ("Quick question: what's 2^10?", "math", ["1024"]),
+    ("Step by step: solve 3x + 2 = 11", "math", ["x = 3"]),
+    ("What is 7! (7 factorial)?", "math", ["5040"]),
+    ("what is the cube root of 10 to 3 decimal places", "math", ["2.154"]),
+    ("Find the area of a square with side 9", "math", ["81"]),
+    ("What's the circumference of a circle with diameter 4?", "math", ["4π"]),
+    ("how many days between June 1 and July 4", "math", ["33 days"]),
+    ("Work through this problem: differentiate x^4 - 3x", "math", ["4x³ - 3"]),
+    ("Using mathematical principles, what is 15% of 60?", "math", ["9"]),
+    ("How much would 3 coffees at $4.50 each cost?", "general", []),
+    (
+        "If a recipe needs 2 cups of flour for 12 cookies, how much flour for 30 cookies?",
+        "general",
+        [],
+    ),
+    ("Who discovered penicillin?", "general", []),
+    ("What is the tallest mountain in Africa?", "general", []),
+    ("My dog is named Rex.", "conversation", ["Rex"]),
+    ("I work as a nurse at the city hospital.", "conversation", ["nurse"]),
+    ("hello, what can you help me with?", "conversation", ["math"]),
+    ("Some birds are penguins. All penguins are birds. Are all birds penguins?", "logic", []),
+    ("What is 1,250 + 3,750?", "math", ["5000"]),
+    ("Calculate 2 ÷ 8 and explain your answer", "math", ["1/4"]),
+    ("What is −3 × −4?", "math", ["12"]),
+    ("How many hours are in 2 weeks?", "general", []),
+]
+
+
+@pytest.fixture
+async def council(ctx):
+    from council_core.skills.conversation import ConversationSkill
+
+    classes = dict(skill_classes())
+    classes["conversation"] = ConversationSkill
+    classes["general"] = ReachedGeneral
+    c = Council(ctx, skills=classes, hooks=[])
+    yield c
+    await c.aclose()
+
+
+@pytest.mark.parametrize(("prompt", "skill", "contains"), ISSUE + OURS + HELDOUT)
+async def test_prompt_reaches_the_right_skill(council, prompt, skill, contains):
+    r = await council.ask(prompt)
+    assert r.error is None, f"{prompt!r} ended in an error: {r.error}"
+    assert r.skill == skill, f"{prompt!r} answered by {r.skill}: {r.answer!r}"
+    for part in contains:
+        assert part in r.answer, f"{prompt!r}: {part!r} not in {r.answer!r}"
+
+
+@pytest.mark.parametrize(
+    "prompt", ["2**(3+", "1/0", "sqrt(2", "((1+2)*3"], ids=["open", "zero", "sqrt", "brackets"]
+)
+async def test_a_bare_malformed_expression_is_a_clear_math_error(council, prompt):
+    r = await council.ask(prompt)
+    assert r.error is not None and r.error.kind == "bad_input", (r.skill, r.answer)
+    assert r.error.fix
