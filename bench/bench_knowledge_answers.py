@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import os
 import re
@@ -77,35 +76,33 @@ def corpus_files() -> list[Path]:
 
 
 def build_store(files: list[Path], work: Path) -> Any:
-    """The ingested store: copied from a cache keyed by the files and the ingest code."""
+    """The ingested store, built once in a cache folder per PARSER_VERSION (resumable:
+    an interrupted run's ingest goes on where it stopped), then copied for this run. The
+    corpus folder is made once: the man pages plus the notes."""
     from memory.documents import DocumentStore
     from memory.embed import shared_embedder
+    from memory.parsers import PARSER_VERSION
 
-    key = hashlib.sha256()
-    for f in sorted(files) + sorted(NOTES.iterdir()):
-        key.update(f"{f.name}:{f.stat().st_size}".encode())
-    for mod in ("chunking.py", "parsers.py", "documents.py", "schema.py"):
-        key.update((ROOT / "memory" / mod).read_bytes())
-    cached = STORE_CACHE / f"answers-store-{key.hexdigest()[:16]}"
+    tag = f"pv{PARSER_VERSION}"  # bumped whenever parsing or chunking changes
+    cached = STORE_CACHE / f"answers-store-{tag}"
+    corpus = STORE_CACHE / f"answers-corpus-{tag}"
     emb = shared_embedder()
     emb.load()
-    folder = work / "docs"
-    if not cached.exists():
-        corpus = work / "corpus"
-        (corpus / "man").mkdir(parents=True)
-        for f in files:
-            shutil.copy(f, corpus / "man" / f.name)
-        shutil.copytree(NOTES, corpus / "notes")
-        tmp = Path(tempfile.mkdtemp(prefix="store-", dir=STORE_CACHE.parent))
-        s = DocumentStore(tmp / "documents.sqlite3", tmp / "documents.faiss", embedder=emb)
+    if not (cached / "done").exists():
+        if not corpus.exists():
+            (corpus / "man").mkdir(parents=True)
+            for f in files:
+                shutil.copy(f, corpus / "man" / f.name)
+            shutil.copytree(NOTES, corpus / "notes")
+        cached.mkdir(parents=True, exist_ok=True)
+        s = DocumentStore(cached / "documents.sqlite3", cached / "documents.faiss", embedder=emb)
         t = time.perf_counter()
         rep = s.ingest([corpus])
-        print(f"ingested {rep.chunks_added} chunks in {time.perf_counter() - t:.0f} s")
+        print(f"ingested {rep.chunks_added} chunks in {time.perf_counter() - t:.0f} s", flush=True)
         s.close()
-        STORE_CACHE.mkdir(parents=True, exist_ok=True)
-        (tmp / "corpus").write_text(str(corpus))
-        tmp.rename(cached)
-    shutil.copytree(cached, folder, ignore=shutil.ignore_patterns("corpus"))
+        (cached / "done").write_text(str(corpus))
+    folder = work / "docs"
+    shutil.copytree(cached, folder)
     return DocumentStore(folder / "documents.sqlite3", folder / "documents.faiss", embedder=emb)
 
 
@@ -152,7 +149,9 @@ def main() -> int:
             t0 = time.perf_counter()
             first: list[tuple[float, str | None]] = []
 
-            def emit(ev: Any, first: list[tuple[float, str | None]] = first, t0: float = t0) -> None:
+            def emit(
+                ev: Any, first: list[tuple[float, str | None]] = first, t0: float = t0
+            ) -> None:
                 if isinstance(ev, Chunk) and ev.text.strip():
                     first.append((time.perf_counter() - t0, ev.skill))
 
@@ -161,10 +160,9 @@ def main() -> int:
             ft = next((t for t, s in first if s == r.skill), None)
             paths = [Path(s.path).name for s in r.sources]
             right = any(has_token(r.answer, a) for a in q["answer"])
-            if q["doc"]:
-                cited = q["doc"] in paths
-            else:  # the notes: any of them (each fact lives in one note, twice for DOCX/PDF)
-                cited = any("/notes/" in s.path for s in r.sources)
+            # the notes: any of them (a fact lives in one note, twice for the DOCX/PDF pair)
+            notes = any("/notes/" in s.path for s in r.sources)
+            cited = q["doc"] in paths if q["doc"] else notes
             rows.append({
                 "id": q["id"], "set": q["set"], "split": q["split"], "question": q["question"],
                 "expected": q["answer"], "doc": q["doc"], "answer": r.answer, "skill": r.skill,
@@ -269,8 +267,10 @@ def calibrate(ctx: Any) -> int:
           f"median {statistics.median(en):.3f}")  # fmt: skip
     print(f"FOUND: best cut {found:.3f} ({best[0]}/{len(ep) + len(en)} sorted right); "
           f"in use {FOUND_EVIDENCE}")  # fmt: skip
-    print(f"STRONG: above every general dev question: > {en[-1]:.3f}; in use {STRONG_EVIDENCE}; "
-          f"answerable at or above it: {sum(e >= STRONG_EVIDENCE for e in ep)}/{len(ep)}")
+    print(
+        f"STRONG: above every general dev question: > {en[-1]:.3f}; in use {STRONG_EVIDENCE}; "
+        f"answerable at or above it: {sum(e >= STRONG_EVIDENCE for e in ep)}/{len(ep)}"
+    )
     return 0
 
 

@@ -321,7 +321,7 @@ def _entry_lead_before(text: str, start: int) -> str:
     """When start lies inside a paragraph that began earlier (a chunk's overlap cut an
     option's entry), that paragraph's lead: its option line, or its deeper-indented term."""
     line_start = text.rfind("\n", 0, start) + 1
-    if line_start == 0 or not text[line_start:start].strip() == "":
+    if line_start == 0 or text[line_start:start].strip():
         return ""
     prev_end = line_start - 1
     prev_start = text.rfind("\n", 0, prev_end) + 1
