@@ -230,16 +230,26 @@ async def test_a_document_question_without_a_cue_goes_to_the_documents(mctx):
     assert Path(r.sources[0].path).name == "fold.1.gz"
 
 
-async def test_the_models_own_answer_is_labelled_when_the_documents_lack_it(mctx):
-    mctx.settings.knowledge.generate_answers = False
-    council = Council(mctx, skills={"knowledge": KnowledgeSkill, "general": ModelOwn})
+class NotInDocs(Skill):
+    """What the knowledge skill returns when the documents lack the answer (see the test
+    above): unsure, asking the router to label whatever answers next."""
+
+    name = "docs-stand-in"
+    threshold = 0.5
+
+    def score(self, query: Query) -> float:
+        return 0.6 if "boiler" in query.text else 0.0
+
+    async def answer(self, query, emit=None) -> SkillAnswer:
+        return SkillAnswer(NOT_FOUND, confidence=0.15, data={"pass_on_note": NOT_IN_DOCS})
+
+
+async def test_the_models_own_answer_is_labelled_when_the_documents_lack_it(ctx):
+    council = Council(ctx, skills={"docs": NotInDocs, "general": ModelOwn})
     council._hooks = []
-    # words of the notes ("boiler", "pressure") but not what they say
-    q = "What pressure does a bicycle tyre need, and does the boiler affect it?"
-    assert KnowledgeSkill(mctx).score(Query(q)) >= KnowledgeSkill.threshold
-    r = await council.ask(q)
-    assert r.skill == "general"
+    r = await council.ask("What pressure does a bicycle tyre need, unlike the boiler?")
+    assert r.skill == "general" and r.answer == "The model's own answer."
     assert NOT_IN_DOCS in r.notes
-    # a question no document touches is not tried here, and carries no such label
+    # a question the documents skill did not try carries no such label
     r = await council.ask("Who painted the Mona Lisa?")
     assert r.skill == "general" and NOT_IN_DOCS not in r.notes
