@@ -188,6 +188,7 @@ class Council:
         owned_by = ""
         skill_time = 0.0
         limits = self.ctx.settings.router
+        passed: list[str] = []  # notes an unsure skill asks to add to the answer given
         for _score, skill in self.rank(query):
             if owned is not None and skill.is_fallback:
                 break
@@ -251,7 +252,10 @@ class Council:
                 skill_time += time.perf_counter() - t_skill
             ans.skill = ans.skill or skill.name
             if ans.confidence >= skill.confident_at:
+                ans.notes.extend(n for n in passed if n not in ans.notes)
                 return ans, skill_time
+            if isinstance(ans.data.get("pass_on_note"), str):
+                passed.append(ans.data["pass_on_note"])
             if streamed:
                 emit(Retract(skill.name))
             if best is None or ans.confidence > best.confidence:

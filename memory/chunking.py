@@ -274,28 +274,150 @@ def _pieces(text: str, start: int, end: int, target: int) -> list[tuple[int, int
     return out
 
 
+_OPTION_LINE = re.compile(r"[-+]{1,2}[A-Za-z0-9]")
+
+
+def _is_entry(text: str, start: int, end: int) -> bool:
+    """A definition's entry: an option line ("-c, --count") or a term with its text indented
+    under it. One entry is one passage: packed with its neighbours, its vector would blend
+    two options and its quote would name both."""
+    first = text[start:end].split("\n", 1)[0].lstrip()
+    return bool(_OPTION_LINE.match(first)) or bool(_para_lead(text, start, end))
+
+
+def _is_table(text: str, start: int, end: int) -> bool:
+    lines = [x.strip() for x in text[start:end].split("\n") if x.strip()]
+    return len(lines) >= 3 and sum(x.startswith("|") for x in lines) >= len(lines) - 1
+
+
+def _table_rows(text: str, start: int, end: int, target: int) -> list[Passage]:
+    """A Markdown table cut between rows, each piece after the first led by the header row
+    (a row means nothing without its column names)."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        if line.strip():
+            a = pos + len(line) - len(line.lstrip())
+            spans.append((a, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    header = " ".join(text[spans[0][0] : spans[0][1]].split())
+    body = [sp for sp in spans[1:] if set(text[sp[0] : sp[1]]) - set("|-: ")]  # no ---|---
+    out: list[Passage] = []
+    cur: list[tuple[int, int]] = [spans[0]]
+    n = len(_word_spans(text, *spans[0]))
+    for sp in body:
+        w = len(_word_spans(text, *sp))
+        if cur and n + w > target and any(c != spans[0] for c in cur):
+            out.append(Passage(cur[0][0], cur[-1][1], header if out else "", n))
+            cur, n = [], 0
+        cur.append(sp)
+        n += w
+    if cur:
+        out.append(Passage(cur[0][0], cur[-1][1], header if out else "", n))
+    return out
+
+
+def _entry_lead_before(text: str, start: int) -> str:
+    """When start lies inside a paragraph that began earlier (a chunk's overlap cut an
+    option's entry), that paragraph's lead: its option line, or its deeper-indented term."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0 or text[line_start:start].strip():
+        return ""
+    prev_end = line_start - 1
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    if not text[prev_start:prev_end].strip():
+        return ""  # a blank line above: start is a paragraph's beginning
+    m = re.search(r"\n[ \t]*\n", text[:start][::-1])
+    para = len(text[:start]) - m.start() if m else 0
+    first = text[para : text.find("\n", para)].strip()
+    if _OPTION_LINE.match(first):
+        return " ".join(first.split())[:80]
+    return _para_lead(text, para, start)
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of text[start:end]; a short heading line right above an option's line
+    (a man page's subsection "General Output Control" over "-c, --count") stands apart, so
+    the option leads its own entry."""
+    out: list[tuple[int, int]] = []
+    for m in _PARA.finditer(text, start, end):
+        ps, pe = m.start(), m.start() + len(m.group(0).rstrip())
+        lines = text[ps:pe].split("\n", 2)
+        if (
+            len(lines) >= 2
+            and len(lines[0].strip()) <= 60
+            and not _OPTION_LINE.match(lines[0].lstrip())
+            and _OPTION_LINE.match(lines[1].lstrip())
+        ):
+            out.append((ps, ps + len(lines[0])))
+            ps += len(lines[0]) + 1
+        out.append((ps, pe))
+    return out
+
+
 def passages_of(text: str, start: int, end: int, target: int = PASSAGE_WORDS) -> list[Passage]:
     """Split text[start:end] (a chunk) into passages of at most about `target` words:
     paragraphs packed together while they fit, a long paragraph cut at sentence ends, each
-    later piece of a definition keeping its lead line. Small units retrieve precisely with
-    the embedding model (it reads a chunk's first ~150 words only) and are what gets quoted."""
+    later piece of a definition keeping its lead line. A definition's entry (a man page's
+    option and its description) is a passage of its own; a table is cut between rows, under
+    its header. Small units retrieve precisely with the embedding model (it reads a chunk's
+    first ~150 words only) and are what gets quoted."""
     units: list[Passage] = []
-    for m in _PARA.finditer(text, start, end):
-        ps, pe = m.start(), m.start() + len(m.group(0).rstrip())
+    alone: set[int] = set()  # units never packed with a neighbour
+    for k, (ps, pe) in enumerate(_paragraphs(text, start, end)):
         n = len(_word_spans(text, ps, pe))
         if n == 0:
             continue
+        cut_lead = _entry_lead_before(text, ps) if k == 0 else ""
+        if cut_lead:  # the chunk starts inside an option's entry: its pieces keep the option
+            alone.update(range(len(units), len(units) + 1 + n // target))
+            for a, b, w in _pieces(text, ps, pe, target):
+                units.append(Passage(a, b, cut_lead, w))
+            continue
+        if _is_table(text, ps, pe):
+            rows = _table_rows(text, ps, pe, target)
+            alone.update(range(len(units), len(units) + len(rows)))
+            units.extend(rows)
+            continue
+        entry = _is_entry(text, ps, pe)
         if n <= target:
+            if entry:
+                alone.add(len(units))
             units.append(Passage(ps, pe, "", n))
             continue
         lead = _para_lead(text, ps, pe)
         for i, (a, b, w) in enumerate(_pieces(text, ps, pe, target)):
+            if entry:
+                alone.add(len(units))
             units.append(Passage(a, b, lead if i else "", w))
     out: list[Passage] = []
-    for u in units:
+    prev_alone = False
+    for i, u in enumerate(units):
         prev = out[-1] if out else None
-        if prev is not None and not u.lead and prev.words + u.words <= target:
+        if (
+            prev is not None
+            and not u.lead
+            and not prev_alone
+            and i not in alone
+            and prev.words + u.words <= target
+        ):
             out[-1] = Passage(prev.start, u.end, prev.lead, prev.words + u.words)
         else:
             out.append(u)
+            prev_alone = i in alone
     return out
+
+
+_OPTION = re.compile(r"(?<![\w-])(--?)([A-Za-z0-9][\w-]*)")
+
+
+def option_terms(text: str) -> str:
+    """The options a text defines or names ("-p", "--max-depth") as words BM25 can match:
+    "optp optmaxdepth", one FTS5 token each. The tokenizer drops the
+    dashes, so "-p" alone would be the letter p, which every text holds."""
+    seen: list[str] = []
+    for m in _OPTION.finditer(text):
+        t = "opt" + m.group(2).lower().replace("-", "")
+        if t not in seen:
+            seen.append(t)
+    return " ".join(seen)

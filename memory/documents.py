@@ -34,7 +34,7 @@ from council_core.protected_paths import is_protected, protected_paths, under
 from council_core.result import Progress
 
 from . import parsers
-from .chunking import Passage, passages_of
+from .chunking import Passage, option_terms, passages_of
 from .chunking import chunk as make_chunks
 from .db import make_engine, migrate
 from .search import SearchHit, search_store
@@ -850,7 +850,7 @@ def _insert_doc(conn: Connection, p: _Parsed, vecs: Any) -> list[int]:
     conn.execute(
         text("INSERT INTO chunks_fts(rowid, title, section, body) VALUES (:i, :ti, :s, :b)"),
         [
-            {"i": cid, "ti": doc.title, "s": c.section, "b": c.text}
+            {"i": cid, "ti": doc.title, "s": f"{c.section}\n{option_terms(c.text)}", "b": c.text}
             for cid, c in zip(ids, p.chunks, strict=True)
         ],
     )

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 # Bump when parsing or chunking changes: stored documents are then re-parsed on sync.
-PARSER_VERSION = 3  # 3: passages with their own vectors
+# 3: passages with their own vectors; 4: an option's entry is a passage of its own, tables are
+# cut between rows, options are indexed for BM25 (memory.chunking)
+PARSER_VERSION = 4
 
 
 class Unreadable(Exception):

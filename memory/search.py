@@ -130,6 +130,15 @@ def _bm25(store: DocumentStore, terms: list[str], limit: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _bm25_terms(query: str) -> list[str]:
+    """The query's terms, the words manuals use for them ("tarball" -> "archive"), and the
+    options it names as the store indexes them ("-p" -> "optp", memory.chunking)."""
+    from .chunking import option_terms
+    from .rerank import expand_terms
+
+    return expand_terms(query, query_terms(query)) + option_terms(query).split()
+
+
 def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[SearchHit]:
     import numpy as np
 
@@ -141,7 +150,7 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
     if not query:
         return []
     n = max(k, CANDIDATES)
-    bm: list[int] = _bm25(store, query_terms(query), n) if mode != "vector" else []
+    bm: list[int] = _bm25(store, _bm25_terms(query), n) if mode != "vector" else []
     vec: list[tuple[int, float]] = []  # (chunk id, its best passage's cosine), best first
     qv = None
     if mode != "bm25":

@@ -27,8 +27,9 @@ class EchoPassageLLM(LLMBackend):
     ) -> AsyncIterator[Piece]:
         self.prompts.append(messages)
         user = messages[-1].content
-        first = user.split("[1]", 1)[1].split("\n", 1)[0]
-        for word in ("Per", "[1]:", *first.split()[-12:]):
+        # "Passages:\nFrom <document>:\n<first passage>..."
+        first = user.split("Passages:\nFrom ", 1)[1].split("\n")[1]
+        for word in ("Per", "your", "notes:", *first.split()[-12:]):
             yield Piece(word + " ")
         yield Piece("", finish_reason="stop")
 
@@ -184,13 +185,17 @@ async def test_router_sends_document_questions_here(kctx):
 
 
 async def test_a_declined_generated_answer_stands_only_when_asked_about_the_documents(kctx):
+    """Asked about the notes, the model's "not there" stands; asked plainly while the notes
+    match strongly, the best passage is quoted rather than given up on."""
     kctx.provide("llm", Manager(DeclineLLM()))
     skill = KnowledgeSkill(kctx)
     asked = await skill.answer(Query("in my notes, how often is the irrigation pump serviced?"))
     plain = await skill.answer(Query("how often is the irrigation pump serviced?"))
-    assert asked.answer == plain.answer == NOT_FOUND
-    assert asked.confidence >= KnowledgeSkill.confident_at > plain.confidence
+    assert asked.answer == NOT_FOUND
+    assert asked.confidence >= KnowledgeSkill.confident_at
     assert "closest passages" in " ".join(asked.notes)
+    assert "14 weeks" in plain.answer and plain.data["mode"] == "extractive"
+    assert "did not find it" in " ".join(plain.notes)
 
 
 async def test_what_the_user_said_in_conversation_wins_over_the_documents(kctx):

@@ -277,7 +277,7 @@ def test_hybrid_keeps_the_closest_passage_when_bm25_misses_the_wording(store, tm
     ):
         (docs / f"note{i}.txt").write_text(t + "\n")
     store.ingest([docs])
-    q = "How do I delete a folder with everything inside?"
+    q = "How do I wipe a whole tree with everything inside?"
     assert "rm.txt" not in [Path(h.path).name for h in store.search(q, 5, "bm25")]
     assert Path(store.search(q, 1, "vector")[0].path).name == "rm.txt"
     # both rankings agree on the notes; the vectors' best chunk still makes the top 3
