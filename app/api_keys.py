@@ -1,6 +1,6 @@
 """Cloud API keys in the OS keyring (never in the settings file).
 
-Uses the cloud component's key store when it exists (``council_core.cloud.keys``) and the
+Uses the cloud component's key store when it exists (``council_core.base.secrets``) and the
 keyring library directly otherwise, under the same service name."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from council_core.errors import ComponentMissing
+from council_core.base.errors import ComponentMissing
 
 SERVICE = "council"
 
 
 def _cloud_keys() -> Any:
     try:
-        return importlib.import_module("council_core.cloud.keys")
+        return importlib.import_module("council_core.base.secrets")
     except ImportError:
         return None
 

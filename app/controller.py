@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from council_core.logs import get_logger, setup_logging
+from council_core.base.logs import get_logger, setup_logging
 from council_core.user_data import export_memory, forget_everything
 
 from .approval_dialog import ApprovalDialog
@@ -248,7 +248,7 @@ class CouncilApp(QObject):
 
 
 def _model_state() -> str:
-    from council_core import metrics
+    from council_core.base import metrics
 
     loaded = [
         lab.get("backend", "?")
@@ -259,7 +259,7 @@ def _model_state() -> str:
 
 
 def _budget_left() -> float | None:
-    from council_core import metrics
+    from council_core.base import metrics
 
     for lab, v in metrics.snapshot().get("council_budget_remaining_usd", []):
         if lab.get("period") in ("day", "daily"):

@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import SLOT, QObject, QSocketNotifier, Signal, Slot
 
-from council_core.logs import get_logger
+from council_core.base.logs import get_logger
 
 log = get_logger("app.hotkey")
 

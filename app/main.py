@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 _T0 = time.perf_counter()
-ICON = Path(__file__).parent / "resources" / "council.svg"
+ICON = Path(__file__).resolve().parents[1] / "resources" / "council.svg"  # top-level resources/
 
 
 def main(argv: list[str] | None = None, factory: Any = None, warm: bool = True) -> int:

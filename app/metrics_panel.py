@@ -1,4 +1,4 @@
-"""Live charts from the core's Prometheus registry (``council_core.metrics.snapshot()``).
+"""Live charts from the core's Prometheus registry (``council_core.base.metrics.snapshot()``).
 
 Drawn with QPainter: QtCharts would need PySide6-Addons (+160 MB) for a handful of bars.
 """
@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from council_core import metrics
+from council_core.base import metrics
 
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d"]
 

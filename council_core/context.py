@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .approval import ApprovalChannel
-from .errors import BackendUnavailable, ComponentMissing, CouncilError
-from .paths import Paths, resolve_paths
+from council_core.base.errors import BackendUnavailable, ComponentMissing, CouncilError
+from council_core.base.paths import Paths, resolve_paths
 from .settings import Settings, load_settings
 
 log = logging.getLogger("council." + __name__)
@@ -22,7 +22,7 @@ log = logging.getLogger("council." + __name__)
 # name -> "module:function"; the function takes the SkillContext and returns the service.
 SERVICES: dict[str, str] = {
     "memory": "memory.service:build",  # conversation memory (MemoryStore)
-    "documents": "memory.documents:build",  # the knowledge base (DocumentStore)
+    "documents": "council_core.knowledge.documents:build",  # the knowledge base (DocumentStore)
     "llm": "council_core.llm.manager:build",  # LLMManager: the configured backends
     "sandbox": "sandbox.service:build",  # SafeExecutor
     "prolog": "council_core.skills.logic.engine:build",  # PrologEngine (one thread)

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 
-from .paths import resolve_paths
+from council_core.base.paths import resolve_paths
 from .skill import ComponentStatus
 
 INSTALL = "bash installer/install.sh"

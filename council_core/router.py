@@ -15,9 +15,9 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from . import metrics
+from council_core.base import metrics
 from .context import SkillContext
-from .errors import (
+from council_core.base.errors import (
     BackendUnavailable,
     BugError,
     ComponentMissing,
@@ -27,8 +27,8 @@ from .errors import (
     UserFacingError,
 )
 from .hooks import HOOKS, CouncilHook
-from .logs import get_logger
-from .result import Chunk, CouncilResult, Done, ErrorInfo, Event, Retract, SkillAnswer
+from council_core.base.logs import get_logger
+from council_core.base.result import Chunk, CouncilResult, Done, ErrorInfo, Event, Retract, SkillAnswer
 from .skill import Emit, Query, Skill, _drop
 
 log = get_logger("router")
@@ -283,7 +283,7 @@ class SkillDeclinedAll(UserFacingError):
 
 
 def _empty() -> UserFacingError:
-    from .errors import BadInput
+    from council_core.base.errors import BadInput
 
     return BadInput("the question is empty", fix="type a question")
 

@@ -18,8 +18,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from .errors import BadInput, StorageError
-from .paths import Paths, resolve_paths
+from council_core.base.errors import BadInput, StorageError
+from council_core.base.paths import Paths, resolve_paths
 
 SCHEMA_VERSION = 1
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .result import Event, SkillAnswer
+from council_core.base.result import Event, SkillAnswer
 
 if TYPE_CHECKING:
     from .context import SkillContext

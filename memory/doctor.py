@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import importlib.util
 
-from council_core.errors import CouncilError
-from council_core.paths import resolve_paths
+from council_core.base.errors import CouncilError
+from council_core.base.paths import resolve_paths
 from council_core.skill import ComponentStatus
 
 INSTALL = "bash installer/install.sh  (or pip install 'council[memory]')"

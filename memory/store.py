@@ -33,11 +33,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from council_core import metrics
-from council_core.errors import BadInput
-from council_core.logs import get_logger
+from council_core.base import metrics
+from council_core.base.errors import BadInput
+from council_core.base.logs import get_logger
 
-from .db import storage_errors
+from council_core.base.db import storage_errors
 from .feedback import Correction, FeedbackLog
 from .preferences import Preferences
 from .schema import KIND_TURNS, TurnState, turn_vectors, turns, vector_state
@@ -52,7 +52,7 @@ from .text import (
 )
 from .turn_index import TurnIndex
 from .turns import SessionInfo, Turn, TurnLog
-from .vectors import Kind
+from council_core.base.vectors import Kind
 from .worker import EmbedWorker
 
 log = get_logger("memory")
@@ -180,7 +180,7 @@ class MemoryStore:
     @property
     def embedder(self) -> Any:
         if self._embedder is None:
-            from .embed import shared_embedder
+            from council_core.base.embed import shared_embedder
 
             self._embedder = shared_embedder()
         return self._embedder
@@ -188,7 +188,7 @@ class MemoryStore:
     @property
     def model_loaded(self) -> bool:
         if self._embedder is None:
-            from .embed import shared_embedder
+            from council_core.base.embed import shared_embedder
 
             return shared_embedder().loaded
         return bool(getattr(self._embedder, "loaded", True))

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from council_core.errors import CouncilError
+from council_core.base.errors import CouncilError
 from council_core.skill import ComponentStatus
 
 from .policy import INSTALL_FIX, running_as_root

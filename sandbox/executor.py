@@ -22,9 +22,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from council_core.errors import BadInput
-from council_core.logs import audit, get_logger
-from council_core.metrics import SANDBOX_RUNS
+from council_core.base.errors import BadInput
+from council_core.base.logs import audit, get_logger
+from council_core.base.metrics import SANDBOX_RUNS
 
 from .policy import Grant, Limits, Policy, check_grant, firejail_path
 from .pool import SandboxPool, Started

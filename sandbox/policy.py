@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from council_core.errors import ComponentMissing, SandboxDenied
+from council_core.base.errors import ComponentMissing, SandboxDenied
 
 from .bootstrap import SOURCE
 

@@ -69,7 +69,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     stream = not args.json and sys.stdout.isatty()
 
     async def go() -> Any:
-        from council_core.result import Chunk, Done, Progress, Retract
+        from council_core.base.result import Chunk, Done, Progress, Retract
 
         council = make_council()
         try:
@@ -157,7 +157,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     )
 
     async def go() -> None:
-        from council_core.result import Chunk, Done, Retract
+        from council_core.base.result import Chunk, Done, Retract
 
         council = make_council()
         nonlocal session
@@ -222,7 +222,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_serve_metrics(args: argparse.Namespace) -> int:
     from council_core.context import SkillContext
-    from council_core.metrics import serve
+    from council_core.base.metrics import serve
 
     ctx = SkillContext()
     port = args.port or ctx.settings.metrics.port
@@ -236,7 +236,7 @@ def cmd_serve_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from council_core.paths import resolve_paths
+    from council_core.base.paths import resolve_paths
     from council_core.settings import load_settings, save_settings
 
     paths = resolve_paths()

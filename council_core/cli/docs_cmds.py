@@ -40,7 +40,7 @@ def register(sub: Any) -> None:
 
 def _store() -> Any:
     from council_core.context import SkillContext
-    from council_core.logs import setup_logging
+    from council_core.base.logs import setup_logging
 
     ctx = SkillContext()
     setup_logging(ctx.paths.log_dir)
@@ -122,7 +122,7 @@ def _any_ok(report: Any) -> bool:
 
 def _guard(fn: Any) -> Any:
     def wrapped(args: argparse.Namespace) -> int:
-        from council_core.errors import CouncilError
+        from council_core.base.errors import CouncilError
 
         try:
             return int(fn(args))

@@ -49,7 +49,7 @@ def _report(err: Any) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
 
     try:
         svc = _svc()
@@ -67,7 +67,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
     from council_core.skills.files.parse import parse
     from council_core.skills.files.service import human
 
@@ -108,7 +108,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def _edit_grants(folder: str, mode: str | None) -> int:
     import os
 
-    from council_core.paths import resolve_paths
+    from council_core.base.paths import resolve_paths
     from council_core.settings import GrantedFolder, load_settings, save_settings
 
     paths = resolve_paths()

@@ -14,15 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from council_core import metrics
-from council_core.errors import BackendUnavailable, BadInput, ComponentMissing, CouncilError
-from council_core.logs import audit, get_logger
+from council_core.base import metrics
+from council_core.base.errors import BackendUnavailable, BadInput, ComponentMissing, CouncilError
+from council_core.base.logs import audit, get_logger
 
 if TYPE_CHECKING:
     from council_core.context import SkillContext
     from council_core.llm.base import Message, Usage
     from council_core.llm.openai_compat import EndpointError, OpenAIBackend
-    from council_core.paths import Paths
+    from council_core.base.paths import Paths
     from council_core.settings import OpenAIEndpoint, Settings
 
     from .ledger import Ledger, Spend
@@ -102,7 +102,7 @@ class CloudService:
         """The provider's backend with its key (NeedsKey when there is none)."""
         from council_core.llm.openai_compat import OpenAIBackend
 
-        from .keys import get_key
+        from council_core.base.secrets import get_key
 
         ep = self.endpoint()
         key = get_key(ep.name)

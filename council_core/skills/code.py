@@ -13,8 +13,8 @@ import re
 from typing import Any, Literal
 
 from council_core.approval import ApprovalRequest, Choice
-from council_core.errors import ApprovalDeclined, SkillDeclined
-from council_core.result import Progress, SkillAnswer
+from council_core.base.errors import ApprovalDeclined, SkillDeclined
+from council_core.base.result import Progress, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
 Lang = Literal["python", "bash"]

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from council_core.errors import CouncilError, UserFacingError
-from council_core.logs import get_logger
-from council_core.result import Chunk, SkillAnswer, Source
+from council_core.base.errors import CouncilError, UserFacingError
+from council_core.base.logs import get_logger
+from council_core.base.result import Chunk, SkillAnswer, Source
 from council_core.skill import Emit, Query, Skill, _drop
 
 log = get_logger(__name__)
@@ -76,7 +76,7 @@ class KnowledgeSkill(Skill):
             return 0.6 if cue else 0.0
         if cue:
             return 0.9 if probe > 0 else 0.6
-        from memory.search import query_terms
+        from council_core.knowledge.search import query_terms
 
         n = len(query_terms(query.text))
         if n >= 2 and probe >= 0.99:
@@ -246,7 +246,7 @@ EXPAND_WORDS = 60  # a chosen passage grows within its paragraph up to this many
 @dataclass
 class Passage:
     text: str  # the quoted lines, each stripped, joined by newlines
-    hit: Any  # memory.search.SearchHit
+    hit: Any  # council_core.knowledge.search.SearchHit
     score: float
     lead: str = ""
     offset: int = 0  # start of the quoted text in the chunk
@@ -257,7 +257,7 @@ def best_passages(question: str, hits: list[Any], top: int = 3) -> list[Passage]
     """The stored passages of the top hits that answer best: each passage's similarity to
     the question (computed by the search from stored vectors: no model call here) plus a
     smaller lexical part (query-term coverage and the chunk's own rank)."""
-    from memory.search import query_terms, term_coverage
+    from council_core.knowledge.search import query_terms, term_coverage
 
     terms = query_terms(question)
     cands: list[Passage] = []

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from council_core.errors import BackendUnavailable, BadInput, SkillDeclined
-from council_core.result import Chunk, Done, Retract, SkillAnswer
+from council_core.base.errors import BackendUnavailable, BadInput, SkillDeclined
+from council_core.base.result import Chunk, Done, Retract, SkillAnswer
 from council_core.router import Council
 from council_core.skill import Query, Skill
 
@@ -141,7 +141,7 @@ async def test_stream_close_cancels_work(ctx):
 
 
 def test_result_json_has_the_documented_fields(ctx):
-    from council_core.result import CouncilResult
+    from council_core.base.result import CouncilResult
 
     d = CouncilResult(prompt="p").to_dict()
     for f in (

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from memory import documents
-from memory.documents import DocumentStore
+from council_core.knowledge import documents
+from council_core.knowledge.documents import DocumentStore
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 

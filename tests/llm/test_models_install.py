@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from council_core.errors import BadInput, ComponentMissing
+from council_core.base.errors import BadInput, ComponentMissing
 from council_core.llm import models
 from council_core.llm.doctor import checks
 

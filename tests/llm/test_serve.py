@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from council_core.errors import PermissionDenied
-from council_core.result import SkillAnswer
+from council_core.base.errors import PermissionDenied
+from council_core.base.result import SkillAnswer
 from council_core.router import Council
 from council_core.serve import check_bind, create_app, server_token
 from council_core.skill import Skill
@@ -35,7 +35,7 @@ class Upper(Skill):
         return 0.9 if query.text.startswith("shout") else 0.0
 
     async def answer(self, query, emit=lambda e: None) -> SkillAnswer:
-        from council_core.result import Chunk
+        from council_core.base.result import Chunk
 
         text = query.text.removeprefix("shout").strip().upper()
         emit(Chunk(text[: len(text) // 2]))

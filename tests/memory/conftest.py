@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def embedder():
     """The real all-MiniLM-L6-v2, loaded once for the whole test session (~3.5 s)."""
     pytest.importorskip("sentence_transformers", reason="the memory extra is not installed")
-    from memory.embed import shared_embedder
+    from council_core.base.embed import shared_embedder
 
     e = shared_embedder()
     e.load()

@@ -17,7 +17,7 @@ import pytest
 from hash_embedder import HashEmbedder
 from sqlalchemy import event
 
-from council_core.errors import BadInput, StorageError
+from council_core.base.errors import BadInput, StorageError
 from memory.store import MemoryStore
 from memory.text import MAX_TEXT_CHARS
 

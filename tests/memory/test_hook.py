@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from council_core.errors import BadInput
-from council_core.memory_hook import MemoryHook
-from council_core.result import SkillAnswer
+from council_core.base.errors import BadInput
+from council_core.hooks.memory_hook import MemoryHook
+from council_core.base.result import SkillAnswer
 from council_core.router import Council
 from council_core.skill import Query, Skill
 from memory.feedback import FeedbackLog
@@ -74,8 +74,8 @@ def test_a_cold_process_records_without_loading_models(council_home):
     code = """
 import asyncio, sys
 from council_core.context import SkillContext
-from council_core.memory_hook import MemoryHook
-from council_core.result import CouncilResult
+from council_core.hooks.memory_hook import MemoryHook
+from council_core.base.result import CouncilResult
 from council_core.skill import Query
 
 async def main():

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 from memory.store import MemoryStore
 from memory.text import estimate_tokens
 from memory.transfer import export_jsonl, export_markdown, import_jsonl

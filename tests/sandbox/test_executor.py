@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from escape_cases import needs_firejail
 
-from council_core import metrics
-from council_core.errors import ComponentMissing, SandboxDenied
-from council_core.paths import resolve_paths
+from council_core.base import metrics
+from council_core.base.errors import ComponentMissing, SandboxDenied
+from council_core.base.paths import resolve_paths
 from sandbox.executor import SafeExecutor
 from sandbox.policy import Grant, Limits
 from sandbox.result import ExecResult

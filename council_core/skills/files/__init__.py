@@ -11,8 +11,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from council_core.approval import ApprovalRequest
-from council_core.errors import SkillDeclined
-from council_core.result import SkillAnswer, Source
+from council_core.base.errors import SkillDeclined
+from council_core.base.result import SkillAnswer, Source
 from council_core.skill import Emit, Query, Skill, _drop
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from council_core.errors import PermissionDenied
+from council_core.base.errors import PermissionDenied
 
 Mode = Literal["ro", "rw"]
 

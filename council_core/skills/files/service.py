@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from council_core.errors import BadInput, ComponentMissing, PermissionDenied
+from council_core.base.errors import BadInput, ComponentMissing, PermissionDenied
 
 from .grants import Grants
 from .index import Entry, FileIndex, Query

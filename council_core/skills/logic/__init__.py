@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from council_core.errors import SkillDeclined
-from council_core.result import Chunk, SkillAnswer
+from council_core.base.errors import SkillDeclined
+from council_core.base.result import Chunk, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
 from .grammar import NoParse, Problem, parse, parse_facts

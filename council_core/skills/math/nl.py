@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 
 from .parser import Node, parse, symbols_in
 

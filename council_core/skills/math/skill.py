@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from council_core.errors import BadInput, SkillDeclined
-from council_core.result import Chunk, SkillAnswer
+from council_core.base.errors import BadInput, SkillDeclined
+from council_core.base.result import Chunk, SkillAnswer
 from council_core.skill import ComponentStatus, Emit, Query, Skill, _drop
 
 from . import nl

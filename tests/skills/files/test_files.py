@@ -13,7 +13,7 @@ import pytest
 
 from council_core.approval import ApprovalChannel, approve_all, decline_all
 from council_core.context import SkillContext
-from council_core.errors import PermissionDenied
+from council_core.base.errors import PermissionDenied
 from council_core.router import Council
 from council_core.settings import GrantedFolder
 from council_core.skills.files import FilesSkill

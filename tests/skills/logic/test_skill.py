@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from council_core.errors import SkillDeclined
+from council_core.base.errors import SkillDeclined
 from council_core.skill import Query
 from council_core.skills.logic import LogicSkill
 from council_core.skills.logic.facts import forget_all

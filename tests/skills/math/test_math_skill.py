@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from council_core.errors import BadInput, SkillDeclined
+from council_core.base.errors import BadInput, SkillDeclined
 from council_core.router import Council
 from council_core.skill import Query
 from council_core.skills.math import MathSkill

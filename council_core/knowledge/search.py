@@ -134,7 +134,7 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
     import numpy as np
 
     if mode not in ("hybrid", "bm25", "vector"):
-        from council_core.errors import BadInput
+        from council_core.base.errors import BadInput
 
         raise BadInput(f"unknown search mode {mode!r}", fix="use hybrid, bm25 or vector")
     query = query.strip()

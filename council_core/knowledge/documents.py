@@ -27,14 +27,14 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from council_core.errors import BadInput
-from council_core.logs import get_logger
-from council_core.result import Progress
+from council_core.base.errors import BadInput
+from council_core.base.logs import get_logger
+from council_core.base.result import Progress
 
 from . import parsers
 from .chunking import Passage, passages_of
 from .chunking import chunk as make_chunks
-from .db import make_engine, migrate
+from council_core.base.db import make_engine, migrate
 from .search import SearchHit, search_store
 
 log = get_logger(__name__)
@@ -176,7 +176,7 @@ class DocumentStore:
     @property
     def embedder(self) -> Any:
         if self._embedder is None:
-            from .embed import shared_embedder
+            from council_core.base.embed import shared_embedder
 
             self._embedder = shared_embedder()
         return self._embedder
@@ -191,7 +191,7 @@ class DocumentStore:
     @property
     def index(self) -> Any:
         """The FAISS index, loaded or rebuilt so it matches the database."""
-        from .vectors import VectorIndex
+        from council_core.base.vectors import VectorIndex
 
         with self._index_lock:
             gen = self.generation()

@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from .hooks import CouncilHook
-from .result import CouncilResult, SkillAnswer
+from council_core.hooks import CouncilHook
+from council_core.base.result import CouncilResult, SkillAnswer
 
 if TYPE_CHECKING:
-    from .context import SkillContext
-    from .skill import Query
+    from council_core.context import SkillContext
+    from council_core.skill import Query
 
 RECALL_SKILL = "memory"
 

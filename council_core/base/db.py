@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from council_core.errors import StorageError
+from council_core.base.errors import StorageError
 
 Step = Callable[[Connection], None]
 

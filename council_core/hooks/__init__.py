@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .result import CouncilResult, ErrorInfo, SkillAnswer
+from council_core.base.result import CouncilResult, ErrorInfo, SkillAnswer
 
 if TYPE_CHECKING:
-    from .context import SkillContext
-    from .skill import Emit, Query
+    from council_core.context import SkillContext
+    from council_core.skill import Emit, Query
 
 # Loaded in order; a hook that cannot be imported is skipped (and reported by doctor).
 HOOKS: list[str] = [
-    "council_core.memory_hook:MemoryHook",
-    "council_core.cloud.escalate:CloudEscalation",
+    "council_core.hooks.memory_hook:MemoryHook",
+    "council_core.hooks.escalate:CloudEscalation",
 ]
 
 
