@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable
 
 from council_core.base.paths import resolve_paths
-from .skill import ComponentStatus
+from council_core.base.status import ComponentStatus
 
 INSTALL = "bash installer/install.sh"
 

@@ -9,7 +9,7 @@ import importlib.util
 
 from council_core.base.errors import CouncilError
 from council_core.base.paths import resolve_paths
-from council_core.skill import ComponentStatus
+from council_core.base.status import ComponentStatus
 
 INSTALL = "bash installer/install.sh  (or pip install 'council[memory]')"
 

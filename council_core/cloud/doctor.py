@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from council_core.skill import ComponentStatus
+from council_core.base.status import ComponentStatus
 
 
 def checks() -> list[ComponentStatus]:

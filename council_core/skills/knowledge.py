@@ -194,7 +194,7 @@ class KnowledgeSkill(Skill):
         return any(h.skill != self.name for h in hits)
 
     def doctor(self) -> list[Any]:
-        from council_core.skill import ComponentStatus
+        from council_core.base.status import ComponentStatus
 
         try:
             docs, chunks = self.ctx.documents.count()
