@@ -15,7 +15,8 @@ from council_core.base.errors import SkillDeclined
 from council_core.base.result import Chunk, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
-from .grammar import NoParse, Problem, parse, parse_facts
+from .grammar import NoParse, Problem, parse_facts
+from .questions import parse
 
 if TYPE_CHECKING:
     from .engine import PrologEngine
