@@ -3,7 +3,7 @@
 Precedence: ``COUNCIL_*`` environment variables (nested with ``__``, e.g.
 ``COUNCIL_LLM__MODEL_TIER=smollm2``) over the settings file over defaults. The settings
 dialog is generated from the field titles and descriptions. Secrets never live here: API keys
-are in the OS keyring (see ``council_core.secrets``).
+are in the OS keyring (see ``council_core.base.secrets``).
 """
 
 from __future__ import annotations

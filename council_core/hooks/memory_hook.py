@@ -12,7 +12,8 @@ answer that came from memory (a correction) is recorded as ``from_recall``, so i
 becomes a new memory of its own.
 
 ``skill_scores()`` gives thumbs up/down per skill (``score`` = (up + 1) / (up + down + 2),
-0.5 = no evidence) for the router's thresholds.
+0.5 = no evidence), as ``council feedback scores`` shows them; the router does not read them
+(its thresholds are the skills' own).
 """
 
 from __future__ import annotations
