@@ -39,6 +39,7 @@ CLOUD_CONFIDENCE = 0.9  # a paid model's answer; it reports no calibrated confid
 
 class CloudEscalation(CouncilHook):
     name = "cloud"
+    order = 90  # the last resort: escalation after every local skill
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)

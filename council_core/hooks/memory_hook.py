@@ -33,6 +33,7 @@ RECALL_SKILL = "memory"
 
 class MemoryHook(CouncilHook):
     name = "memory"
+    order = 10  # a stored correction answers before anything else; every turn is recorded
 
     def __init__(self, ctx: SkillContext) -> None:
         super().__init__(ctx)
