@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import json
 import os
 import shutil
@@ -19,15 +20,7 @@ SECRET = "sk-keyringTEST-5e1f0a9b7c3d"
 
 
 def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env or dict(os.environ),
-        timeout=60,
-    )
+    return run_council(*args, stdin=stdin, env=env, timeout=60)
 
 
 def test_env_fallback_is_read_never_written(monkeypatch):

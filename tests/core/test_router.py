@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import asyncio
 import json
 import subprocess
@@ -163,7 +164,6 @@ def test_result_json_has_the_documented_fields(ctx):
 
 
 def test_cli_help_runs(council_home):
-    out = subprocess.run(
-        [sys.executable, "-m", "council_core", "--help"], capture_output=True, text=True, check=True
-    )
+    out = run_council("--help")
+    assert out.returncode == 0, out.stderr
     assert "ask" in out.stdout and "batch" in out.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import json
 import shutil
 import subprocess
@@ -15,13 +16,7 @@ DOCS = ROOT / "tests" / "data" / "docs"
 
 
 def council(*args, home):
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", "--home", str(home), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_council("--home", str(home), *args)
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import json
 import os
 import socket
@@ -169,19 +170,8 @@ def test_non_loopback_binds_are_refused_unless_allowed() -> None:
 
 
 def test_cli_refuses_a_public_bind(council_home) -> None:
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    repo = Path(__file__).resolve().parents[2]
-    p = subprocess.run(
-        [sys.executable, "-m", "council_core", "serve", "--host", "0.0.0.0", "--port", "1"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
-    )
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    p = run_council("serve", "--host", "0.0.0.0", "--port", "1", env=env, timeout=60)
     assert p.returncode == 1 and "refusing to serve on 0.0.0.0" in p.stderr
 
 

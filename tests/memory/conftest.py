@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +37,7 @@ def store(data_dir: Path, embedder):
 @pytest.fixture
 def hstore(data_dir: Path):
     """A store with the deterministic test embedder (fault tests)."""
-    from hash_embedder import HashEmbedder
+    from tests.memory.hash_embedder import HashEmbedder
 
     from memory.store import MemoryStore
 

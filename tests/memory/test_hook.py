@@ -3,6 +3,7 @@ light, and another process finds what this one stored."""
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import json
 import os
 import subprocess
@@ -103,17 +104,8 @@ async def test_my_favorite_color_is_found_by_a_later_process(ctx, council_home):
     c = council(ctx)
     told = await c.ask("My favorite color is teal", "monday")
     await c.aclose()
-    env = {**os.environ, "COUNCIL_HOME": str(council_home)}
-
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "council_core", *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=180,
-        )
+        return run_council(*args, home=council_home, timeout=180)
 
     # A new process, a new session: the pending turn is embedded on this first search.
     r = cli("memory", "search", "what colour do I like best?", "--session", "friday", "--json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import ast
 import subprocess
 import sys
@@ -125,22 +126,9 @@ def test_twenty_parallel_runs_stay_isolated(executor: SafeExecutor) -> None:
 def test_cli_run(tmp_path: Path, council_home: Path) -> None:
     f = tmp_path / "prog.py"
     f.write_text("print(6 * 7)\n")
-    out = subprocess.run(
-        [sys.executable, "-m", "council_core", "run", "python", str(f)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = run_council("run", "python", str(f), timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "42\n" and "[sandbox] exit 0" in out.stderr
-    out = subprocess.run(
-        [sys.executable, "-m", "council_core", "run", "bash", "-", "--json"],
-        input="echo hi; exit 5",
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = run_council("run", "bash", "-", "--json", stdin="echo hi; exit 5", timeout=60)
     assert out.returncode == 1
     assert '"exit_code": 5' in out.stdout and '"stdout": "hi\\n"' in out.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import hashlib
 import os
 import subprocess
@@ -245,17 +246,8 @@ def test_kill_9_half_way_then_recover(home, tmp_path, recovery):
 
 
 def test_cli_grant_and_undo(home, tmp_path):
-    env = dict(os.environ)
-
     def run(*a):
-        return subprocess.run(
-            [sys.executable, "-m", "council_core", *a],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+        return run_council(*a, timeout=60)
 
     out = run("files", "grant", str(home / "proj"), "--rw")
     assert out.returncode == 0 and "granted" in out.stdout

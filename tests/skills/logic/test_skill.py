@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import json
 import subprocess
 import sys
@@ -120,14 +121,7 @@ def test_facts_cli_lists_and_forgets(council_home: Path) -> None:
     store.close()
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "council_core", "facts", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        return run_council("facts", *args, timeout=60)
 
     out = cli("list", "--json")
     assert out.returncode == 0, out.stderr

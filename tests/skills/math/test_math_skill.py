@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers.cli import run_council
 import json
 import os
 import subprocess
@@ -167,16 +168,8 @@ async def test_time_limit_stops_a_slow_computation(ctx, monkeypatch):
 
 
 def _cli(*args: str, stdin: str | None = None, home: Path) -> subprocess.CompletedProcess:
-    env = {"COUNCIL_HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    return run_council(*args, stdin=stdin, home=home, env=env, timeout=60)
 
 
 def test_cli_ask(council_home):
