@@ -184,7 +184,8 @@ def main() -> int:
     from council_core.skill import Query
     from council_core.skills.knowledge import NOT_FOUND, KnowledgeSkill
     from council_core.knowledge.chunking import chunk, passages_of
-    from council_core.knowledge.documents import DocumentStore, _embed_text
+    from council_core.knowledge.documents import DocumentStore
+    from council_core.knowledge.ingest import _embed_text
     from council_core.base.embed import shared_embedder
     from council_core.knowledge.parsers import detect_format, parse
 
