@@ -24,7 +24,7 @@ from council_core.base.logs import get_logger
 
 from .ingest import EMBED_BATCH, IngestMixin, _bump_generation, _delete_doc
 from .schema import MIGRATIONS
-from .search import SearchHit, search_store
+from .search import SearchHit, fts_probe, search_chunks
 
 log = get_logger(__name__)
 
@@ -196,7 +196,9 @@ class DocumentStore(IngestMixin):
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[SearchHit]:
         """Best chunks for `query`: "bm25" (FTS5), "vector" (FAISS) or "hybrid" (RRF)."""
-        return search_store(self, query, k, mode)
+        return search_chunks(
+            self.engine, query, k, mode, index=lambda: self.index, embed=self.query_vector
+        )
 
     def query_vector(self, query: str) -> Any:
         """The query's embedding; the last few are kept, since answering a question embeds
@@ -214,9 +216,7 @@ class DocumentStore(IngestMixin):
     def probe(self, query: str) -> float:
         """Cheap relevance, 0..1, from FTS5 alone (no model): share of the query's words
         found together in the best matching chunk."""
-        from .search import fts_probe
-
-        return fts_probe(self, query)
+        return fts_probe(self.engine, query)
 
     def close(self) -> None:
         self.engine.dispose()
