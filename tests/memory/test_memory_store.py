@@ -181,7 +181,7 @@ def test_context_keeps_unrelated_old_turns_out(store):
 
 
 def test_questions_from_other_sessions_are_not_recalled_as_context(tmp_path):
-    from memory.store import _is_question
+    from memory.context import _is_question
 
     assert _is_question("What is the capital of Malta?")
     assert _is_question("capital of malta?")
