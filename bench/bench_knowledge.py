@@ -180,14 +180,14 @@ def generated_first_token(ctx: Any, skill: Any, qs: list[dict]) -> dict[str, Any
 
 def main() -> int:
     os.environ["COUNCIL_HOME"] = tempfile.mkdtemp(prefix="council-bench-")
+    from council_core.base.embed import shared_embedder
     from council_core.context import SkillContext
-    from council_core.skill import Query
-    from council_core.skills.knowledge import NOT_FOUND, KnowledgeSkill
     from council_core.knowledge.chunking import chunk, passages_of
     from council_core.knowledge.documents import DocumentStore
     from council_core.knowledge.ingest import _embed_text
-    from council_core.base.embed import shared_embedder
     from council_core.knowledge.parsers import detect_format, parse
+    from council_core.skill import Query
+    from council_core.skills.knowledge import NOT_FOUND, KnowledgeSkill
 
     questions = [json.loads(x) for x in SET.read_text().splitlines() if x.strip()]
     positives = [q for q in questions if q["page"]]

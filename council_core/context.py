@@ -12,9 +12,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from .approval import ApprovalChannel
 from council_core.base.errors import BackendUnavailable, ComponentMissing, CouncilError
 from council_core.base.paths import Paths, resolve_paths
+
+from .approval import ApprovalChannel
 from .settings import Settings, load_settings
 
 if TYPE_CHECKING:  # the real classes, for mypy; importing them here would load them all

@@ -16,6 +16,7 @@ from council_core.base.status import ComponentStatus
 
 INSTALL = "bash installer/install.sh"
 
+
 def _has(module: str) -> bool:
     try:
         return importlib.util.find_spec(module) is not None

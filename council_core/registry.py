@@ -69,9 +69,7 @@ _cache: dict[str, Loaded] = {}
 
 def _entry_points(group: str) -> list[EntryPoint]:
     found = list(entry_points(group=group))
-    if group in BUILTIN and not any(
-        ep.dist is not None and ep.dist.name == DIST for ep in found
-    ):
+    if group in BUILTIN and not any(ep.dist is not None and ep.dist.name == DIST for ep in found):
         builtin = [EntryPoint(name, value, group) for name, value in BUILTIN[group].items()]
         found = builtin + found
     return found

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from council_core.base import metrics
-from .context import SkillContext
 from council_core.base.errors import (
     BackendUnavailable,
     BugError,
@@ -25,9 +24,19 @@ from council_core.base.errors import (
     SkillTimeout,
     UserFacingError,
 )
-from .hooks import CouncilHook
 from council_core.base.logs import get_logger
-from council_core.base.result import Chunk, CouncilResult, Done, ErrorInfo, Event, Retract, SkillAnswer
+from council_core.base.result import (
+    Chunk,
+    CouncilResult,
+    Done,
+    ErrorInfo,
+    Event,
+    Retract,
+    SkillAnswer,
+)
+
+from .context import SkillContext
+from .hooks import CouncilHook
 from .skill import Emit, Query, Skill, _drop
 
 log = get_logger("router")

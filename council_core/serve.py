@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from council_core.base.errors import BadInput, PermissionDenied, StorageError
-from .llm.net import is_loopback_host
 from council_core.base.logs import add_secret, get_logger
 from council_core.base.paths import resolve_paths
+
+from .llm.net import is_loopback_host
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette

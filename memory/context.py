@@ -94,9 +94,7 @@ def context_for(
 
     def fmt(h: Hit) -> str:
         day = _dt.date.fromtimestamp(h.created).isoformat()
-        return (
-            f"On {day} the user said: {h.user.strip()} — the answer was: {h.assistant.strip()}"
-        )
+        return f"On {day} the user said: {h.user.strip()} — the answer was: {h.assistant.strip()}"
 
     pending_mem = [(h, fmt(h)) for h in hits]
 

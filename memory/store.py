@@ -24,35 +24,32 @@ API (all synchronous and thread-safe; call from a thread in async code):
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from council_core.base import metrics
+from council_core.base.db import storage_errors
 from council_core.base.errors import BadInput
 from council_core.base.logs import get_logger
+from council_core.base.vectors import Kind
 
-from council_core.base.db import storage_errors
 from .feedback import Correction, FeedbackLog
 from .preferences import Preferences
 from .schema import KIND_TURNS, TurnState, turn_vectors, turns, vector_state
 from .text import (
     EMBED_CHARS,
     clean,
-    estimate_tokens,
     memory_text,
     normalize,
     numbers,
-    truncate_to_tokens,
 )
 from .turn_index import TurnIndex
 from .turns import SessionInfo, Turn, TurnLog
-from council_core.base.vectors import Kind
 from .worker import EmbedWorker
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from council_core.base.db import make_engine, migrate, storage_errors
+
 from .schema import COMPONENT, STEPS, TurnState, sessions, turn_vectors, turns
 from .text import clean, normalize
 

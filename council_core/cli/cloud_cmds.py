@@ -86,8 +86,8 @@ def _read_key() -> str:
 
 
 def cmd_key_set(args: argparse.Namespace) -> int:
-    from council_core.base.secrets import set_key
     from council_core.base.errors import CouncilError
+    from council_core.base.secrets import set_key
 
     try:
         key = _read_key()
@@ -100,8 +100,8 @@ def cmd_key_set(args: argparse.Namespace) -> int:
 
 
 def cmd_key_delete(args: argparse.Namespace) -> int:
-    from council_core.base.secrets import delete_key
     from council_core.base.errors import CouncilError
+    from council_core.base.secrets import delete_key
 
     try:
         removed = delete_key(args.provider)

@@ -17,8 +17,8 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 def make_context(approver: Any = None) -> Any:
     from council_core.approval import ApprovalChannel, terminal_approver
-    from council_core.context import SkillContext
     from council_core.base.logs import setup_logging
+    from council_core.context import SkillContext
 
     ctx = SkillContext(approval=ApprovalChannel(approver or terminal_approver))
     setup_logging(ctx.paths.log_dir)

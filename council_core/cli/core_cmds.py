@@ -221,8 +221,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_metrics(args: argparse.Namespace) -> int:
-    from council_core.context import SkillContext
     from council_core.base.metrics import serve
+    from council_core.context import SkillContext
 
     ctx = SkillContext()
     port = args.port or ctx.settings.metrics.port

@@ -39,8 +39,8 @@ def register(sub: Any) -> None:
 
 
 def _store() -> Any:
-    from council_core.context import SkillContext
     from council_core.base.logs import setup_logging
+    from council_core.context import SkillContext
 
     ctx = SkillContext()
     setup_logging(ctx.paths.log_dir)

@@ -8,9 +8,8 @@ from council_core.base.status import ComponentStatus
 def checks() -> list[ComponentStatus]:
     from council_core.base.errors import CouncilError
     from council_core.base.paths import resolve_paths
-    from council_core.settings import load_settings
-
     from council_core.base.secrets import env_var, get_key, keyring_status
+    from council_core.settings import load_settings
 
     out: list[ComponentStatus] = []
     kr = keyring_status()

@@ -19,10 +19,10 @@ from council_core.base.errors import BackendUnavailable, BadInput, ComponentMiss
 from council_core.base.logs import audit, get_logger
 
 if TYPE_CHECKING:
+    from council_core.base.paths import Paths
     from council_core.context import SkillContext
     from council_core.llm.base import Message, Usage
     from council_core.llm.openai_compat import EndpointError, OpenAIBackend
-    from council_core.base.paths import Paths
     from council_core.settings import OpenAIEndpoint, Settings
 
     from .ledger import Ledger, Spend
@@ -100,9 +100,8 @@ class CloudService:
 
     def backend(self) -> OpenAIBackend:
         """The provider's backend with its key (NeedsKey when there is none)."""
-        from council_core.llm.openai_compat import OpenAIBackend
-
         from council_core.base.secrets import get_key
+        from council_core.llm.openai_compat import OpenAIBackend
 
         ep = self.endpoint()
         key = get_key(ep.name)

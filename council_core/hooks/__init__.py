@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from council_core.context import SkillContext
     from council_core.skill import Emit, Query
 
+
 class CouncilHook:
     name = "hook"
     # Hooks run in ascending order (before/after/rescue alike); ties by entry-point name.

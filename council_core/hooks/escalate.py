@@ -20,15 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from council_core.base import metrics
 from council_core.base.errors import CouncilError, UserFacingError
-from council_core.hooks import CouncilHook
 from council_core.base.logs import audit, get_logger
 from council_core.base.result import Chunk, CouncilResult, ErrorInfo, Retract, SkillAnswer
+from council_core.hooks import CouncilHook
 
 if TYPE_CHECKING:
+    from council_core.cloud.service import CloudService
     from council_core.llm.base import Message
     from council_core.skill import Emit, Query
-
-    from council_core.cloud.service import CloudService
 
 log = get_logger("cloud.escalate")
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from council_core.hooks import CouncilHook
 from council_core.base.result import CouncilResult, SkillAnswer
+from council_core.hooks import CouncilHook
 
 if TYPE_CHECKING:
     from council_core.context import SkillContext

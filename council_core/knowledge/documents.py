@@ -28,6 +28,7 @@ from .search import SearchHit, fts_probe, search_chunks
 
 log = get_logger(__name__)
 
+
 @dataclass
 class DocumentInfo:
     path: str

@@ -7,8 +7,8 @@ store, so it does not import ``documents`` (which calls it)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -231,9 +231,7 @@ def search_chunks(
     return hits
 
 
-def _best_chunks(
-    engine: Engine, found: list[tuple[int, float]], n: int
-) -> list[tuple[int, float]]:
+def _best_chunks(engine: Engine, found: list[tuple[int, float]], n: int) -> list[tuple[int, float]]:
     """Passage hits (id, cosine) -> the chunks they belong to, each at its best passage."""
     if not found:
         return []

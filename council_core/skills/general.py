@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from council_core.base.errors import BackendUnavailable, CouncilError
-from council_core.llm.base import GenerationOptions, Message
 from council_core.base.logs import get_logger
 from council_core.base.result import Chunk, Progress, SkillAnswer
 from council_core.base.status import ComponentStatus
+from council_core.llm.base import GenerationOptions, Message
 from council_core.skill import Emit, Query, Skill, _drop
 
 log = get_logger("skills.general")

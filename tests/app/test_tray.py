@@ -217,8 +217,8 @@ def test_memory_browser_searches_views_and_forgets(qtbot, ctl, ctx):
 def test_documents_tab_shows_the_matching_passage_and_forgets_the_document(
     qtbot, ctl, ctx, tmp_path
 ):
-    from council_core.knowledge.documents import DocumentStore
     from council_core.base.embed import shared_embedder
+    from council_core.knowledge.documents import DocumentStore
 
     d = tmp_path / "kb"
     d.mkdir()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import json
 import os
 import shutil
@@ -12,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from council_core.base.secrets import env_var, get_key, keyring_status, scrubbed_env, set_key
 from council_core.base.errors import ComponentMissing, NeedsKey
+from council_core.base.secrets import env_var, get_key, keyring_status, scrubbed_env, set_key
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "sk-keyringTEST-5e1f0a9b7c3d"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from council_core.cloud.ledger import Ledger
 from council_core.base.errors import BudgetExceeded
+from council_core.cloud.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMITS = {"day_limit_usd": 0.2, "month_limit_usd": 10.0}

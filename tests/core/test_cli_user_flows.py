@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council as council
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.helpers.cli import run_council as council
 
 REPO = Path(__file__).resolve().parents[2]
 FACT_ROW = re.compile(r"^\s*\d+\s+\d{4}-\d\d-\d\d\s+Bob", re.M)

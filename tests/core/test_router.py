@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import asyncio
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -14,6 +11,7 @@ from council_core.base.errors import BackendUnavailable, BadInput, SkillDeclined
 from council_core.base.result import Chunk, Done, Retract, SkillAnswer
 from council_core.router import Council
 from council_core.skill import Query, Skill
+from tests.helpers.cli import run_council
 
 
 class Echo(Skill):

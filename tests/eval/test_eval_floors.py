@@ -7,12 +7,9 @@ The full set and the side-by-side baseline run with `council eval` / bench/eval/
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bench.eval import harness
-
 
 # category -> (rows taken from the start of its set, accuracy floor)
 SUBSET = {

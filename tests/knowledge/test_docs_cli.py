@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "tests" / "data" / "docs"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from council_core.knowledge import documents, ingest
+from council_core.knowledge import ingest
 from council_core.knowledge.documents import DocumentStore
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"

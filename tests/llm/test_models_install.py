@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import hashlib
 import json
-import subprocess
-import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +13,7 @@ import pytest
 from council_core.base.errors import BadInput, ComponentMissing
 from council_core.llm import models
 from council_core.llm.doctor import checks
+from tests.helpers.cli import run_council
 
 REPO = Path(__file__).resolve().parents[2]
 

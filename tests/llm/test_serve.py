@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import json
 import os
 import socket
@@ -22,6 +21,7 @@ from council_core.router import Council
 from council_core.serve import check_bind, create_app, server_token
 from council_core.skill import Skill
 from council_core.skills.general import GeneralSkill
+from tests.helpers.cli import run_council
 
 TOKEN = "test-token-0123456789"
 

@@ -37,9 +37,8 @@ def store(data_dir: Path, embedder):
 @pytest.fixture
 def hstore(data_dir: Path):
     """A store with the deterministic test embedder (fault tests)."""
-    from tests.memory.hash_embedder import HashEmbedder
-
     from memory.store import MemoryStore
+    from tests.memory.hash_embedder import HashEmbedder
 
     s = MemoryStore(
         data_dir / "council.sqlite3",

@@ -5,7 +5,6 @@ triggers, FAISS, the index files and their lock are the real ones."""
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import os
 import random
 import signal
@@ -15,12 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.memory.hash_embedder import HashEmbedder
 from sqlalchemy import event
 
 from council_core.base.errors import BadInput, StorageError
 from memory.store import MemoryStore
 from memory.text import MAX_TEXT_CHARS
+from tests.helpers.cli import run_council
+from tests.memory.hash_embedder import HashEmbedder
 
 WRITER = "tests.memory.writer"  # run as a module from the repository root
 ROOT = Path(__file__).resolve().parents[2]

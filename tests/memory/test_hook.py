@@ -3,7 +3,6 @@ light, and another process finds what this one stored."""
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import json
 import os
 import subprocess
@@ -11,13 +10,14 @@ import sys
 from pathlib import Path
 
 from council_core.base.errors import BadInput
-from council_core.hooks.memory_hook import MemoryHook
 from council_core.base.result import SkillAnswer
+from council_core.hooks.memory_hook import MemoryHook
 from council_core.router import Council
 from council_core.skill import Query, Skill
 from memory.feedback import FeedbackLog
 from memory.schema import TurnState
 from memory.turns import TurnLog
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,6 +104,7 @@ async def test_my_favorite_color_is_found_by_a_later_process(ctx, council_home):
     c = council(ctx)
     told = await c.ask("My favorite color is teal", "monday")
     await c.aclose()
+
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return run_council(*args, home=council_home, timeout=180)
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import ast
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +16,7 @@ from council_core.base.paths import resolve_paths
 from sandbox.executor import SafeExecutor
 from sandbox.policy import Grant, Limits
 from sandbox.result import ExecResult
+from tests.helpers.cli import run_council
 
 REPO = Path(__file__).resolve().parents[2]
 

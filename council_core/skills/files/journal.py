@@ -20,9 +20,9 @@ from typing import Any, Literal
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
+from council_core.base.db import make_engine, migrate
 from council_core.base.errors import BadInput, StorageError
 from council_core.base.logs import audit
-from council_core.base.db import make_engine, migrate
 
 from . import trash as trash_mod
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import hashlib
 import os
 import subprocess
@@ -13,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from council_core.approval import ApprovalChannel, approve_all, decline_all
-from council_core.context import SkillContext
 from council_core.base.errors import PermissionDenied
+from council_core.context import SkillContext
 from council_core.router import Council
 from council_core.settings import GrantedFolder
 from council_core.skills.files import FilesSkill
 from council_core.skills.files.grants import Grant, Grants
 from council_core.skills.files.parse import parse
 from council_core.skills.files.service import FileActions
+from tests.helpers.cli import run_council
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from council_core.base.errors import SkillDeclined
 from council_core.skill import Query
 from council_core.skills.logic import LogicSkill
 from council_core.skills.logic.facts import forget_all
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.helpers.cli import run_council
 import json
 import os
 import subprocess
@@ -17,6 +16,7 @@ from council_core.router import Council
 from council_core.skill import Query
 from council_core.skills.math import MathSkill
 from council_core.skills.math.parser import parse
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[3]
 
