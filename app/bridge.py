@@ -116,7 +116,7 @@ class CouncilBridge(QObject):
         self._set_status(f"ready (models loaded in {dt:.1f} s)" if dt >= 0.1 else "ready")
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_finished)
         return task

@@ -96,9 +96,9 @@ class ChatPopup(QWidget):
         self.sessions.setFixedWidth(210)
         self.sessions.hide()
         body.addWidget(self.sessions)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.feed_scroll = QScrollArea()
+        self.feed_scroll.setWidgetResizable(True)
+        self.feed_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.feed = QWidget()
         self.empty_hint: QLabel | None
         self.feed.setObjectName("feed")
@@ -116,8 +116,8 @@ class ChatPopup(QWidget):
         self.feed_layout.addStretch(1)
         self.feed_layout.addWidget(self.empty_hint)
         self.feed_layout.addStretch(1)
-        self.scroll.setWidget(self.feed)
-        body.addWidget(self.scroll, 1)
+        self.feed_scroll.setWidget(self.feed)
+        body.addWidget(self.feed_scroll, 1)
         outer.addLayout(body, 1)
 
         ingest_row = QHBoxLayout()
@@ -234,8 +234,8 @@ class ChatPopup(QWidget):
         if self.empty_hint is not None:  # the first turn replaces the welcome text
             for _ in range(3):
                 item = self.feed_layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
+                if item is not None and (old := item.widget()) is not None:
+                    old.deleteLater()
             self.empty_hint = None
             self.feed_layout.addStretch(1)
         self.feed_layout.insertWidget(self.feed_layout.count() - 1, w)
@@ -250,7 +250,7 @@ class ChatPopup(QWidget):
         return self._add_card(label)  # type: ignore[no-any-return]
 
     def _scroll_to_end(self) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.feed_scroll.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     def _finish(self, ask_id: int) -> None:
@@ -309,8 +309,8 @@ class ChatPopup(QWidget):
     def _clear_feed(self) -> None:
         while self.feed_layout.count():
             item = self.feed_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if item is not None and (old := item.widget()) is not None:
+                old.deleteLater()
         self.empty_hint = None
         self.feed_layout.addStretch(1)
         self.cards.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -60,13 +61,13 @@ class CouncilApp(QObject):
         self._key_at: float | None = None
         self._warm = warm
         # File choosers are attributes so tests can answer them without a modal dialog.
-        self.choose_files = lambda: QFileDialog.getOpenFileNames(
+        self.choose_files: Callable[[], list[str]] = lambda: QFileDialog.getOpenFileNames(
             None, "Add files to Council's knowledge"
         )[0]
-        self.choose_folder = lambda: QFileDialog.getExistingDirectory(
+        self.choose_folder: Callable[[], str] = lambda: QFileDialog.getExistingDirectory(
             None, "Add a folder to Council's knowledge"
         )
-        self.choose_export = lambda: QFileDialog.getSaveFileName(
+        self.choose_export: Callable[[], str] = lambda: QFileDialog.getSaveFileName(
             None, "Export memory", "council-memory.jsonl"
         )[0]
 

@@ -205,9 +205,9 @@ class PortalHotkey(GlobalHotkey):
         sender = bus.baseService().lstrip(":").replace(".", "_")
         self._request_path = f"/org/freedesktop/portal/desktop/request/{sender}/{token}"
         bus.connect(self.SERVICE, self._request_path, "org.freedesktop.portal.Request",
-                    "Response", self, SLOT("_on_session(uint,QVariantMap)"))  # fmt: skip
+                    "Response", self, SLOT("_on_session(uint,QVariantMap)"))  # type: ignore[call-overload]  # fmt: skip
         bus.connect(self.SERVICE, self.PATH, self.IFACE, "Activated", self,
-                    SLOT("_on_activated(QDBusObjectPath,QString,qulonglong,QVariantMap)"))  # fmt: skip
+                    SLOT("_on_activated(QDBusObjectPath,QString,qulonglong,QVariantMap)"))  # type: ignore[call-overload]  # fmt: skip
         reply = iface.call("CreateSession", {"handle_token": token,
                                              "session_handle_token": token})  # fmt: skip
         if reply.errorName():

@@ -11,7 +11,7 @@ import asyncio
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 _T0 = time.perf_counter()
 ICON = Path(__file__).resolve().parents[1] / "resources" / "council.svg"  # top-level resources/
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None, factory: Any = None, warm: bool = True) 
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(argv)
+    app = cast(QApplication, QApplication.instance() or QApplication(argv))
     app.setApplicationName("Council")
     app.setDesktopFileName("council")
     app.setQuitOnLastWindowClosed(False)

@@ -237,12 +237,12 @@ def _is_model(t: Any) -> bool:
 def sections(
     settings_cls: type[BaseModel] = Settings,
 ) -> list[tuple[str, FieldInfo, type[BaseModel]]]:
-    out = []
+    out: list[tuple[str, FieldInfo, type[BaseModel]]] = []
     for name, info in settings_cls.model_fields.items():
         ann = info.annotation
         if isinstance(ann, types.UnionType) or get_origin(ann) is typing.Union:
             continue
-        if _is_model(ann):
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
             out.append((name, info, ann))
     return out
 

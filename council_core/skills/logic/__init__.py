@@ -15,8 +15,9 @@ from council_core.base.errors import SkillDeclined
 from council_core.base.result import Chunk, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
-from .grammar import NoParse, Problem, parse_facts
+from .grammar import Problem, parse_facts
 from .questions import parse
+from .tokens import NoParse
 
 if TYPE_CHECKING:
     from .engine import PrologEngine
