@@ -146,10 +146,10 @@ def run_checks() -> list[ComponentStatus]:
         statuses.append(ComponentStatus(f"{name} checks", False, why, INSTALL))
     for group in (SKILLS_GROUP, BACKENDS_GROUP, HOOKS_GROUP, COMMANDS_GROUP):
         loaded = load_group(group)
-        for name in sorted(loaded.classes):
-            statuses.append(ComponentStatus(f"{group.split('.')[1][:-1]} {name}", True, "loaded"))
+        kind = group.split(".")[1][:-1]  # skill, backend, hook, command
+        if group != COMMANDS_GROUP:  # loaded command groups show in `council --help`
+            for name in sorted(loaded.classes):
+                statuses.append(ComponentStatus(f"{kind} {name}", True, "loaded"))
         for name, why in sorted(loaded.failures.items()):
-            statuses.append(
-                ComponentStatus(f"{group.split('.')[1][:-1]} {name}", False, why, INSTALL)
-            )
+            statuses.append(ComponentStatus(f"{kind} {name}", False, why, INSTALL))
     return statuses
