@@ -1,8 +1,8 @@
 """The "cloud" service: the configured provider, its key, the budget ledger, and one
 ``ask`` that reserves, calls (with retries) and settles.
 
-Approval is not asked here; ``escalate.CloudEscalation`` asks before it calls ``ask``. Every
-call is audited and counted in metrics.
+Approval is not asked here; ``council_core.hooks.escalate.CloudEscalation`` asks before it
+calls ``ask``. Every call is audited and counted in metrics.
 """
 
 from __future__ import annotations
