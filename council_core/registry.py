@@ -67,8 +67,18 @@ class Loaded:
 _cache: dict[str, Loaded] = {}
 
 
+_installed: Any = None  # every installed entry point, read once per process (one metadata scan)
+
+
+def _installed_group(group: str) -> list[Any]:
+    global _installed
+    if _installed is None:
+        _installed = entry_points()
+    return list(_installed.select(group=group))
+
+
 def _entry_points(group: str) -> list[EntryPoint]:
-    found = list(entry_points(group=group))
+    found = _installed_group(group)
     if group in BUILTIN and not any(ep.dist is not None and ep.dist.name == DIST for ep in found):
         builtin = [EntryPoint(name, value, group) for name, value in BUILTIN[group].items()]
         found = builtin + found
@@ -89,8 +99,11 @@ def _load(group: str, eps: Iterable[EntryPoint]) -> Loaded:
 
 
 def load_group(group: str, *, refresh: bool = False) -> Loaded:
+    global _installed
     if group in _cache and not refresh:
         return _cache[group]
+    if refresh:
+        _installed = None
     loaded = _load(group, _entry_points(group))
     _cache[group] = loaded
     return loaded

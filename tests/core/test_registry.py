@@ -47,12 +47,12 @@ def test_builtin_list_only_when_council_metadata_lacks_the_group(
 ) -> None:
     group = registry.HOOKS_GROUP
     plugin = _EP("extra", "council_core.hooks:CouncilHook", group, "someone-else")
-    monkeypatch.setattr(registry, "entry_points", lambda group: [plugin])
+    monkeypatch.setattr(registry, "_installed_group", lambda group: [plugin])
     names = [ep.name for ep in registry._entry_points(group)]
     assert names == ["memory", "cloud", "extra"]  # old install: built-ins + the plugin
 
     own = _EP("memory", "council_core.hooks.memory_hook:MemoryHook", group, "council")
-    monkeypatch.setattr(registry, "entry_points", lambda group: [own, plugin])
+    monkeypatch.setattr(registry, "_installed_group", lambda group: [own, plugin])
     assert [ep.name for ep in registry._entry_points(group)] == ["memory", "extra"]
 
 
