@@ -19,9 +19,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from council_core.approval import ApprovalRequest, Choice, Decision
-from council_core.errors import CouncilError
-from council_core.logs import get_logger
-from council_core.result import Chunk, Done, Progress, Retract
+from council_core.base.errors import CouncilError
+from council_core.base.logs import get_logger
+from council_core.base.result import Chunk, Done, Progress, Retract
 from council_core.settings import Settings, save_settings
 
 log = get_logger("app.bridge")
@@ -63,7 +63,7 @@ class CouncilBridge(QObject):
     answer_retracted = Signal(int, str)
     answer_done = Signal(int, object)  # CouncilResult
     answer_cancelled = Signal(int)
-    progress = Signal(int, object)  # council_core.result.Progress
+    progress = Signal(int, object)  # council_core.base.result.Progress
     failed = Signal(int, str)  # ask id (0: not an answer), message
     approval_needed = Signal(int, object)  # request id, ApprovalRequest
     # Knowledge ingestion (ingest id, ...)
@@ -183,7 +183,7 @@ class CouncilBridge(QObject):
             self._set_status(text)
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_finished)
         return task

@@ -142,11 +142,11 @@ class ChatPopup(QWidget):
         self.sessions.setFixedWidth(220)
         self.sessions.hide()
         body.addWidget(self.sessions)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("feedScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.feed_scroll = QScrollArea()
+        self.feed_scroll.setObjectName("feedScroll")
+        self.feed_scroll.setWidgetResizable(True)
+        self.feed_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.feed_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.feed = QWidget()
         self.empty_hint: QLabel | None
         self.feed.setObjectName("feed")
@@ -160,8 +160,8 @@ class ChatPopup(QWidget):
         self.feed_layout.addStretch(1)
         self.feed_layout.addWidget(self.empty_hint)
         self.feed_layout.addStretch(1)
-        self.scroll.setWidget(self.feed)
-        body.addWidget(self.scroll, 1)
+        self.feed_scroll.setWidget(self.feed)
+        body.addWidget(self.feed_scroll, 1)
         outer.addLayout(body, 1)
 
         hint = QLabel(
@@ -178,7 +178,7 @@ class ChatPopup(QWidget):
         self.sessions.resume.connect(self.resume_session)
         self.ingest_cancel.clicked.connect(self._cancel_ingest)
         self._ingest_id: int | None = None
-        self.scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
+        self.feed_scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
         bridge.answer_chunk.connect(self._on_chunk)
         bridge.answer_retracted.connect(self._on_retract)
@@ -244,7 +244,7 @@ class ChatPopup(QWidget):
         lay = self.layout() if isValid(self) else None
         if lay is None:
             return
-        chrome = lay.sizeHint().height() - self.scroll.sizeHint().height()
+        chrome = lay.sizeHint().height() - self.feed_scroll.sizeHint().height()
         feed_h = self.feed.sizeHint().height() + 4
         screen = self.screen().availableGeometry() if self.screen() else None
         cap = self.max_height if screen is None else min(self.max_height, screen.height() - 40)
@@ -376,8 +376,8 @@ class ChatPopup(QWidget):
         if self.empty_hint is not None:  # the first turn replaces the welcome text
             for _ in range(3):
                 item = self.feed_layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
+                if item is not None and (old := item.widget()) is not None:
+                    old.deleteLater()
             self.empty_hint = None
             self.feed_layout.addStretch(1)
         self.feed_layout.insertWidget(self.feed_layout.count() - 1, w)
@@ -396,9 +396,9 @@ class ChatPopup(QWidget):
     def _scroll_to_end(self) -> None:
         """Bring the newest question into view: its top at the top of the feed when its
         answer is taller than the view (the user reads from the start), else the end."""
-        if not isValid(self.scroll):
+        if not isValid(self.feed_scroll):
             return
-        bar = self.scroll.verticalScrollBar()
+        bar = self.feed_scroll.verticalScrollBar()
         card = self._pinned
         if card is not None and isValid(card) and card.parent() is self.feed:
             bar.setValue(min(bar.maximum(), max(0, card.y() - 4)))
@@ -464,8 +464,8 @@ class ChatPopup(QWidget):
     def _clear_feed(self) -> None:
         while self.feed_layout.count():
             item = self.feed_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if item is not None and (old := item.widget()) is not None:
+                old.deleteLater()
         self.empty_hint = None
         self.feed_layout.addStretch(1)
         self.cards.clear()

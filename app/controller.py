@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from council_core.logs import get_logger, setup_logging
+from council_core.base.logs import get_logger, setup_logging
 from council_core.user_data import export_memory, forget_everything
 
 from .approval_dialog import ApprovalDialog
@@ -61,13 +62,13 @@ class CouncilApp(QObject):
         self._warm = warm
         # File choosers are attributes so tests can answer them without a modal dialog.
         # Parented to the popup while it shows, so they open above it.
-        self.choose_files = lambda: QFileDialog.getOpenFileNames(
+        self.choose_files: Callable[[], list[str]] = lambda: QFileDialog.getOpenFileNames(
             self.popup.dialog_parent(), "Add files to Council's knowledge"
         )[0]
-        self.choose_folder = lambda: QFileDialog.getExistingDirectory(
+        self.choose_folder: Callable[[], str] = lambda: QFileDialog.getExistingDirectory(
             self.popup.dialog_parent(), "Add a folder to Council's knowledge"
         )
-        self.choose_export = lambda: QFileDialog.getSaveFileName(
+        self.choose_export: Callable[[], str] = lambda: QFileDialog.getSaveFileName(
             self.popup.dialog_parent(), "Export memory", "council-memory.jsonl"
         )[0]
         self._undo_calls: dict[int, int | None] = {}
@@ -395,7 +396,7 @@ class CouncilApp(QObject):
 
 
 def _budget_left() -> float | None:
-    from council_core import metrics
+    from council_core.base import metrics
 
     for lab, v in metrics.snapshot().get("council_budget_remaining_usd", []):
         if lab.get("period") in ("day", "daily"):

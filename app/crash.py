@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from council_core.logs import get_logger
+from council_core.base.logs import get_logger
 
 log = get_logger("app.crash")
 

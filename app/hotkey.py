@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
-from council_core.logs import get_logger
+from council_core.base.logs import get_logger
 
 log = get_logger("app.hotkey")
 

@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 _T0 = time.perf_counter()
 USAGE = """usage: council-app [--toggle | --quit]
@@ -25,7 +25,7 @@ Starts Council in the system tray (or shows the running one's chat).
   --toggle   show or hide the chat of the running Council (bind this command to a key in
              your desktop's keyboard settings; works on every desktop, Wayland included)
   --quit     quit the running Council"""
-ICON = Path(__file__).parent / "resources" / "council.svg"
+ICON = Path(__file__).resolve().parents[1] / "resources" / "council.svg"  # top-level resources/
 
 
 def main(
@@ -39,7 +39,7 @@ def main(
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(argv)
+    app = cast(QApplication, QApplication.instance() or QApplication(argv))
     app.setApplicationName("Council")
     app.setDesktopFileName("council")
     app.setQuitOnLastWindowClosed(False)
@@ -121,7 +121,7 @@ QUIT_BUDGET_S = 0.3  # then leave: every SQLite write is already committed
 
 
 def log_quit(message: str) -> None:
-    from council_core.logs import get_logger
+    from council_core.base.logs import get_logger
 
     get_logger("app").warning("quit: %s", message)
 

@@ -89,6 +89,12 @@ class McpServersView(QTreeWidget):
         out = []
         for i in range(self.topLevelItemCount()):
             top = self.topLevelItem(i)
-            kids = [(top.child(j).text(0), top.child(j).text(1)) for j in range(top.childCount())]
+            if top is None:
+                continue
+            kids = []
+            for j in range(top.childCount()):
+                kid = top.child(j)
+                if kid is not None:
+                    kids.append((kid.text(0), kid.text(1)))
             out.append((top.text(0), top.text(1), kids))
         return out

@@ -1,6 +1,6 @@
 """Metrics: one row per skill with exact latency percentiles and errors from the request log
 (SQLite, survives a restart), and live bars from the core's Prometheus registry
-(``council_core.metrics.snapshot()``) for cloud share, spend and storage.
+(``council_core.base.metrics.snapshot()``) for cloud share, spend and storage.
 
 Drawn with QPainter: QtCharts would need PySide6-Addons (+160 MB) for a handful of bars.
 """
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from council_core import metrics
+from council_core.base import metrics
 
 PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d"]
 
@@ -283,7 +283,7 @@ def dollars(v: float) -> str:
 
 
 def _read_stats(ctx: Any) -> list[Any]:
-    from council_core.request_log import RequestLog, log_path
+    from council_core.hooks.request_log import RequestLog, log_path
 
     path = log_path(ctx)
     if not path.exists():

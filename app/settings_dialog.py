@@ -264,7 +264,7 @@ class ModelListEditor(QWidget):
     def value(self) -> list[dict[str, Any]]:
         out = []
         for r in range(self.table.rowCount()):
-            row = {}
+            row: dict[str, Any] = {}
             for c, f in enumerate(self.fields):
                 it = self.table.item(r, c)
                 text = it.text().strip() if it else ""
@@ -406,12 +406,12 @@ def _is_model(t: Any) -> bool:
 def sections(
     settings_cls: type[BaseModel] = Settings,
 ) -> list[tuple[str, FieldInfo, type[BaseModel]]]:
-    out = []
+    out: list[tuple[str, FieldInfo, type[BaseModel]]] = []
     for name, info in settings_cls.model_fields.items():
         ann = info.annotation
         if isinstance(ann, types.UnionType) or get_origin(ann) is typing.Union:
             continue
-        if _is_model(ann):
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
             out.append((name, info, ann))
     return out
 
@@ -542,7 +542,8 @@ class SettingsDialog(QDialog):
         ed = self.editors["mcp"][field].widget
         for r in range(form.rowCount()):
             item = form.itemAt(r, QFormLayout.ItemRole.FieldRole)
-            if item is not None and item.widget() is not None and item.widget().isAncestorOf(ed):
+            w = item.widget() if item is not None else None
+            if w is not None and w.isAncestorOf(ed):
                 return r
         return form.rowCount()
 

@@ -220,8 +220,8 @@ def token_figures() -> dict:
 
     from app.bridge import CouncilBridge
     from app.chat_popup import ChatPopup
+    from council_core.base.result import Chunk, SkillAnswer
     from council_core.context import SkillContext
-    from council_core.result import Chunk, SkillAnswer
     from council_core.router import Council
     from council_core.skill import Skill
 

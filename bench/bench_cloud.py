@@ -188,10 +188,10 @@ def have_llama_server() -> bool:
 
 
 def make_general(base_url: str, threshold: float) -> Any:
-    from council_core.errors import SkillDeclined
+    from council_core.base.errors import SkillDeclined
+    from council_core.base.result import SkillAnswer
     from council_core.llm.base import GenerationOptions, Message
     from council_core.llm.openai_compat import OpenAIBackend
-    from council_core.result import SkillAnswer
     from council_core.skill import Skill
 
     class BenchGeneral(Skill):
@@ -309,8 +309,8 @@ def main() -> int:
 
 async def bench(args: argparse.Namespace, local_url: str, provider_url: str) -> dict[str, Any]:
     from council_core.approval import ApprovalChannel, decline_all
-    from council_core.cloud.escalate import CloudEscalation
     from council_core.context import SkillContext
+    from council_core.hooks.escalate import CloudEscalation
     from council_core.registry import skill_classes
     from council_core.router import Council
     from council_core.settings import OpenAIEndpoint

@@ -113,8 +113,8 @@ def generated_first_token(ctx: Any, skill: Any, qs: list[dict]) -> dict[str, Any
     warm caches (one warm-up question first); {} when BENCH_GENERATE=0 or no model."""
     if os.environ.get("BENCH_GENERATE", "1") == "0":
         return {}
-    from council_core.errors import UserFacingError
-    from council_core.result import Chunk
+    from council_core.base.errors import UserFacingError
+    from council_core.base.result import Chunk
     from council_core.skill import Query
     from council_core.skills.knowledge import NOT_FOUND
 
@@ -180,13 +180,14 @@ def generated_first_token(ctx: Any, skill: Any, qs: list[dict]) -> dict[str, Any
 
 def main() -> int:
     os.environ["COUNCIL_HOME"] = tempfile.mkdtemp(prefix="council-bench-")
+    from council_core.base.embed import shared_embedder
     from council_core.context import SkillContext
+    from council_core.knowledge.chunking import chunk, passages_of
+    from council_core.knowledge.documents import DocumentStore
+    from council_core.knowledge.ingest import _embed_text
+    from council_core.knowledge.parsers import detect_format, parse
     from council_core.skill import Query
     from council_core.skills.knowledge import NOT_FOUND, KnowledgeSkill
-    from memory.chunking import chunk, passages_of
-    from memory.documents import DocumentStore, _embed_text
-    from memory.embed import shared_embedder
-    from memory.parsers import detect_format, parse
 
     questions = [json.loads(x) for x in SET.read_text().splitlines() if x.strip()]
     positives = [q for q in questions if q["page"]]

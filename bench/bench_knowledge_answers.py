@@ -79,9 +79,9 @@ def build_store(files: list[Path], work: Path) -> Any:
     """The ingested store, built once in a cache folder per PARSER_VERSION (resumable:
     an interrupted run's ingest goes on where it stopped), then copied for this run. The
     corpus folder is made once: the man pages plus the notes."""
-    from memory.documents import DocumentStore
-    from memory.embed import shared_embedder
-    from memory.parsers import PARSER_VERSION
+    from council_core.base.embed import shared_embedder
+    from council_core.knowledge.documents import DocumentStore
+    from council_core.knowledge.parsers import PARSER_VERSION
 
     tag = f"pv{PARSER_VERSION}"  # bumped whenever parsing or chunking changes
     cached = STORE_CACHE / f"answers-store-{tag}"
@@ -123,8 +123,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="council-answers-"))
     os.environ["COUNCIL_HOME"] = str(work / "home")
     from council_core.approval import ApprovalChannel, decline_all
+    from council_core.base.result import Chunk
     from council_core.context import SkillContext
-    from council_core.result import Chunk
     from council_core.router import Council
 
     qs = [q for q in questions(args.set) if args.split in ("all", q["split"])]

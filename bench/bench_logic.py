@@ -40,8 +40,8 @@ def judge(row: dict[str, Any], answer: str) -> bool:
 
 async def run(split: str, show: bool) -> dict[str, Any]:
     os.environ.setdefault("COUNCIL_HOME", tempfile.mkdtemp(prefix="council-bench-"))
+    from council_core.base.errors import SkillDeclined
     from council_core.context import SkillContext
-    from council_core.errors import SkillDeclined
     from council_core.skill import Query
     from council_core.skills.logic import LogicSkill
 

@@ -50,8 +50,8 @@ def make_repo() -> None:
 
 async def run(split: str, with_args: bool) -> dict[str, Any]:
     os.environ.setdefault("COUNCIL_HOME", tempfile.mkdtemp(prefix="council-bench-"))
+    from council_core.base.errors import CouncilError
     from council_core.context import SkillContext
-    from council_core.errors import CouncilError
     from council_core.settings import McpServerEntry
     from council_core.skill import Query
     from council_core.skills.tools import ToolsSkill

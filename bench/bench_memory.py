@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from memory.embed import shared_embedder  # noqa: E402
+from council_core.base.embed import shared_embedder  # noqa: E402
 from memory.store import MemoryStore  # noqa: E402
 
 EVAL = ROOT / "bench" / "eval" / "memory_recall.jsonl"

@@ -15,7 +15,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sandbox")]
 
 from escape_cases import CASES, escape_env, run_case  # noqa: E402
 
-from council_core.paths import resolve_paths  # noqa: E402
+from council_core.base.paths import resolve_paths  # noqa: E402
 from sandbox.executor import SafeExecutor  # noqa: E402
 
 

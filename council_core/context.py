@@ -10,19 +10,28 @@ import importlib
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+from council_core.base.errors import BackendUnavailable, ComponentMissing, CouncilError
+from council_core.base.paths import Paths, resolve_paths
 
 from .approval import ApprovalChannel
-from .errors import BackendUnavailable, ComponentMissing, CouncilError
-from .paths import Paths, resolve_paths
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the real classes, for mypy; importing them here would load them all
+    from memory.store import MemoryStore
+    from sandbox.executor import SafeExecutor
+
+    from .cloud.service import CloudService
+    from .knowledge.documents import DocumentStore
+    from .llm.manager import LLMManager
 
 log = logging.getLogger("council." + __name__)
 
 # name -> "module:function"; the function takes the SkillContext and returns the service.
 SERVICES: dict[str, str] = {
     "memory": "memory.service:build",  # conversation memory (MemoryStore)
-    "documents": "memory.documents:build",  # the knowledge base (DocumentStore)
+    "documents": "council_core.knowledge.documents:build",  # the knowledge base (DocumentStore)
     "llm": "council_core.llm.manager:build",  # LLMManager: the configured backends
     "sandbox": "sandbox.service:build",  # SafeExecutor
     "prolog": "council_core.skills.logic.engine:build",  # PrologEngine (one thread)
@@ -79,22 +88,26 @@ class SkillContext:
         """Let the next use retry building a service that failed (e.g. after a fix)."""
         self._failures.pop(name, None)
 
-    # Typed-ish shortcuts.
+    # Typed shortcuts: strict mypy checks every skill -> service call against the real class.
     @property
-    def memory(self) -> Any:
-        return self.service("memory")
+    def memory(self) -> MemoryStore:
+        return cast("MemoryStore", self.service("memory"))
 
     @property
-    def documents(self) -> Any:
-        return self.service("documents")
+    def documents(self) -> DocumentStore:
+        return cast("DocumentStore", self.service("documents"))
 
     @property
-    def llm(self) -> Any:
-        return self.service("llm")
+    def llm(self) -> LLMManager:
+        return cast("LLMManager", self.service("llm"))
 
     @property
-    def sandbox(self) -> Any:
-        return self.service("sandbox")
+    def sandbox(self) -> SafeExecutor:
+        return cast("SafeExecutor", self.service("sandbox"))
+
+    @property
+    def cloud(self) -> CloudService:
+        return cast("CloudService", self.service("cloud"))
 
     async def aclose(self) -> None:
         for name, obj in list(self._services.items()):

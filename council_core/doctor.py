@@ -1,27 +1,20 @@
-"""`council doctor`: every component, ok or missing, with the command that fixes it."""
+"""`council doctor`: every component, ok or missing, with the command that fixes it.
+
+Components add their own lines through the ``council.doctor`` entry-point group (a function
+returning ``list[ComponentStatus]``), registered like skills and backends.
+"""
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 
-from .paths import resolve_paths
-from .skill import ComponentStatus
+from council_core.base.paths import resolve_paths
+from council_core.base.status import ComponentStatus
 
 INSTALL = "bash installer/install.sh"
-
-# Extra checks contributed by components: "module:function" returning list[ComponentStatus].
-CHECKS: list[str] = [
-    "council_core.llm.doctor:checks",
-    "sandbox.doctor:checks",
-    "memory.doctor:checks",
-    "council_core.cloud.doctor:checks",
-    "council_core.skills.files.doctor:checks",
-]
 
 
 def _has(module: str) -> bool:
@@ -133,25 +126,30 @@ def _app_hotkey() -> ComponentStatus | None:
 
 
 def run_checks() -> list[ComponentStatus]:
-    statuses = _basic()
-    for target in CHECKS:
-        module, _, attr = target.partition(":")
-        try:
-            fn: Callable[[], list[ComponentStatus]] = getattr(importlib.import_module(module), attr)
-            statuses.extend(fn())
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                statuses.append(ComponentStatus(module, False, str(exc), INSTALL))
-        except Exception as exc:
-            statuses.append(ComponentStatus(module, False, f"check failed: {exc}"))
-    from .registry import BACKENDS_GROUP, SKILLS_GROUP, load_group
+    from .registry import (
+        BACKENDS_GROUP,
+        CHECKS_GROUP,
+        COMMANDS_GROUP,
+        HOOKS_GROUP,
+        SKILLS_GROUP,
+        load_group,
+    )
 
-    for group in (SKILLS_GROUP, BACKENDS_GROUP):
+    statuses = _basic()
+    checks = load_group(CHECKS_GROUP)
+    for name, fn in checks.classes.items():
+        try:
+            statuses.extend(fn())
+        except Exception as exc:
+            statuses.append(ComponentStatus(f"{name} checks", False, f"check failed: {exc}"))
+    for name, why in sorted(checks.failures.items()):
+        statuses.append(ComponentStatus(f"{name} checks", False, why, INSTALL))
+    for group in (SKILLS_GROUP, BACKENDS_GROUP, HOOKS_GROUP, COMMANDS_GROUP):
         loaded = load_group(group)
-        for name in sorted(loaded.classes):
-            statuses.append(ComponentStatus(f"{group.split('.')[1][:-1]} {name}", True, "loaded"))
+        kind = group.split(".")[1][:-1]  # skill, backend, hook, command
+        if group != COMMANDS_GROUP:  # loaded command groups show in `council --help`
+            for name in sorted(loaded.classes):
+                statuses.append(ComponentStatus(f"{kind} {name}", True, "loaded"))
         for name, why in sorted(loaded.failures.items()):
-            statuses.append(
-                ComponentStatus(f"{group.split('.')[1][:-1]} {name}", False, why, INSTALL)
-            )
+            statuses.append(ComponentStatus(f"{kind} {name}", False, why, INSTALL))
     return statuses

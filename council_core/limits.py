@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable
 from typing import Any, Literal, TypeVar
 
-from .errors import SkillTimeout
+from council_core.base.errors import SkillTimeout
 
 T = TypeVar("T")
 

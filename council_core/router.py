@@ -11,14 +11,12 @@ a hook may rescue (cloud escalation, with approval), and then the result is a cl
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from . import metrics
-from .context import SkillContext
-from .errors import (
+from council_core.base import metrics
+from council_core.base.errors import (
     BackendUnavailable,
     BadInput,
     BugError,
@@ -28,10 +26,20 @@ from .errors import (
     SkillTimeout,
     UserFacingError,
 )
-from .hooks import HOOKS, CouncilHook
+from council_core.base.logs import get_logger
+from council_core.base.result import (
+    Chunk,
+    CouncilResult,
+    Done,
+    ErrorInfo,
+    Event,
+    Retract,
+    SkillAnswer,
+)
+
+from .context import SkillContext
+from .hooks import CouncilHook
 from .limits import StreamLimits
-from .logs import get_logger
-from .result import Chunk, CouncilResult, Done, ErrorInfo, Event, Retract, SkillAnswer
 from .skill import Emit, Query, Skill, _drop
 
 log = get_logger("router")
@@ -70,14 +78,16 @@ class Council:
     @property
     def hooks(self) -> list[CouncilHook]:
         if self._hooks is None:
+            from .registry import HOOKS_GROUP, hook_classes, load_group
+
             built: list[CouncilHook] = []
-            for target in HOOKS:
-                module, _, attr = target.partition(":")
+            self.hook_failures.update(load_group(HOOKS_GROUP).failures)
+            for name, cls in hook_classes().items():
                 try:
-                    built.append(getattr(importlib.import_module(module), attr)(self.ctx))
+                    built.append(cls(self.ctx))
                 except Exception as exc:
-                    self.hook_failures[target] = f"{type(exc).__name__}: {exc}"
-                    log.warning("hook %s unavailable: %s", target, exc)
+                    self.hook_failures[name] = f"{type(exc).__name__}: {exc}"
+                    log.warning("hook %s unavailable: %s", name, exc)
             self._hooks = built
         return self._hooks
 
@@ -317,7 +327,7 @@ class SkillDeclinedAll(UserFacingError):
 
 
 def _empty() -> UserFacingError:
-    from .errors import BadInput
+    from council_core.base.errors import BadInput
 
     return BadInput("the question is empty", fix="type a question")
 

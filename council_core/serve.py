@@ -26,10 +26,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BadInput, PermissionDenied, StorageError
+from council_core.base.errors import BadInput, PermissionDenied, StorageError
+from council_core.base.logs import add_secret, get_logger
+from council_core.base.paths import resolve_paths
+
 from .llm.net import is_loopback_host
-from .logs import add_secret, get_logger
-from .paths import resolve_paths
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -136,8 +137,8 @@ def create_app(
     from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
     from starlette.routing import Route
 
-    from . import metrics
-    from .errors import CouncilError
+    from council_core.base import metrics
+    from council_core.base.errors import CouncilError
 
     state: dict[str, Any] = {"council": council, "token": token or server_token()}
 
@@ -365,7 +366,7 @@ async def _sse(
     cid: str,
     created: int,
 ) -> AsyncIterator[str]:
-    from .result import Chunk, Done, Retract
+    from council_core.base.result import Chunk, Done, Retract
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         obj = {

@@ -3,7 +3,7 @@
 Precedence: ``COUNCIL_*`` environment variables (nested with ``__``, e.g.
 ``COUNCIL_LLM__MODEL_TIER=smollm2``) over the settings file over defaults. The settings
 dialog is generated from the field titles and descriptions. Secrets never live here: API keys
-are in the OS keyring (see ``council_core.secrets``).
+are in the OS keyring (see ``council_core.base.secrets``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from .errors import BadInput, StorageError
-from .paths import Paths, resolve_paths
+from council_core.base.errors import BadInput, StorageError
+from council_core.base.paths import Paths, resolve_paths
 
 SCHEMA_VERSION = 1
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .result import Event, SkillAnswer
+from council_core.base.result import Event, SkillAnswer
+from council_core.base.status import ComponentStatus
 
 if TYPE_CHECKING:
     from .context import SkillContext
@@ -32,17 +33,6 @@ class Query:
     session: str | None = None
     # Free-form hints from the caller (e.g. {"no_cloud": True}); never routing logic.
     options: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ComponentStatus:
-    """One line of `council doctor`."""
-
-    name: str
-    ok: bool
-    detail: str = ""
-    fix: str | None = None
-    optional: bool = False
 
 
 class Skill(abc.ABC):

@@ -98,10 +98,10 @@ install_inspector() {
 install_desktop() {
   local apps="${XDG_DATA_HOME:-$HOME/.local/share}/applications"
   mkdir -p "$apps"
-  sed "s|@VENV@|$VENV|g" "$REPO/installer/council.desktop.in" > "$apps/council.desktop"
+  sed "s|@VENV@|$VENV|g" "$REPO/resources/council.desktop.in" > "$apps/council.desktop"
   local icons="${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps"
   mkdir -p "$icons"
-  cp "$REPO/app/resources/council.svg" "$icons/council.svg"
+  cp "$REPO/resources/council.svg" "$icons/council.svg"
 }
 
 run_tests() {
@@ -118,7 +118,7 @@ run_tests() {
 
 uninstall() {
   local data
-  data="$("$PY" -c 'from council_core.paths import resolve_paths as r; p=r(); print(p.data_dir, p.config_dir)' 2>/dev/null || true)"
+  data="$("$PY" -c 'from council_core.base.paths import resolve_paths as r; p=r(); print(p.data_dir, p.config_dir)' 2>/dev/null || true)"
   rm -f "${XDG_DATA_HOME:-$HOME/.local/share}/applications/council.desktop" \
         "${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps/council.svg" \
         "${XDG_CONFIG_HOME:-$HOME/.config}/autostart/council.desktop"

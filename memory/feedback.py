@@ -16,9 +16,9 @@ from typing import IO, Any, Literal
 
 from sqlalchemy import Engine, func, insert, select
 
-from council_core.errors import BadInput
+from council_core.base.db import storage_errors
+from council_core.base.errors import BadInput
 
-from .db import storage_errors
 from .schema import feedback, turns
 from .text import clean, normalize
 

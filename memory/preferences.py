@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, select
 
-from council_core.errors import BadInput
+from council_core.base.db import storage_errors
+from council_core.base.errors import BadInput
 
-from .db import storage_errors
 from .schema import preferences
 from .text import clean
 

@@ -14,7 +14,7 @@
     feedback       thumbs up/down and corrections, per turn and skill
     preferences    key -> JSON value
 
-Migrations are plain SQL steps run by ``memory.db.migrate(engine, "memory", STEPS)``: append a
+Migrations are plain SQL steps run by ``council_core.base.db.migrate(engine, "memory", STEPS)``: append a
 step, never edit one that shipped.
 """
 

@@ -24,36 +24,36 @@ API (all synchronous and thread-safe; call from a thread in async code):
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from council_core import metrics
-from council_core.errors import BadInput
-from council_core.logs import get_logger
+from council_core.base import metrics
+from council_core.base.db import storage_errors
+from council_core.base.errors import BadInput
+from council_core.base.logs import get_logger
+from council_core.base.vectors import Kind
 
-from .db import storage_errors
 from .feedback import Correction, FeedbackLog
 from .preferences import Preferences
 from .schema import KIND_TURNS, TurnState, turn_vectors, turns, vector_state
 from .text import (
     EMBED_CHARS,
     clean,
-    estimate_tokens,
     memory_text,
     normalize,
     numbers,
-    truncate_to_tokens,
 )
 from .turn_index import TurnIndex
 from .turns import SessionInfo, Turn, TurnLog
-from .vectors import Kind
 from .worker import EmbedWorker
+
+if TYPE_CHECKING:
+    from .context import MemoryContext
 
 log = get_logger("memory")
 
@@ -66,22 +66,8 @@ INDEX_KIND: Kind = "flat16"
 # Two turns this similar (cosine of their embedded text), with the same numbers in them, are
 # one memory said twice.
 DUP_THRESHOLD = 0.96
-# Older turns of the same session below this similarity stay out of the prompt (unrelated
-# turns score up to ~0.3 with all-MiniLM-L6-v2; a paraphrased question 0.36-0.79).
-CONTEXT_MIN_SCORE = 0.3
 # A stored correction wins for a question at least this similar to the corrected one.
 CORRECTION_THRESHOLD = 0.9
-
-
-_QUESTION = re.compile(
-    r"^\s*(what|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|can|"
-    r"could|should|would|will|shall|may|might|has|have|had)\b|\?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _is_question(text: str) -> bool:
-    return bool(_QUESTION.search(text))
 
 
 @dataclass
@@ -110,28 +96,6 @@ class Hit:
             "skill": self.skill,
             "repeats": self.repeats,
         }
-
-
-@dataclass
-class MemoryContext:
-    """What ``context_for`` returns for a chat prompt.
-
-    - ``messages``: the session's most recent turns, oldest first, as
-      ``{"role": "user"|"assistant", "content": str}`` (put them before the new question);
-    - ``memories``: older relevant memories as short strings ("On 2026-11-20 the user said:
-      ...; the answer was: ..."), best first (put them in the system prompt);
-    - ``preferences``: the user's stated preferences (key -> value);
-    - ``hits``: the ``Hit`` behind each memory (ids and scores);
-    - ``tokens``: the estimate (``memory.text.estimate_tokens``, ~3 characters a token) of
-      everything above, always <= ``budget``.
-    """
-
-    messages: list[dict[str, str]] = field(default_factory=list)
-    memories: list[str] = field(default_factory=list)
-    preferences: dict[str, Any] = field(default_factory=dict)
-    hits: list[Hit] = field(default_factory=list)
-    tokens: int = 0
-    budget: int = 0
 
 
 class MemoryStore:
@@ -180,7 +144,7 @@ class MemoryStore:
     @property
     def embedder(self) -> Any:
         if self._embedder is None:
-            from .embed import shared_embedder
+            from council_core.base.embed import shared_embedder
 
             self._embedder = shared_embedder()
         return self._embedder
@@ -188,7 +152,7 @@ class MemoryStore:
     @property
     def model_loaded(self) -> bool:
         if self._embedder is None:
-            from .embed import shared_embedder
+            from council_core.base.embed import shared_embedder
 
             return shared_embedder().loaded
         return bool(getattr(self._embedder, "loaded", True))
@@ -409,87 +373,10 @@ class MemoryStore:
         k: int = 5,
     ) -> MemoryContext:
         """Recent turns of ``session`` plus the most relevant older memories, within
-        ``budget_tokens`` (default: settings.memory.context_tokens). See ``MemoryContext``."""
-        import datetime as _dt
+        ``budget_tokens`` (default: settings.memory.context_tokens). See ``memory.context``."""
+        from .context import context_for
 
-        budget = self.context_tokens if budget_tokens is None else max(0, int(budget_tokens))
-        ctx = MemoryContext(budget=budget)
-        used = 0
-
-        prefs = self.get_preferences()
-        for key, value in prefs.items():
-            cost = estimate_tokens(f"{key}: {value}") + 2
-            if used + cost <= budget // 4:
-                ctx.preferences[key] = value
-                used += cost
-
-        n_recent = self.recent_turns if recent_turns is None else recent_turns
-        recent = self.log.recent(session, n_recent) if session else []
-        recent_ids = [t.id for t in recent]
-
-        hits: list[Hit] = []
-        if query and query.strip() and k > 0:
-            # No session: every memory is from "another" session, so the threshold applies.
-            hits = self.search(
-                query, k, session=session or "", exclude=recent_ids, min_score=CONTEXT_MIN_SCORE
-            )
-            # From other sessions, what the user *stated* is worth recalling ("my favorite
-            # color is teal"); questions they asked there ("capital of Malta?") only lengthen
-            # the prompt of a similar question here.
-            hits = [h for h in hits if h.session == session or not _is_question(h.user)]
-
-        def fmt(h: Hit) -> str:
-            day = _dt.date.fromtimestamp(h.created).isoformat()
-            return (
-                f"On {day} the user said: {h.user.strip()} — the answer was: {h.assistant.strip()}"
-            )
-
-        pending_mem = [(h, fmt(h)) for h in hits]
-
-        mem_used = 0
-
-        def take_memories(limit: int) -> None:
-            nonlocal used, mem_used
-            limit = min(limit, used + self.recall_tokens - mem_used)
-            while pending_mem:
-                h, s = pending_mem[0]
-                cost = estimate_tokens(s) + 2
-                if used + cost > limit:
-                    s = truncate_to_tokens(s, min(120, limit - used - 2))
-                    cost = estimate_tokens(s) + 2
-                    if not s or used + cost > limit:
-                        return
-                pending_mem.pop(0)
-                ctx.memories.append(s)
-                ctx.hits.append(h)
-                used += cost
-                mem_used += cost
-
-        take_memories(used + (budget - used) * 2 // 5)
-        msgs: list[dict[str, str]] = []
-        for t in reversed(recent):  # newest first, so the latest survive a small budget
-            pair = [("assistant", t.assistant), ("user", t.user)]
-            stop = False
-            for role, content in pair:
-                cost = estimate_tokens(content) + 4
-                if used + cost > budget:
-                    content = truncate_to_tokens(content, budget - used - 4)
-                    cost = estimate_tokens(content) + 4
-                    if not content or used + cost > budget:
-                        stop = True
-                        break
-                msgs.append({"role": role, "content": content})
-                used += cost
-            if stop:
-                break
-        msgs.reverse()
-        if msgs and msgs[0]["role"] == "assistant":
-            used -= estimate_tokens(msgs[0]["content"]) + 4
-            msgs.pop(0)
-        ctx.messages = msgs
-        take_memories(budget)
-        ctx.tokens = used
-        return ctx
+        return context_for(self, session, query, budget_tokens, recent_turns=recent_turns, k=k)
 
     # ----- forgetting -----
 

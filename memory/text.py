@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 
 # A turn's text is stored up to this size (a pasted 1 MB log is kept); larger is refused.
 MAX_TEXT_CHARS = 2_000_000

@@ -16,9 +16,9 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
-from council_core.errors import BadInput
+from council_core.base.db import storage_errors
+from council_core.base.errors import BadInput
 
-from .db import storage_errors
 from .schema import sessions
 from .store import MemoryStore
 

@@ -27,12 +27,12 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from council_core.logs import get_logger
+from council_core.base.db import storage_errors
+from council_core.base.embed import DIM
+from council_core.base.logs import get_logger
+from council_core.base.vectors import Kind, VectorIndex
 
-from .db import storage_errors
-from .embed import DIM
 from .schema import KIND_TURNS, turn_vectors, vector_state
-from .vectors import Kind, VectorIndex
 
 log = get_logger("memory.index")
 

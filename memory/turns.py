@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
-from .db import make_engine, migrate, storage_errors
+from council_core.base.db import make_engine, migrate, storage_errors
+
 from .schema import COMPONENT, STEPS, TurnState, sessions, turn_vectors, turns
 from .text import clean, normalize
 

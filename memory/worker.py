@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from council_core.logs import get_logger
+from council_core.base.logs import get_logger
 
 log = get_logger("memory.worker")
 

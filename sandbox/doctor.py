@@ -7,8 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from council_core.errors import CouncilError
-from council_core.skill import ComponentStatus
+from council_core.base.errors import CouncilError
+from council_core.base.status import ComponentStatus
 
 from . import cgroups
 from .policy import INSTALL_FIX, running_as_root

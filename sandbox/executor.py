@@ -29,9 +29,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from council_core.errors import BadInput
-from council_core.logs import audit, get_logger
-from council_core.metrics import SANDBOX_RUNS
+from council_core.base.errors import BadInput
+from council_core.base.logs import audit, get_logger
+from council_core.base.metrics import SANDBOX_RUNS
 
 from . import cgroups
 from .bootstrap import preamble

@@ -24,17 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from council_core.errors import ComponentMissing, SandboxDenied
+from council_core.base.errors import ComponentMissing, SandboxDenied
 
-# The protected lists are shared with the files skill and ingest (council_core.protected_paths):
+# The protected lists are shared with the files skill and ingest (council_core.base.protected_paths):
 # SYSTEM_DIRS are visible read-only anyway, so a grant there is refused (it would hide the
 # rest); PRIVATE_TOPS are blacklisted unless a grant or the workspace lies below them (then
 # firejail's whitelist shows only that part); HOME_SECRETS (below a home) and SYSTEM_SECRETS
 # are blacklisted.
-from council_core.protected_paths import HOME_SECRETS as HOME_SECRETS
-from council_core.protected_paths import PRIVATE_TOPS as PRIVATE_TOPS
-from council_core.protected_paths import SYSTEM_DIRS as SYSTEM_DIRS
-from council_core.protected_paths import SYSTEM_SECRETS as SYSTEM_SECRETS
+from council_core.base.protected_paths import HOME_SECRETS as HOME_SECRETS
+from council_core.base.protected_paths import PRIVATE_TOPS as PRIVATE_TOPS
+from council_core.base.protected_paths import SYSTEM_DIRS as SYSTEM_DIRS
+from council_core.base.protected_paths import SYSTEM_SECRETS as SYSTEM_SECRETS
 
 from .bootstrap import LOADER
 

@@ -17,7 +17,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from council_core.logs import get_logger
+from council_core.base.logs import get_logger
 
 from .cgroups import RunCgroup
 from .policy import Policy

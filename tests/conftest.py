@@ -15,7 +15,7 @@ def council_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COUNCIL_HOME", str(home))
     # The assembled model files are shared by every COUNCIL_HOME (like a real install).
     if "COUNCIL_MODEL_CACHE" not in os.environ:
-        from council_core.paths import shared_model_cache
+        from council_core.base.paths import shared_model_cache
 
         monkeypatch.setenv("COUNCIL_MODEL_CACHE", str(shared_model_cache()))
     for var in list(os.environ):

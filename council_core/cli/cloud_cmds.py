@@ -37,7 +37,7 @@ def _service() -> Any:
 
 
 def cmd_budget(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
 
     try:
         svc = _service()
@@ -86,8 +86,8 @@ def _read_key() -> str:
 
 
 def cmd_key_set(args: argparse.Namespace) -> int:
-    from council_core.cloud.keys import set_key
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
+    from council_core.base.secrets import set_key
 
     try:
         key = _read_key()
@@ -100,8 +100,8 @@ def cmd_key_set(args: argparse.Namespace) -> int:
 
 
 def cmd_key_delete(args: argparse.Namespace) -> int:
-    from council_core.cloud.keys import delete_key
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
+    from council_core.base.secrets import delete_key
 
     try:
         removed = delete_key(args.provider)
@@ -113,7 +113,7 @@ def cmd_key_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_cloud(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
 
     try:
         svc = _service()

@@ -17,8 +17,8 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 def make_context(approver: Any = None) -> Any:
     from council_core.approval import ApprovalChannel, terminal_approver
+    from council_core.base.logs import setup_logging
     from council_core.context import SkillContext
-    from council_core.logs import setup_logging
 
     ctx = SkillContext(approval=ApprovalChannel(approver or terminal_approver))
     setup_logging(ctx.paths.log_dir)
@@ -32,7 +32,7 @@ def make_council(approver: Any = None) -> Any:
 
 
 def print_json(obj: Any) -> None:
-    from council_core.textsafe import json_safe
+    from council_core.base.textsafe import json_safe
 
     sys.stdout.write(json_safe(json.dumps(obj, ensure_ascii=False)) + "\n")
     sys.stdout.flush()
@@ -40,7 +40,7 @@ def print_json(obj: Any) -> None:
 
 def print_error(err: Any) -> None:
     """err: ErrorInfo or CouncilError."""
-    from council_core.textsafe import safe_text
+    from council_core.base.textsafe import safe_text
 
     msg = f"error: {err.message}"
     if getattr(err, "fix", None):
@@ -60,7 +60,7 @@ def format_footer(result: Any) -> str:
 
 
 def format_sources(result: Any) -> str:
-    from council_core.textsafe import safe_path
+    from council_core.base.textsafe import safe_path
 
     lines = []
     for i, s in enumerate(result.sources, 1):

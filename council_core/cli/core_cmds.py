@@ -9,7 +9,7 @@ import time
 import uuid
 from typing import Any
 
-from council_core.textsafe import safe_text
+from council_core.base.textsafe import safe_text
 
 from .common import (
     format_footer,
@@ -71,7 +71,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     stream = not args.json and sys.stdout.isatty()
 
     async def go() -> Any:
-        from council_core.result import Chunk, Done, Progress, Retract
+        from council_core.base.result import Chunk, Done, Progress, Retract
 
         council = make_council()
         try:
@@ -118,7 +118,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def _parse_line(line: str) -> tuple[str, str | None]:
     """A batch line: plain text, or a JSON object {"prompt": str, "session": str}. A line
     that is JSON but not such an object raises BadInput (answered as an error line)."""
-    from council_core.errors import BadInput
+    from council_core.base.errors import BadInput
 
     s = line.strip()
     if not s.startswith(("{", "[", '"')):
@@ -154,8 +154,8 @@ def _parse_line(line: str) -> tuple[str, str | None]:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from council_core.approval import approve_all, decline_all
-    from council_core.errors import BadInput
-    from council_core.result import CouncilResult, ErrorInfo
+    from council_core.base.errors import BadInput
+    from council_core.base.result import CouncilResult, ErrorInfo
 
     approver = approve_all if args.approve == "all" else decline_all
 
@@ -192,7 +192,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     )
 
     async def go() -> None:
-        from council_core.result import Chunk, Done, Retract
+        from council_core.base.result import Chunk, Done, Retract
 
         council = make_council()
         nonlocal session
@@ -256,8 +256,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_metrics(args: argparse.Namespace) -> int:
+    from council_core.base.metrics import serve
     from council_core.context import SkillContext
-    from council_core.metrics import serve
 
     ctx = SkillContext()
     port = args.port or ctx.settings.metrics.port
@@ -271,7 +271,7 @@ def cmd_serve_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from council_core.paths import resolve_paths
+    from council_core.base.paths import resolve_paths
     from council_core.settings import load_settings, save_settings
 
     paths = resolve_paths()

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from council_core.textsafe import safe_path
+from council_core.base.textsafe import safe_path
 
 from .common import print_error, print_json
 
@@ -41,8 +41,8 @@ def register(sub: Any) -> None:
 
 
 def _store() -> Any:
+    from council_core.base.logs import setup_logging
     from council_core.context import SkillContext
-    from council_core.logs import setup_logging
 
     ctx = SkillContext()
     setup_logging(ctx.paths.log_dir)
@@ -129,8 +129,8 @@ def _guard(fn: Any) -> Any:
     def wrapped(args: argparse.Namespace) -> int:
         from sqlalchemy.exc import DatabaseError
 
-        from council_core.errors import CouncilError
-        from memory.db import storage_error
+        from council_core.base.db import storage_error
+        from council_core.base.errors import CouncilError
 
         try:
             return int(fn(args))

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from council_core.textsafe import safe_path
+from council_core.base.textsafe import safe_path
 
 
 def register(sub: Any) -> None:
@@ -51,7 +51,7 @@ def _report(err: Any) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
 
     try:
         svc = _svc()
@@ -69,7 +69,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
     from council_core.skills.files.parse import parse
     from council_core.skills.files.service import human
 
@@ -110,10 +110,10 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def _edit_grants(folder: str, mode: str | None) -> int:
     import os
 
-    from council_core.paths import resolve_paths
-    from council_core.protected_paths import grant_refusal
+    from council_core.base.paths import resolve_paths
+    from council_core.base.protected_paths import grant_refusal
+    from council_core.base.textsafe import safe_path
     from council_core.settings import GrantedFolder, load_settings, save_settings
-    from council_core.textsafe import safe_path
 
     paths = resolve_paths()
     s = load_settings(paths)

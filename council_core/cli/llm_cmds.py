@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_models_install(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
     from council_core.llm import models
 
     names = list(args.tiers)
@@ -88,7 +88,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
     from council_core.serve import run_server, server_token
 
     try:

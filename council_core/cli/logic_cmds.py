@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
 
 
 def _store() -> Any:
-    from council_core.paths import resolve_paths
+    from council_core.base.paths import resolve_paths
     from council_core.skills.logic.facts import FactStore
 
     return FactStore(resolve_paths().ensure().db_file)

@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
 
     from .common import print_error
 
@@ -86,7 +86,7 @@ def _served() -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from council_core.errors import BadInput
+    from council_core.base.errors import BadInput
     from council_core.settings import McpServerEntry, load_settings, save_settings
 
     command = [c for c in (args.command or []) if c != "--"] if args.command else []
@@ -110,7 +110,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _remove(name: str | None) -> int:
-    from council_core.errors import BadInput
+    from council_core.base.errors import BadInput
     from council_core.settings import load_settings, save_settings
 
     s = load_settings()
@@ -127,8 +127,8 @@ def _remove(name: str | None) -> int:
 
 
 def _list(only: str | None = None) -> int:
+    from council_core.base.errors import CouncilError
     from council_core.context import SkillContext
-    from council_core.errors import CouncilError
 
     ctx = SkillContext()
     entries = [e for e in ctx.settings.mcp.servers if only in (None, e.name)]

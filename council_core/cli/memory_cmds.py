@@ -81,7 +81,7 @@ def register(sub: Any) -> None:
 
 def _guard(fn: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
-        from council_core.errors import CouncilError
+        from council_core.base.errors import CouncilError
 
         try:
             return int(fn(args) or 0)
@@ -241,7 +241,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def _feedback_log() -> Any:
-    from council_core.paths import resolve_paths
+    from council_core.base.paths import resolve_paths
     from memory.feedback import FeedbackLog
     from memory.turns import TurnLog
 
@@ -292,6 +292,6 @@ def cmd_feedback_scores(args: argparse.Namespace) -> int:
 
 
 def _bad(msg: str, fix: str) -> Any:
-    from council_core.errors import BadInput
+    from council_core.base.errors import BadInput
 
     return BadInput(msg, fix=fix)

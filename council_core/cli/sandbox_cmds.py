@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
 
     from .common import make_context, print_error, print_json
 
@@ -54,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(res.to_dict())
         return 0 if res.ok else 1
-    from council_core.textsafe import safe_path, safe_text
+    from council_core.base.textsafe import safe_path, safe_text
 
     # What the code printed is shown, never obeyed: escape sequences (colours, cursor moves,
     # OSC 52 clipboard writes) and control characters are written as visible text.

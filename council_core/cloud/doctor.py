@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from council_core.skill import ComponentStatus
+from council_core.base.status import ComponentStatus
 
 
 def checks() -> list[ComponentStatus]:
-    from council_core.errors import CouncilError
-    from council_core.paths import resolve_paths
+    from council_core.base.errors import CouncilError
+    from council_core.base.paths import resolve_paths
+    from council_core.base.secrets import env_var, get_key, keyring_status
     from council_core.settings import load_settings
-
-    from .keys import env_var, get_key, keyring_status
 
     out: list[ComponentStatus] = []
     kr = keyring_status()

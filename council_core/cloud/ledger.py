@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from council_core.errors import BudgetExceeded, StorageError
+from council_core.base.errors import BudgetExceeded, StorageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -123,7 +123,7 @@ class Ledger:
     def __init__(self, path: Path, *, ttl_s: float = DEFAULT_TTL_S) -> None:
         from sqlalchemy import event
 
-        from memory.db import make_engine, migrate
+        from council_core.base.db import make_engine, migrate
 
         self.path = path
         self.ttl_s = ttl_s

@@ -1,8 +1,8 @@
 """The "cloud" service: the configured provider, its key, the budget ledger, and one
 ``ask`` that reserves, calls (with retries) and settles.
 
-Approval is not asked here; ``escalate.CloudEscalation`` asks before it calls ``ask``. Every
-call is audited and counted in metrics.
+Approval is not asked here; ``council_core.hooks.escalate.CloudEscalation`` asks before it
+calls ``ask``. Every call is audited and counted in metrics.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from council_core import metrics
-from council_core.errors import BackendUnavailable, BadInput, ComponentMissing, CouncilError
-from council_core.logs import audit, get_logger
+from council_core.base import metrics
+from council_core.base.errors import BackendUnavailable, BadInput, ComponentMissing, CouncilError
+from council_core.base.logs import audit, get_logger
 
 if TYPE_CHECKING:
+    from council_core.base.paths import Paths
     from council_core.context import SkillContext
     from council_core.llm.base import Message, Usage
     from council_core.llm.openai_compat import EndpointError, OpenAIBackend
-    from council_core.paths import Paths
     from council_core.settings import OpenAIEndpoint, Settings
 
     from .ledger import Ledger, Spend
@@ -100,9 +100,8 @@ class CloudService:
 
     def backend(self) -> OpenAIBackend:
         """The provider's backend with its key (NeedsKey when there is none)."""
+        from council_core.base.secrets import get_key
         from council_core.llm.openai_compat import OpenAIBackend
-
-        from .keys import get_key
 
         ep = self.endpoint()
         key = get_key(ep.name)

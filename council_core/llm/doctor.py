@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from council_core.skill import ComponentStatus
+from council_core.base.status import ComponentStatus
 
 
 def checks() -> list[ComponentStatus]:

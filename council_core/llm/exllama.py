@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
-from council_core.errors import BackendUnavailable, BadInput, CouncilError
-from council_core.logs import get_logger
+from council_core.base.errors import BackendUnavailable, BadInput, CouncilError
+from council_core.base.logs import get_logger
 
 from .base import GenerationOptions, Health, LLMBackend, Message, Piece, Usage
 

@@ -27,8 +27,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from council_core.errors import BackendUnavailable, BadInput, CouncilError
-from council_core.logs import get_logger
+from council_core.base.errors import BackendUnavailable, BadInput, CouncilError
+from council_core.base.logs import get_logger
 
 from .base import GenerationOptions, Health, LLMBackend, Message, Piece, Usage
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from council_core import metrics
-from council_core.errors import BackendUnavailable, CouncilError, NeedsKey
-from council_core.logs import get_logger
+from council_core.base import metrics
+from council_core.base.errors import BackendUnavailable, CouncilError, NeedsKey
+from council_core.base.logs import get_logger
 
 from .base import LLMBackend
 
@@ -249,7 +249,7 @@ class LLMManager:
 
         api_key: str | None = None
         try:
-            from council_core.cloud.keys import get_key
+            from council_core.base.secrets import get_key
 
             api_key = get_key(ep.name)
         except NeedsKey:

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from council_core.errors import BadInput, ComponentMissing, StorageError
-from council_core.paths import shared_model_cache
+from council_core.base.errors import BadInput, ComponentMissing, StorageError
+from council_core.base.paths import shared_model_cache
 
 INSTALLER_DIR = Path(__file__).resolve().parents[2] / "installer"
 LICENSES_DIR = Path(__file__).resolve().parents[1] / "resources" / "licenses"
@@ -148,7 +148,7 @@ def _download(t: Tier, wheel_dir: Path) -> list[Path]:
         "-r",
         str(t.requirements),
     ]
-    from council_core.cloud.keys import scrubbed_env
+    from council_core.base.secrets import scrubbed_env
 
     proc = subprocess.run(
         cmd, capture_output=True, text=True, check=False, env=scrubbed_env(os.environ)

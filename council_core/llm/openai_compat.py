@@ -21,8 +21,8 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from council_core.errors import BackendUnavailable, BadInput, NeedsKey
-from council_core.logs import add_secret, redact
+from council_core.base.errors import BackendUnavailable, BadInput, NeedsKey
+from council_core.base.logs import add_secret, redact
 
 from .base import Completion, GenerationOptions, Health, LLMBackend, Message, Piece, Usage
 

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from council_core.errors import BackendUnavailable, BadInput
-from council_core.logs import get_logger
+from council_core.base.errors import BackendUnavailable, BadInput
+from council_core.base.logs import get_logger
 
 log = get_logger("mcp.client")
 
@@ -74,7 +74,7 @@ class _Conn:
         e = self.entry
         if e.url:
             return Client(e.url, read_timeout_seconds=CALL_TIMEOUT_S)
-        from council_core.cloud.keys import scrubbed_env
+        from council_core.base.secrets import scrubbed_env
 
         env = scrubbed_env(os.environ)  # never hand Council's keys to someone else's server
         env.update(e.env)

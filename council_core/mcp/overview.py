@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from council_core.errors import CouncilError
+from council_core.base.errors import CouncilError
 
 from .client import McpHub, ToolInfo
 from .tools import DESCRIPTIONS

@@ -26,9 +26,9 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from council_core.approval import ApprovalRequest, Choice, Decision
-from council_core.errors import CouncilError
-from council_core.logs import audit, get_logger
-from council_core.metrics import REGISTRY
+from council_core.base.errors import CouncilError
+from council_core.base.logs import audit, get_logger
+from council_core.base.metrics import REGISTRY
 
 from .tools import DESCRIPTIONS, CouncilTools
 
@@ -75,7 +75,7 @@ async def mcp_approver(req: ApprovalRequest) -> Decision:
 
 
 def _ask_on_tty(req: ApprovalRequest) -> Decision:
-    from council_core.textsafe import safe_text as _safe
+    from council_core.base.textsafe import safe_text as _safe
 
     try:
         tty = open("/dev/tty", "r+", encoding="utf-8")  # noqa: SIM115
@@ -279,8 +279,8 @@ def _version() -> str:
 
 def make_council() -> Council:
     from council_core.approval import ApprovalChannel
+    from council_core.base.logs import setup_logging
     from council_core.context import SkillContext
-    from council_core.logs import setup_logging
     from council_core.router import Council
 
     ctx = SkillContext(approval=ApprovalChannel(mcp_approver))
@@ -362,7 +362,7 @@ class _BearerAuth:
 def run_http(host: str, port: int, council: Council | None = None) -> None:
     import uvicorn
 
-    from council_core.errors import PermissionDenied
+    from council_core.base.errors import PermissionDenied
     from council_core.llm.net import is_loopback_host
     from council_core.serve import server_token
 

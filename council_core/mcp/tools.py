@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from council_core.errors import BadInput, PermissionDenied, SkillDeclined
+from council_core.base.errors import BadInput, PermissionDenied, SkillDeclined
 from council_core.skill import Query
 
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ def _doc_dict(d: Any) -> dict[str, Any]:
 
 
 def _from_info(info: Any) -> Exception:
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
 
     err = CouncilError(info.message, fix=info.fix)
     err.kind = info.kind

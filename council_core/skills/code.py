@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from council_core import cues
 from council_core.approval import ApprovalRequest, Choice
-from council_core.errors import ApprovalDeclined, SkillDeclined
-from council_core.result import Progress, SkillAnswer
+from council_core.base.errors import ApprovalDeclined, SkillDeclined
+from council_core.base.result import Progress, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
 Lang = Literal["python", "bash"]
@@ -233,7 +233,7 @@ class CodeSkill(Skill):
     def _answer(
         self, lang: Lang, code: str, res: Any, notes: list[str], attempts: int, generated: bool
     ) -> SkillAnswer:
-        from council_core.textsafe import safe_path, safe_text
+        from council_core.base.textsafe import safe_path, safe_text
 
         out = res.stdout
         parts = []

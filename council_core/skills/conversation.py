@@ -19,8 +19,8 @@ import shutil
 from typing import ClassVar
 
 from council_core import cues
-from council_core.errors import CouncilError, SkillDeclined
-from council_core.result import Chunk, SkillAnswer
+from council_core.base.errors import CouncilError, SkillDeclined
+from council_core.base.result import Chunk, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
 # First person -> second person, for the acknowledgement.

@@ -18,11 +18,12 @@ import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from council_core.errors import BackendUnavailable, BadInput, CouncilError
+from council_core.base.errors import BackendUnavailable, BadInput, CouncilError
+from council_core.base.logs import get_logger
+from council_core.base.result import Chunk, Progress, SkillAnswer
+from council_core.base.status import ComponentStatus
 from council_core.llm.base import GenerationOptions, Message
-from council_core.logs import get_logger
-from council_core.result import Chunk, Progress, SkillAnswer
-from council_core.skill import ComponentStatus, Emit, Query, Skill, _drop
+from council_core.skill import Emit, Query, Skill, _drop
 
 log = get_logger("skills.general")
 

@@ -11,13 +11,13 @@ says so with low confidence, so the router can try another skill.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 from council_core import cues
-from council_core.errors import CouncilError, UserFacingError
-from council_core.logs import get_logger
-from council_core.result import Chunk, Retract, SkillAnswer, Source
+from council_core.base.errors import CouncilError, UserFacingError
+from council_core.base.logs import get_logger
+from council_core.base.result import Chunk, Retract, SkillAnswer, Source
+from council_core.knowledge.passages import Passage, best_passages
 from council_core.skill import Emit, Query, Skill, _drop
 
 log = get_logger(__name__)
@@ -32,6 +32,7 @@ PASSAGE_WORDS = 90  # longest quote (a passage and a nearly tied runner-up)
 # A conversation turn at least this similar to the question (and closer than the documents)
 # leaves the answer to the general skill, which answers from conversation memory.
 MEMORY_MIN = 0.45
+TIE = 0.12  # a nearly tied runner-up passage (this close to the best) is quoted too
 LLM_PASSAGES = 2  # passages given to the model
 LLM_WORDS = 70  # ... while they stay within this many words (the first always goes)
 # The model (1.5B) is told the passages were retrieved for the question: told only "use
@@ -44,9 +45,9 @@ SYSTEM_PROMPT = (
     "the passage writes it, then what it does. Do not mention passage numbers. "
     f"Only if none of them is about the question, reply: {NOT_FOUND}"
 )
-HITS = 20  # hybrid search hits that the local scorer re-ranks (memory.rerank)
+HITS = 20  # hybrid search hits that the local scorer re-ranks (council_core.knowledge.rerank)
 # The re-ranked best hit's score (cosine of its best passage + term coverage + the question
-# naming the document + fused rank; memory.rerank.chunk_score) at or above which the
+# naming the document + fused rank; council_core.knowledge.rerank.chunk_score) at or above which the
 # documents hold the answer. Calibrated on dev only (bench/bench_knowledge_answers.py
 # --calibrate; 157 man pages + 4 notes ingested): 67 answerable questions (both man-page sets
 # and the notes) min 0.705, p10 1.016; 97 general questions max 0.866, p90 0.765; the best cut
@@ -83,7 +84,7 @@ class KnowledgeSkill(Skill):
             return 0.6 if cue else 0.0
         if cue:
             return 0.9 if probe > 0 else 0.6
-        from memory.search import query_terms
+        from council_core.knowledge.search import query_terms
 
         n = len(query_terms(query.text))
         if n >= 2 and probe >= 0.5:
@@ -110,7 +111,7 @@ class KnowledgeSkill(Skill):
         gen = getattr(store, "generation", None)
         key = f"{gen() if callable(gen) else ''}\n{question}"
         if key not in cache:
-            from memory.rerank import rerank
+            from council_core.knowledge.rerank import rerank
 
             hits = rerank(question, store.search(question, HITS, "hybrid"), 5)
             cache[key] = hits
@@ -278,7 +279,7 @@ class KnowledgeSkill(Skill):
         return any(h.skill != self.name for h in hits)
 
     def doctor(self) -> list[Any]:
-        from council_core.skill import ComponentStatus
+        from council_core.base.status import ComponentStatus
 
         try:
             docs, chunks = self.ctx.documents.count()
@@ -316,108 +317,6 @@ def _sources(passages: list[Passage], hits: list[Any]) -> list[Source]:
             seen.add(h.chunk_id)
             out.append(_source(h, h.snippet))
     return out
-
-
-# ----- passage selection -----
-
-POOL = 5  # top hits whose passages compete
-LEX_W = 0.5  # weight of query-term coverage against the chunk's similarity
-TIE = 0.12  # a runner-up passage this close to the best is quoted too
-MIX = 0.25  # weight of that lexical score against the passage's own similarity
-OPTION_W = 0.1  # prior of an option's entry (a lead line "-c, --count") for "how do I" questions
-EXPAND_WORDS = 60  # a chosen passage grows within its paragraph up to this many words
-
-
-@dataclass
-class Passage:
-    text: str  # the quoted lines, each stripped, joined by newlines
-    hit: Any  # memory.search.SearchHit
-    score: float
-    lead: str = ""
-    offset: int = 0  # start of the quoted text in the chunk
-    end: int = 0  # its end in the chunk
-
-
-def best_passages(question: str, hits: list[Any], top: int = 3) -> list[Passage]:
-    """The stored passages of the top hits that answer best: each passage's similarity to
-    the question (computed by the search from stored vectors: no model call here) plus a
-    smaller lexical part (query-term coverage and the chunk's own rank)."""
-    from council_core.skills.knowledge_answer import asks_for_option
-    from memory.rerank import coverage, term_groups
-
-    groups = term_groups(question)
-    option = asks_for_option(question)
-    cands: list[Passage] = []
-    for rank, h in enumerate(hits[:POOL]):
-        title = " ".join(h.title.lower().split())
-        for q in h.passages:
-            quote = _tidy(q.text)
-            if not any(c.isalpha() for c in quote):
-                continue
-            flat = " ".join(quote.split()).lower()
-            if len(flat.split()) < 12 and flat.split(" - ")[-1] in title:
-                continue  # the page's one-line summary: already in the answer's header
-            lex = coverage(groups, f"{q.lead} {quote}")
-            prior = LEX_W * lex + h.score - 0.03 * rank
-            if option and (q.lead or quote).lstrip().startswith("-"):
-                prior += OPTION_W  # asked how to do something: an option's entry answers it
-            cands.append(
-                Passage(
-                    quote, h, q.cosine + MIX * prior, q.lead, q.start - h.start, q.end - h.start
-                )
-            )
-    if not cands:
-        return [Passage(h.text, h, h.cosine or 0.0) for h in hits[:top]]
-    cands.sort(key=lambda p: p.score, reverse=True)
-    out: list[Passage] = []
-    for c in cands:
-        if EXPAND_WORDS:
-            _expand(c, EXPAND_WORDS)
-        if not any(o.hit is c.hit and o.offset <= c.offset and c.end <= o.end for o in out):
-            out.append(c)  # (a passage inside one already taken adds nothing)
-        if len(out) == top:
-            break
-    return out
-
-
-def _tidy(text: str) -> str:
-    """Lines kept (tables, lists), each with its spacing collapsed; blank lines dropped."""
-    return "\n".join(x for x in (" ".join(y.split()) for y in text.split("\n")) if x)
-
-
-def _expand(p: Passage, words: int) -> None:
-    """Grow p with the neighbouring passages of its paragraph (the sentences around it),
-    while the whole stays within `words`: a passage cut out of a paragraph can miss the
-    name or number that the question asks for."""
-    h = p.hit
-    ps = sorted(h.passages, key=lambda x: x.start)
-    at = [j for j, x in enumerate(ps) if x.start - h.start == p.offset]
-    if not at:
-        return
-    lo = hi = at[0]
-    n = len(p.text.split())
-
-    def joined(a: int, b: int) -> bool:  # no blank line between passages a and a+1 .. b
-        return "\n\n" not in h.text[ps[a].end - h.start : ps[b].start - h.start]
-
-    grown = True
-    while grown:
-        grown = False
-        if hi + 1 < len(ps) and joined(hi, hi + 1) and n + len(ps[hi + 1].text.split()) <= words:
-            hi += 1
-            n += len(ps[hi].text.split())
-            grown = True
-        if lo > 0 and joined(lo - 1, lo) and n + len(ps[lo - 1].text.split()) <= words:
-            lo -= 1
-            n += len(ps[lo].text.split())
-            grown = True
-    if (lo, hi) == (at[0], at[0]):
-        return
-    span = h.text[ps[lo].start - h.start : ps[hi].end - h.start]
-    p.text = _tidy(span)
-    p.offset, p.end = ps[lo].start - h.start, ps[hi].end - h.start
-    if lo < at[0]:
-        p.lead = ps[lo].lead
 
 
 def extractive_answer(p: Passage, runner_up: Passage | None = None) -> str:

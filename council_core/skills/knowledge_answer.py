@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from council_core.knowledge.passages import asks_for_option
+
 # the model's citation habits: [1], [2], [1][2], [1, 2], (passage 1), [Passage 1]
 _MARKER = re.compile(
     r"\s*(?:\[(?:passages?\s*)?\d+(?:\s*[,-]\s*\d+)*\]|\((?:passages?|source)\s*\d+\))",
@@ -24,11 +26,6 @@ _MARKER = re.compile(
 # an option (-p, -C, --max-depth, -type) or a number (10, 1.5, 07:00, 4,200)
 _OPTION = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w-]*")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
-_ASKS_OPTION = re.compile(
-    r"\b(?:option|options|flag|flags|switch|argument|parameter)\b"
-    r"|^\s*(?:how\s+(?:do|can|would|should)\s+(?:i|you|we)|how\s+to|can\s+\S+\s+(?:be|make))\b",
-    re.IGNORECASE,
-)
 
 
 def strip_markers(text: str) -> str:
@@ -57,11 +54,6 @@ def unsupported(answer: str, context: str) -> list[str]:
     """Key tokens of the answer that the passages do not hold (an option the model invented,
     a number it changed). Options count as found after "[" or "=" too ("-i[SUFFIX]")."""
     return [t for t in key_tokens(answer) if not _in(t, context)]
-
-
-def asks_for_option(question: str) -> bool:
-    """Whether the question asks how to do something or which option does it."""
-    return _ASKS_OPTION.search(question) is not None
 
 
 def misses_the_option(question: str, answer: str, lead: str, context: str) -> bool:

@@ -22,8 +22,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from council_core.approval import ApprovalRequest, Choice
-from council_core.errors import BadInput, PermissionDenied, SkillDeclined
-from council_core.result import Chunk, SkillAnswer, Source
+from council_core.base.errors import BadInput, PermissionDenied, SkillDeclined
+from council_core.base.result import Chunk, SkillAnswer, Source
 from council_core.skill import Emit, Query, Skill, _drop
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ class ToolsSkill(Skill):
 
         import numpy as np
 
-        from memory.embed import shared_embedder
+        from council_core.base.embed import shared_embedder
 
         tools = await self._tools()
         if not tools:

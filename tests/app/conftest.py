@@ -35,7 +35,7 @@ def qloop(qapp):
 def documents(ctx):
     """The real DocumentStore once the knowledge component is merged, else WalkingStore."""
     try:
-        from memory.documents import build
+        from council_core.knowledge.documents import build
     except ImportError:
         from gui_helpers import WalkingStore
 

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from council_core.approval import ApprovalRequest
-from council_core.errors import ApprovalDeclined
-from council_core.result import Chunk, SkillAnswer, Source
+from council_core.base.errors import ApprovalDeclined
+from council_core.base.result import Chunk, SkillAnswer, Source
 from council_core.router import Council
 from council_core.skill import Query, Skill
 

@@ -128,7 +128,7 @@ def test_settings_apply_without_restart(bridge, ctx):
 
 
 def test_progress_callback_shapes():
-    from council_core.result import Progress
+    from council_core.base.result import Progress
 
     assert _progress_fields((Progress("ingest", 3, 10, "a.txt"),), {}) == (3, 10, "a.txt")
     assert _progress_fields((4, 9, "b.md"), {}) == (4, 9, "b.md")

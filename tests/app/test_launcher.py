@@ -92,8 +92,8 @@ def test_the_popup_grows_with_the_answer_up_to_a_maximum_and_shows_the_new_quest
     newest = popup.cards[max(popup.cards)]
 
     def question_in_view():
-        pos = newest.mapTo(popup.scroll.viewport(), newest.rect().topLeft())
-        return 0 <= pos.y() < popup.scroll.viewport().height() - 20
+        pos = newest.mapTo(popup.feed_scroll.viewport(), newest.rect().topLeft())
+        return 0 <= pos.y() < popup.feed_scroll.viewport().height() - 20
 
     qtbot.waitUntil(question_in_view, timeout=3000)
 

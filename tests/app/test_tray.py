@@ -78,7 +78,7 @@ def test_add_files_from_the_tray_ingests(qtbot, ctl, documents, tmp_path):
 
 
 def test_settings_metrics_memory_windows_open(qtbot, ctl, ctx):
-    from council_core.request_log import RequestLogHook
+    from council_core.hooks.request_log import RequestLogHook
 
     ctl.bridge.council._hooks.append(RequestLogHook(ctx))  # as the app's own hooks list has
     with qtbot.waitSignal(ctl.bridge.answer_done, timeout=5000):
@@ -222,8 +222,8 @@ def test_memory_browser_searches_views_and_forgets(qtbot, ctl, ctx):
 def test_documents_tab_shows_the_matching_passage_and_forgets_the_document(
     qtbot, ctl, ctx, tmp_path
 ):
-    from memory.documents import DocumentStore
-    from memory.embed import shared_embedder
+    from council_core.base.embed import shared_embedder
+    from council_core.knowledge.documents import DocumentStore
 
     d = tmp_path / "kb"
     d.mkdir()

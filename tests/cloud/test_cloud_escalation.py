@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from council_core import metrics
 from council_core.approval import ApprovalRequest, Choice, Decision
-from council_core.cloud.escalate import CloudEscalation
-from council_core.errors import SkillDeclined
-from council_core.logs import setup_logging
-from council_core.result import Chunk, Done, SkillAnswer, Source
+from council_core.base import metrics
+from council_core.base.errors import SkillDeclined
+from council_core.base.logs import setup_logging
+from council_core.base.result import Chunk, Done, SkillAnswer, Source
+from council_core.hooks.escalate import CloudEscalation
 from council_core.router import Council
 from council_core.skill import Query, Skill
 

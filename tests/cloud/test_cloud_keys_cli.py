@@ -11,23 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from council_core.cloud.keys import env_var, get_key, keyring_status, scrubbed_env, set_key
-from council_core.errors import ComponentMissing, NeedsKey
+from council_core.base.errors import ComponentMissing, NeedsKey
+from council_core.base.secrets import env_var, get_key, keyring_status, scrubbed_env, set_key
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "sk-keyringTEST-5e1f0a9b7c3d"
 
 
 def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env or dict(os.environ),
-        timeout=60,
-    )
+    return run_council(*args, stdin=stdin, env=env, timeout=60)
 
 
 def test_env_fallback_is_read_never_written(monkeypatch):
@@ -68,7 +61,7 @@ echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 printf '%s\n' "$THE_KEY" | "$PY" -m council_core key set testprov
 "$PY" - <<'PYEOF'
 import json, os
-from council_core.cloud.keys import get_key, keyring_status, has_key
+from council_core.base.secrets import get_key, keyring_status, has_key
 st = keyring_status()
 print(json.dumps({"backend_ok": st.ok, "backend": st.backend,
                   "same": get_key("testprov") == os.environ["THE_KEY"],
@@ -77,13 +70,13 @@ PYEOF
 "$PY" -m council_core doctor --json > "$OUT/doctor.json" || true
 "$PY" -m council_core key delete testprov
 "$PY" -m council_core key delete testprov
-"$PY" -c "from council_core.cloud.keys import has_key; print('after-delete', has_key('testprov'))"
+"$PY" -c "from council_core.base.secrets import has_key; print('after-delete', has_key('testprov'))"
 """
 
 
 @needs_secret_service
 def test_real_secret_service_roundtrip(council_home, tmp_path):
-    from council_core.paths import resolve_paths
+    from council_core.base.paths import resolve_paths
     from council_core.settings import OpenAIEndpoint, Settings, save_settings
 
     s = Settings()
@@ -171,8 +164,8 @@ def test_doctor_lines(cloud_ctx, monkeypatch):
 def test_the_hook_module_stays_light():
     """CloudEscalation is imported on every `council ask`: no httpx, SQLAlchemy or keyring."""
     code = (
-        "import sys, council_core.cloud.escalate, council_core.cli.cloud_cmds;"
-        "print(sorted(m for m in ('httpx', 'sqlalchemy', 'keyring', 'memory.db') "
+        "import sys, council_core.hooks.escalate, council_core.cli.cloud_cmds;"
+        "print(sorted(m for m in ('httpx', 'sqlalchemy', 'keyring', 'council_core.base.db') "
         "if m in sys.modules))"
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from council_core.base.errors import BudgetExceeded
 from council_core.cloud.ledger import Ledger
-from council_core.errors import BudgetExceeded
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMITS = {"day_limit_usd": 0.2, "month_limit_usd": 10.0}
@@ -72,7 +72,7 @@ WORKER = """
 import json, sys
 from pathlib import Path
 from council_core.cloud.ledger import Ledger
-from council_core.errors import BudgetExceeded
+from council_core.base.errors import BudgetExceeded
 led = Ledger(Path(sys.argv[1]))
 ok = 0
 for _ in range(30):

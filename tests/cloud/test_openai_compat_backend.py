@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from council_core.errors import BackendUnavailable, BadInput, NeedsKey
+from council_core.base.errors import BackendUnavailable, BadInput, NeedsKey
 from council_core.llm.base import GenerationOptions, Message
 from council_core.llm.openai_compat import EndpointError, OpenAIBackend, is_loopback_url
 

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.helpers.cli import run_council as council
 
 REPO = Path(__file__).resolve().parents[2]
 FACT_ROW = re.compile(r"^\s*\d+\s+\d{4}-\d\d-\d\d\s+Bob", re.M)
-
-
-def council(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=REPO,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_forget_all_clears_turns_and_facts(council_home):

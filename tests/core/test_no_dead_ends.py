@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from council_core.base.result import SkillAnswer
 from council_core.registry import skill_classes
-from council_core.result import SkillAnswer
 from council_core.router import Council
 from council_core.skill import Emit, Query, Skill, _drop
 

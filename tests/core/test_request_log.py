@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from council_core.errors import BackendUnavailable
-from council_core.request_log import RequestLog, RequestLogHook, log_path, percentile
-from council_core.result import SkillAnswer
+from council_core.base.errors import BackendUnavailable
+from council_core.base.result import SkillAnswer
+from council_core.hooks.request_log import RequestLog, RequestLogHook, log_path, percentile
 from council_core.router import Council
 from council_core.skill import Skill
 

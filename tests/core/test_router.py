@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 
 import pytest
 
-from council_core.errors import BackendUnavailable, BadInput, SkillDeclined
-from council_core.result import Chunk, Done, Retract, SkillAnswer
+from council_core.base.errors import BackendUnavailable, BadInput, SkillDeclined
+from council_core.base.result import Chunk, Done, Retract, SkillAnswer
 from council_core.router import Council
 from council_core.skill import Query, Skill
+from tests.helpers.cli import run_council
 
 
 class Echo(Skill):
@@ -207,7 +206,7 @@ async def test_stream_close_cancels_work(ctx):
 
 
 def test_result_json_has_the_documented_fields(ctx):
-    from council_core.result import CouncilResult
+    from council_core.base.result import CouncilResult
 
     d = CouncilResult(prompt="p").to_dict()
     for f in (
@@ -229,7 +228,6 @@ def test_result_json_has_the_documented_fields(ctx):
 
 
 def test_cli_help_runs(council_home):
-    out = subprocess.run(
-        [sys.executable, "-m", "council_core", "--help"], capture_output=True, text=True, check=True
-    )
+    out = run_council("--help")
+    assert out.returncode == 0, out.stderr
     assert "ask" in out.stdout and "batch" in out.stdout

@@ -12,9 +12,9 @@ from council_core.approval import (
     Decision,
     decline_all,
 )
-from council_core.errors import BadInput
-from council_core.logs import add_secret, audit, get_logger, setup_logging
-from council_core.paths import resolve_paths
+from council_core.base.errors import BadInput
+from council_core.base.logs import add_secret, audit, get_logger, setup_logging
+from council_core.base.paths import resolve_paths
 from council_core.settings import load_settings, save_settings
 
 

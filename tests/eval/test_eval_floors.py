@@ -7,15 +7,9 @@ The full set and the side-by-side baseline run with `council eval` / bench/eval/
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "bench" / "eval"))
-
-import harness  # noqa: E402
+from bench.eval import harness
 
 # category -> (rows taken from the start of its set, accuracy floor)
 SUBSET = {

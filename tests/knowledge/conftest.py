@@ -12,7 +12,7 @@ DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 
 @pytest.fixture(scope="session")
 def embedder():
-    from memory.embed import shared_embedder
+    from council_core.base.embed import shared_embedder
 
     e = shared_embedder()
     e.load()
@@ -21,7 +21,7 @@ def embedder():
 
 @pytest.fixture
 def store(tmp_path: Path, embedder):
-    from memory.documents import DocumentStore
+    from council_core.knowledge.documents import DocumentStore
 
     s = DocumentStore(
         tmp_path / "db" / "documents.sqlite3", tmp_path / "db" / "docs.faiss", embedder=embedder

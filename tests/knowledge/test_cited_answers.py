@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from council_core.base.result import Chunk, Retract, SkillAnswer
+from council_core.knowledge.rerank import expand_terms, names_document, rerank, term_groups
 from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
-from council_core.result import Chunk, Retract, SkillAnswer
 from council_core.router import Council
 from council_core.skill import Query, Skill
 from council_core.skills.knowledge import NOT_FOUND, NOT_IN_DOCS, KnowledgeSkill
@@ -21,7 +22,6 @@ from council_core.skills.knowledge_answer import (
     strip_markers,
     unsupported,
 )
-from memory.rerank import expand_terms, names_document, rerank, term_groups
 
 MAN1 = Path("/usr/share/man/man1")
 

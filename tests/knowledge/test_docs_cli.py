@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "tests" / "data" / "docs"
 
 
 def council(*args, home):
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", "--home", str(home), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_council("--home", str(home), *args)
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from memory.documents import DocumentStore
+from council_core.knowledge.documents import DocumentStore
 from tests.memory.hash_embedder import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,7 +157,7 @@ RSS_PROBE = """
 import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from memory.documents import DocumentStore
+from council_core.knowledge.documents import DocumentStore
 from tests.memory.hash_embedder import HashEmbedder
 d = Path({tmp!r})
 s = DocumentStore(d / "db.sqlite3", d / "db.faiss", embedder=HashEmbedder(), max_file_mb=1)
@@ -211,7 +211,7 @@ def test_a_fifo_swapped_in_between_walk_and_read_does_not_hang(tmp_path):
     f.write_text("ordinary text\n")
     store = make_store(tmp_path)
     targets: dict = {}
-    from memory.documents import IngestReport
+    from council_core.knowledge.documents import IngestReport
 
     rep = IngestReport()
     store._walk(kb, str(kb), targets, rep, explicit=False)  # the walk saw a regular file

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from council_core.errors import BackendUnavailable
+from council_core.base.errors import BackendUnavailable
+from council_core.base.result import Chunk
 from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
-from council_core.result import Chunk
 from council_core.router import Council
 from council_core.skill import Query
 from council_core.skills.knowledge import NOT_FOUND, KnowledgeSkill

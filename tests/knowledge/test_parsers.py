@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from memory.chunking import chunk
-from memory.parsers import Unreadable, detect_format, parse
+from council_core.knowledge.chunking import chunk
+from council_core.knowledge.parsers import Unreadable, detect_format, parse
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from memory.chunking import chunk, passages_of
-from memory.parsers import detect_format, parse
+from council_core.knowledge.chunking import chunk, passages_of
+from council_core.knowledge.parsers import detect_format, parse
 
 
 def load(path: Path):

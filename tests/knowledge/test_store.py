@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from memory import documents
-from memory.documents import DocumentStore
+from council_core.knowledge import ingest
+from council_core.knowledge.documents import DocumentStore
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 
@@ -140,7 +140,7 @@ def test_a_failure_while_storing_leaves_nothing_of_that_file(store, tmp_path, mo
     d.mkdir()
     (d / "ok.txt").write_text("Otters hold hands while sleeping.\n")
     (d / "bad.txt").write_text("Penguins propose with pebbles.\n")
-    real = documents._insert_doc
+    real = ingest._insert_doc
 
     def flaky(conn, p, vecs):
         ids = real(conn, p, vecs)  # the rows are written, then the file fails
@@ -148,7 +148,7 @@ def test_a_failure_while_storing_leaves_nothing_of_that_file(store, tmp_path, mo
             raise OSError("disk full")
         return ids
 
-    monkeypatch.setattr(documents, "_insert_doc", flaky)
+    monkeypatch.setattr(ingest, "_insert_doc", flaky)
     r = store.ingest([d])
     assert r.files_added == 1 and "disk full" in r.skipped[0][1]
     assert rows(store, "SELECT count(*) FROM documents")[0][0] == 1

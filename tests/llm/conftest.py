@@ -13,7 +13,7 @@ import pytest
 def smol_path() -> Path:
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed (bash installer/install.sh)")
-    from council_core.errors import CouncilError
+    from council_core.base.errors import CouncilError
     from council_core.llm import models
 
     t = models.tier("smollm2-135m")

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from council_core.errors import BackendUnavailable
+from council_core.base.errors import BackendUnavailable
 from council_core.llm.base import Message
 from council_core.llm.exllama import ExLlamaV2Backend, cuda_status, import_exllamav2
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from council_core.base.result import Chunk, Done, Progress
 from council_core.llm.base import LLMBackend, Message, Piece, Usage
 from council_core.llm.manager import LLMManager
-from council_core.result import Chunk, Done, Progress
 from council_core.router import Council
 from council_core.skill import Query
 from council_core.skills.general import (

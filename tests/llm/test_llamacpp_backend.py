@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from council_core.errors import BackendUnavailable, BadInput
+from council_core.base.errors import BackendUnavailable, BadInput
 from council_core.llm.base import GenerationOptions, Message
 from council_core.llm.llamacpp import LlamaCppBackend, _held_back
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from council_core.errors import BackendUnavailable
+from council_core.base.errors import BackendUnavailable
 from council_core.llm.base import GenerationOptions, Health, LLMBackend, Message, Piece
 from council_core.llm.manager import LLMManager
 from council_core.llm.net import is_loopback_url

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from council_core.errors import BadInput, ComponentMissing
+from council_core.base.errors import BadInput, ComponentMissing
 from council_core.llm import models
 from council_core.llm.doctor import checks
+from tests.helpers.cli import run_council
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -90,17 +89,11 @@ def test_tiers_match_the_pinned_requirement_files() -> None:
 @pytest.mark.llm
 def test_install_of_a_verified_tier_is_a_quick_no_op(smol_path) -> None:
     before = smol_path.stat().st_mtime_ns
-    p = subprocess.run(
-        [sys.executable, "-m", "council_core", "models", "install", "smollm2-135m"],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    p = run_council("models", "install", "smollm2-135m", timeout=60)
     assert p.returncode == 0, p.stderr
     assert "already installed and verified" in p.stderr
     assert smol_path.stat().st_mtime_ns == before
-    p = subprocess.run(
-        [sys.executable, "-m", "council_core", "models", "list", "--json"],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    p = run_council("models", "list", "--json", timeout=60)
     rows = {r["tier"]: r for r in json.loads(p.stdout)}
     assert rows["smollm2-135m"]["verified"] is True
     assert rows["qwen2.5-coder-1.5b"]["selected"] is True

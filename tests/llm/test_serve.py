@@ -15,12 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from council_core.errors import PermissionDenied
-from council_core.result import SkillAnswer
+from council_core.base.errors import PermissionDenied
+from council_core.base.result import SkillAnswer
 from council_core.router import Council
 from council_core.serve import check_bind, create_app, server_token
 from council_core.skill import Skill
 from council_core.skills.general import GeneralSkill
+from tests.helpers.cli import run_council
 
 TOKEN = "test-token-0123456789"
 
@@ -35,7 +36,7 @@ class Upper(Skill):
         return 0.9 if query.text.startswith("shout") else 0.0
 
     async def answer(self, query, emit=lambda e: None) -> SkillAnswer:
-        from council_core.result import Chunk
+        from council_core.base.result import Chunk
 
         text = query.text.removeprefix("shout").strip().upper()
         emit(Chunk(text[: len(text) // 2]))
@@ -169,19 +170,8 @@ def test_non_loopback_binds_are_refused_unless_allowed() -> None:
 
 
 def test_cli_refuses_a_public_bind(council_home) -> None:
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    repo = Path(__file__).resolve().parents[2]
-    p = subprocess.run(
-        [sys.executable, "-m", "council_core", "serve", "--host", "0.0.0.0", "--port", "1"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
-    )
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    p = run_council("serve", "--host", "0.0.0.0", "--port", "1", env=env, timeout=60)
     assert p.returncode == 1 and "refusing to serve on 0.0.0.0" in p.stderr
 
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from council_core.approval import ApprovalChannel, Choice, Decision
+from council_core.base.errors import BackendUnavailable, PermissionDenied, SkillDeclined
 from council_core.context import SkillContext
-from council_core.errors import BackendUnavailable, PermissionDenied, SkillDeclined
 from council_core.settings import McpServerEntry, load_settings
 from council_core.skill import Query
 from council_core.skills.tools import ToolsSkill

@@ -210,10 +210,10 @@ async def test_disabled_tool_is_not_offered_nor_run(council_home: Path) -> None:
 
 async def test_calls_are_counted_per_tool_and_audited(council_home: Path) -> None:
     from council_core.approval import ApprovalChannel
+    from council_core.base.logs import setup_logging
+    from council_core.base.metrics import snapshot
     from council_core.context import SkillContext
-    from council_core.logs import setup_logging
     from council_core.mcp.server import build_server, mcp_approver
-    from council_core.metrics import snapshot
     from council_core.router import Council
 
     ctx = SkillContext(approval=ApprovalChannel(mcp_approver))

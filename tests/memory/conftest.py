@@ -1,18 +1,15 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")
 def embedder():
     """The real all-MiniLM-L6-v2, loaded once for the whole test session (~3.5 s)."""
     pytest.importorskip("sentence_transformers", reason="the memory extra is not installed")
-    from memory.embed import shared_embedder
+    from council_core.base.embed import shared_embedder
 
     e = shared_embedder()
     e.load()
@@ -40,9 +37,8 @@ def store(data_dir: Path, embedder):
 @pytest.fixture
 def hstore(data_dir: Path):
     """A store with the deterministic test embedder (fault tests)."""
-    from hash_embedder import HashEmbedder
-
     from memory.store import MemoryStore
+    from tests.memory.hash_embedder import HashEmbedder
 
     s = MemoryStore(
         data_dir / "council.sqlite3",

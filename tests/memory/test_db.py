@@ -1,6 +1,6 @@
 from sqlalchemy import text
 
-from memory.db import make_engine, migrate
+from council_core.base.db import make_engine, migrate
 
 
 def test_migrations_run_once_in_order(tmp_path):

@@ -14,14 +14,15 @@ import time
 from pathlib import Path
 
 import pytest
-from hash_embedder import HashEmbedder
 from sqlalchemy import event
 
-from council_core.errors import BadInput, StorageError
+from council_core.base.errors import BadInput, StorageError
 from memory.store import MemoryStore
 from memory.text import MAX_TEXT_CHARS
+from tests.helpers.cli import run_council
+from tests.memory.hash_embedder import HashEmbedder
 
-WRITER = Path(__file__).with_name("writer.py")
+WRITER = "tests.memory.writer"  # run as a module from the repository root
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -33,7 +34,7 @@ def open_store(data: Path) -> MemoryStore:
 
 def start_writer(data: Path, prefix: str, count: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(WRITER), str(data), prefix, str(count)],
+        [sys.executable, "-m", WRITER, str(data), prefix, str(count)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -135,15 +136,7 @@ def test_stats_command_counts_pending_turns_and_doctor_reports(council_home):
     data = council_home / "data"
     with open_store(data) as store:
         store.add_turn("s", "one fact to index", "ok")
-    env = {**os.environ, "COUNCIL_HOME": str(council_home)}
-    r = subprocess.run(
-        [sys.executable, "-m", "council_core", "memory", "stats"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    r = run_council("memory", "stats", home=council_home, timeout=60)
     assert r.returncode == 0, r.stderr
     assert '"pending": 1' in r.stdout
     from memory.doctor import checks

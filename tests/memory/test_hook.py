@@ -9,14 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from council_core.errors import BadInput
-from council_core.memory_hook import MemoryHook
-from council_core.result import SkillAnswer
+from council_core.base.errors import BadInput
+from council_core.base.result import SkillAnswer
+from council_core.hooks.memory_hook import MemoryHook
 from council_core.router import Council
 from council_core.skill import Query, Skill
 from memory.feedback import FeedbackLog
 from memory.schema import TurnState
 from memory.turns import TurnLog
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,8 +75,8 @@ def test_a_cold_process_records_without_loading_models(council_home):
     code = """
 import asyncio, sys
 from council_core.context import SkillContext
-from council_core.memory_hook import MemoryHook
-from council_core.result import CouncilResult
+from council_core.hooks.memory_hook import MemoryHook
+from council_core.base.result import CouncilResult
 from council_core.skill import Query
 
 async def main():
@@ -103,17 +104,9 @@ async def test_my_favorite_color_is_found_by_a_later_process(ctx, council_home):
     c = council(ctx)
     told = await c.ask("My favorite color is teal", "monday")
     await c.aclose()
-    env = {**os.environ, "COUNCIL_HOME": str(council_home)}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "council_core", *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=180,
-        )
+        return run_council(*args, home=council_home, timeout=180)
 
     # A new process, a new session: the pending turn is embedded on this first search.
     r = cli("memory", "search", "what colour do I like best?", "--session", "friday", "--json")

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 from memory.store import MemoryStore
 from memory.text import estimate_tokens
 from memory.transfer import export_jsonl, export_markdown, import_jsonl
@@ -181,7 +181,7 @@ def test_context_keeps_unrelated_old_turns_out(store):
 
 
 def test_questions_from_other_sessions_are_not_recalled_as_context(tmp_path):
-    from memory.store import _is_question
+    from memory.context import _is_question
 
     assert _is_question("What is the capital of Malta?")
     assert _is_question("capital of malta?")

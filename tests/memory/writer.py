@@ -1,6 +1,6 @@
 """A writer process for the concurrency and kill -9 tests.
 
-Usage: python writer.py DATA_DIR PREFIX COUNT. Prints "ready", then the id of every turn
+Usage (from the repository root): python -m tests.memory.writer DATA_DIR PREFIX COUNT. Prints "ready", then the id of every turn
 whose insert has committed ("<id> <text>"), embedding and saving the index as it goes.
 """
 
@@ -9,12 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from hash_embedder import HashEmbedder  # noqa: E402
-
-from memory.store import MemoryStore  # noqa: E402
+from memory.store import MemoryStore
+from tests.memory.hash_embedder import HashEmbedder
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from council_core.paths import resolve_paths
+from council_core.base.paths import resolve_paths
 from sandbox.executor import SafeExecutor
 from sandbox.policy import Limits
 

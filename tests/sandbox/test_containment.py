@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from escape_cases import host_processes_with, needs_firejail
 
-from council_core.paths import resolve_paths
+from council_core.base.paths import resolve_paths
 from sandbox import cgroups
 from sandbox.executor import SafeExecutor
 from sandbox.policy import RUN_KEEP, Limits, Policy

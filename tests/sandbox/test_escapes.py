@@ -22,7 +22,7 @@ from escape_cases import (
     run_case,
 )
 
-from council_core.paths import resolve_paths
+from council_core.base.paths import resolve_paths
 from sandbox.executor import SafeExecutor
 
 pytestmark = [pytest.mark.sandbox, needs_firejail]

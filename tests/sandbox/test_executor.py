@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,12 +10,13 @@ from pathlib import Path
 import pytest
 from escape_cases import needs_firejail
 
-from council_core import metrics
-from council_core.errors import ComponentMissing, SandboxDenied
-from council_core.paths import resolve_paths
+from council_core.base import metrics
+from council_core.base.errors import ComponentMissing, SandboxDenied
+from council_core.base.paths import resolve_paths
 from sandbox.executor import SafeExecutor
 from sandbox.policy import Grant, Limits
 from sandbox.result import ExecResult
+from tests.helpers.cli import run_council
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -125,22 +124,9 @@ def test_twenty_parallel_runs_stay_isolated(executor: SafeExecutor) -> None:
 def test_cli_run(tmp_path: Path, council_home: Path) -> None:
     f = tmp_path / "prog.py"
     f.write_text("print(6 * 7)\n")
-    out = subprocess.run(
-        [sys.executable, "-m", "council_core", "run", "python", str(f)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = run_council("run", "python", str(f), timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "42\n" and "[sandbox] exit 0" in out.stderr
-    out = subprocess.run(
-        [sys.executable, "-m", "council_core", "run", "bash", "-", "--json"],
-        input="echo hi; exit 5",
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = run_council("run", "bash", "-", "--json", stdin="echo hi; exit 5", timeout=60)
     assert out.returncode == 1
     assert '"exit_code": 5' in out.stdout and '"stdout": "hi\\n"' in out.stdout

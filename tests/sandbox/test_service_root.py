@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
+from council_core.base.paths import resolve_paths
 from council_core.context import SkillContext
-from council_core.paths import resolve_paths
 
 
 @pytest.mark.sandbox

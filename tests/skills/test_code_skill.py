@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from council_core.approval import ApprovalChannel, ApprovalRequest, Choice, Decision
+from council_core.base.errors import ApprovalDeclined
 from council_core.context import SkillContext
-from council_core.errors import ApprovalDeclined
 from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
 from council_core.skill import Query
 from council_core.skills.code import CodeSkill, extract_code

@@ -3,7 +3,7 @@ is answered from the real state (skills on, documents, granted folders, sandbox,
 
 from __future__ import annotations
 
-from council_core.memory_hook import MemoryHook
+from council_core.hooks.memory_hook import MemoryHook
 from council_core.router import Council
 from council_core.settings import GrantedFolder
 from council_core.skills.conversation import ConversationSkill, second_person

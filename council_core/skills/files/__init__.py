@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from council_core import cues
 from council_core.approval import ApprovalRequest
-from council_core.errors import SkillDeclined
-from council_core.result import SkillAnswer, Source
+from council_core.base.errors import SkillDeclined
+from council_core.base.result import SkillAnswer, Source
+from council_core.base.textsafe import safe_path
 from council_core.skill import Emit, Query, Skill, _drop
-from council_core.textsafe import safe_path
 
 if TYPE_CHECKING:
     from .service import FileActions

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 
-from council_core.skill import ComponentStatus
+from council_core.base.status import ComponentStatus
 
 
 def checks() -> list[ComponentStatus]:
-    from council_core.paths import resolve_paths
-    from council_core.protected_paths import grant_refusal
+    from council_core.base.paths import resolve_paths
+    from council_core.base.protected_paths import grant_refusal
+    from council_core.base.textsafe import safe_path
     from council_core.settings import load_settings
-    from council_core.textsafe import safe_path
 
     settings = load_settings(resolve_paths())
     out: list[ComponentStatus] = []

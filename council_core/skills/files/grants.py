@@ -3,7 +3,7 @@
 Only folders the user granted (settings.files.granted, read-only or read-write) are listed,
 read or changed. A path is resolved (symlinks, ``..``) before it is checked, so a link or a
 ``..`` that leads outside is refused. Hidden files and everything on the protected list
-(``council_core.protected_paths``: keys, tokens, keyrings, browser profiles, system secrets,
+(``council_core.base.protected_paths``: keys, tokens, keyrings, browser profiles, system secrets,
 Council's own folders) are never touched, even inside a grant. A grant the protected-paths
 rule refuses (``/``, a system folder, a whole home, ``~/.ssh``...) is refused when it is made
 and ignored, with a warning in ``council doctor``, when an older settings file holds it.
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from council_core.errors import PermissionDenied
-from council_core.logs import get_logger
-from council_core.protected_paths import grant_refusal, protected_paths
-from council_core.textsafe import safe_path
+from council_core.base.errors import PermissionDenied
+from council_core.base.logs import get_logger
+from council_core.base.protected_paths import grant_refusal, protected_paths
+from council_core.base.textsafe import safe_path
 
 log = get_logger("files.grants")
 

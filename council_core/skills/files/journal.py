@@ -21,10 +21,10 @@ from typing import Any, Literal
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from council_core.errors import BadInput, PermissionDenied, StorageError
-from council_core.logs import audit
-from council_core.textsafe import safe_path
-from memory.db import make_engine, migrate
+from council_core.base.db import make_engine, migrate
+from council_core.base.errors import BadInput, PermissionDenied, StorageError
+from council_core.base.logs import audit
+from council_core.base.textsafe import safe_path
 
 from . import trash as trash_mod
 

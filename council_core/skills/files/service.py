@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from council_core.errors import BadInput, ComponentMissing, PermissionDenied
-from council_core.textsafe import safe_path
+from council_core.base.errors import BadInput, ComponentMissing, PermissionDenied
+from council_core.base.textsafe import safe_path
 
 from .grants import Grants
 from .index import Entry, FileIndex, Query
@@ -43,7 +43,7 @@ def _xdg_open(path: Path) -> None:
             "no desktop session to open files in",
             fix="run Council on your desktop (DISPLAY is not set)",
         )
-    from council_core.cloud.keys import scrubbed_env
+    from council_core.base.secrets import scrubbed_env
 
     proc = subprocess.Popen(
         [exe, os.fspath(path)],

@@ -12,12 +12,14 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from council_core import cues
+from council_core.base.errors import SkillDeclined
+from council_core.base.result import Chunk, SkillAnswer
 from council_core.cues import remember_body
-from council_core.errors import SkillDeclined
-from council_core.result import Chunk, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
-from .grammar import NoParse, Problem, parse, parse_facts
+from .grammar import Problem, parse_facts
+from .questions import parse
+from .tokens import NoParse
 
 if TYPE_CHECKING:
     from .engine import PrologEngine

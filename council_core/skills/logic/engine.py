@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from council_core.errors import BadInput, BugError, ComponentMissing
-from council_core.logs import get_logger
+from council_core.base.errors import BadInput, BugError, ComponentMissing
+from council_core.base.logs import get_logger
 
 if TYPE_CHECKING:
     from council_core.context import SkillContext

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from memory.db import make_engine, migrate
+from council_core.base.db import make_engine, migrate
 
 if TYPE_CHECKING:
     from council_core.context import SkillContext

@@ -21,26 +21,16 @@ are symbols. Anything outside the grammar raises ``NoParse``: the skill then dec
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import words as W
+from .tokens import NoParse, Tok, _index, _split_on, _strip, _strip_lead
 
 Fact = tuple[Any, Any, Any]
-
-
-class NoParse(Exception):
-    """The text is outside the grammar."""
-
-
-@dataclass
-class Tok:
-    text: str  # as typed
-    low: str
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+# Parses the last sentence, the question, into Problem.goal (questions.parse_question).
+QuestionParser = Callable[["Parser", list[Tok]], None]
 
 
 @dataclass
@@ -96,8 +86,9 @@ def surface(toks: list[Tok]) -> str:
 class Parser:
     """Parses a list of sentences into a Problem."""
 
-    def __init__(self, sentences: list[Sentence]) -> None:
+    def __init__(self, sentences: list[Sentence], ask: QuestionParser | None = None) -> None:
         self.sentences = sentences
+        self.ask = ask
         self.p = Problem()
         self.prop_mode = any(_is_prop_sentence(s.toks) for s in sentences)
 
@@ -444,9 +435,9 @@ class Parser:
     # ----- questions -----
 
     def question(self, toks: list[Tok]) -> None:
-        from .questions import parse_question
-
-        parse_question(self, toks)
+        if self.ask is None:  # a statements-only parser
+            raise NoParse("question")
+        self.ask(self, toks)
 
 
 def _wordlike(t: Tok) -> bool:
@@ -476,70 +467,8 @@ def _neg(lit: Any) -> Any:
     return ("n" if lit[0] == "p" else "p", lit[1])
 
 
-def _index(toks: list[Tok], word: str) -> int | None:
-    for i, t in enumerate(toks):
-        if t.low == word:
-            return i
-    return None
-
-
-def _strip(toks: list[Tok], punct: str) -> list[Tok]:
-    while toks and toks[0].low == punct:
-        toks = toks[1:]
-    while toks and toks[-1].low == punct:
-        toks = toks[:-1]
-    return toks
-
-
-def _split_on(toks: list[Tok], word: str) -> list[list[Tok]]:
-    parts: list[list[Tok]] = [[]]
-    for t in toks:
-        if t.low == word:
-            parts.append([])
-        else:
-            parts[-1].append(t)
-    return [p for p in parts if p]
-
-
 def _question_word(toks: list[Tok]) -> bool:
     return bool(toks) and toks[0].low in ("who", "which", "what", "whom")
-
-
-_LEAD = [
-    ["remember", "that"],
-    ["suppose", "that"],
-    ["assume", "that"],
-    ["given", "that"],
-    ["we", "know", "that"],
-    ["it", "is", "known", "that"],
-    ["suppose"],
-    ["assume"],
-    ["also"],
-    ["and"],
-    ["now"],
-    ["so"],
-    ["then"],
-    ["therefore"],
-    ["premise"],
-    ["fact"],
-]
-
-
-def _strip_lead(toks: list[Tok]) -> list[Tok]:
-    changed = True
-    while changed and toks:
-        changed = False
-        low = [t.low for t in toks]
-        for lead in _LEAD:
-            if low[: len(lead)] == lead and len(low) > len(lead):
-                toks = toks[len(lead) :]
-                if toks and (toks[0].low.isdigit() or toks[0].low in (":", ",")):
-                    toks = toks[1:]
-                while toks and toks[0].low in (":", ","):
-                    toks = toks[1:]
-                changed = True
-                break
-    return toks
 
 
 def _is_prop_sentence(toks: list[Tok]) -> bool:
@@ -654,11 +583,12 @@ _PLACES = [
 ]
 
 
-def parse(text: str) -> Problem:
+def parse(text: str, ask: QuestionParser) -> Problem:
+    """Statements, then the question, parsed by ``ask`` (``questions.parse_question``)."""
     sentences = tokenize(text)
     if not sentences:
         raise NoParse("empty")
-    return Parser(sentences).parse()
+    return Parser(sentences, ask).parse()
 
 
 def parse_facts(text: str) -> Problem:

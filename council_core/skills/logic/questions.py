@@ -3,13 +3,12 @@ sequence questions. Sets ``Problem.goal`` (a tuple tree) and ``Problem.kind``.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from . import grammar
 from . import words as W
-from .grammar import NoParse, Tok, _index, _split_on, _strip, _strip_lead
-
-if TYPE_CHECKING:
-    from .grammar import Parser
+from .grammar import Parser, Problem
+from .tokens import NoParse, Tok, _index, _split_on, _strip, _strip_lead
 
 _YN_FRAMES = [
     ["is", "it", "true", "that"],
@@ -479,3 +478,8 @@ def _sequence_question(P: Parser, toks: list[Tok], low: list[str]) -> bool:
         P.p.goal = ("next", "letters", [ord(c.lower()) for c in letters])
         return True
     raise NoParse("sequence without items")
+
+
+def parse(text: str) -> Problem:
+    """A whole problem: the statements and the question (raises ``NoParse``)."""
+    return grammar.parse(text, parse_question)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 
 from .exact import MAX_BITS, MAX_FACTORIAL, check_pow, division_by_zero, too_big
 from .parser import Node

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 
 from .parser import Node
 

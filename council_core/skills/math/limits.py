@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from council_core.errors import SkillTimeout
+from council_core.base.errors import SkillTimeout
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from council_core import cues
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 
 from . import formulas
 from .parser import _ENGLISH as ENGLISH_2

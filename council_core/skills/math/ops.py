@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 
 from .build import Builder
 from .fmt import expr_str, number_str, places_str

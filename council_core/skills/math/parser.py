@@ -25,7 +25,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from council_core.errors import BadInput
+from council_core.base.errors import BadInput
 
 Node = tuple[Any, ...]
 

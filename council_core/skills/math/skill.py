@@ -7,9 +7,10 @@ import re
 from typing import ClassVar
 
 from council_core import cues
-from council_core.errors import BadInput, SkillDeclined
-from council_core.result import Chunk, SkillAnswer
-from council_core.skill import ComponentStatus, Emit, Query, Skill, _drop
+from council_core.base.errors import BadInput, SkillDeclined
+from council_core.base.result import Chunk, SkillAnswer
+from council_core.base.status import ComponentStatus
+from council_core.skill import Emit, Query, Skill, _drop
 
 from . import nl
 from .exact import NotExact, evaluate

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from council_core.approval import ApprovalChannel, approve_all, decline_all
+from council_core.base.errors import PermissionDenied
 from council_core.context import SkillContext
-from council_core.errors import PermissionDenied
 from council_core.router import Council
 from council_core.settings import GrantedFolder
 from council_core.skills.files import FilesSkill
 from council_core.skills.files.grants import Grant, Grants
 from council_core.skills.files.parse import parse
 from council_core.skills.files.service import FileActions
+from tests.helpers.cli import run_council
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -245,17 +246,8 @@ def test_kill_9_half_way_then_recover(home, tmp_path, recovery):
 
 
 def test_cli_grant_and_undo(home, tmp_path):
-    env = dict(os.environ)
-
     def run(*a):
-        return subprocess.run(
-            [sys.executable, "-m", "council_core", *a],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+        return run_council(*a, timeout=60)
 
     out = run("files", "grant", str(home / "proj"), "--rw")
     assert out.returncode == 0 and "granted" in out.stdout

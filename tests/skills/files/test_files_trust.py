@@ -61,7 +61,7 @@ def council_with(folders, approver):
 
 
 def test_sandbox_and_files_share_one_protected_list(home):
-    from council_core import protected_paths as pp
+    from council_core.base import protected_paths as pp
     from sandbox import policy
 
     assert policy.HOME_SECRETS is pp.HOME_SECRETS and policy.SYSTEM_SECRETS is pp.SYSTEM_SECRETS
@@ -173,7 +173,7 @@ def test_approval_request_escapes_every_field_for_every_front_end():
 
 
 def test_audit_log_lines_escape_controls_and_stay_json(tmp_path):
-    from council_core.logs import audit, setup_logging
+    from council_core.base.logs import audit, setup_logging
 
     log_dir = tmp_path / "logs"
     setup_logging(log_dir)
@@ -281,8 +281,8 @@ async def test_move_to_the_trash_creates_no_trash_folder(home):
 def test_xdg_open_and_man_do_not_inherit_api_keys(home, tmp_path, monkeypatch):
     import time
 
+    from council_core.knowledge import parsers
     from council_core.skills.files.service import _xdg_open
-    from memory import parsers
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

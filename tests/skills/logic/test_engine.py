@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from council_core.errors import BadInput, BugError
+from council_core.base.errors import BadInput, BugError
 from council_core.skills.logic.engine import PrologEngine, T, f  # noqa: F401
 
 

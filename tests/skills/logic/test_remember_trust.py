@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from council_core.base.result import Chunk, Done
 from council_core.llm.base import LLMBackend, Piece, Usage
-from council_core.result import Chunk, Done
 from council_core.router import Council
 from council_core.skills.general import ClaimGuard, GeneralSkill
 from council_core.skills.logic import LogicSkill, remember_body

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from council_core.errors import SkillDeclined
+from council_core.base.errors import SkillDeclined
 from council_core.skill import Query
 from council_core.skills.logic import LogicSkill
 from council_core.skills.logic.facts import forget_all
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -120,14 +120,7 @@ def test_facts_cli_lists_and_forgets(council_home: Path) -> None:
     store.close()
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "council_core", "facts", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        return run_council("facts", *args, timeout=60)
 
     out = cli("list", "--json")
     assert out.returncode == 0, out.stderr

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from council_core.errors import BadInput, SkillDeclined
+from council_core.base.errors import BadInput, SkillDeclined
 from council_core.skill import Query
 from council_core.skills.math import MathSkill
 from council_core.skills.math.formulas import days_between

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from council_core.errors import BadInput, SkillDeclined
+from council_core.base.errors import BadInput, SkillDeclined
 from council_core.router import Council
 from council_core.skill import Query
 from council_core.skills.math import MathSkill
 from council_core.skills.math.parser import parse
+from tests.helpers.cli import run_council
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -167,16 +168,8 @@ async def test_time_limit_stops_a_slow_computation(ctx, monkeypatch):
 
 
 def _cli(*args: str, stdin: str | None = None, home: Path) -> subprocess.CompletedProcess:
-    env = {"COUNCIL_HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    return run_council(*args, stdin=stdin, home=home, env=env, timeout=60)
 
 
 def test_cli_ask(council_home):

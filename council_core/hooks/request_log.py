@@ -1,7 +1,7 @@
 """Every answer's skill, outcome and latency, kept in SQLite (``requests.sqlite3`` in the data
 dir).
 
-The Prometheus histograms in :mod:`council_core.metrics` give bucket estimates (one 56,003 ms
+The Prometheus histograms in :mod:`council_core.base.metrics` give bucket estimates (one 56,003 ms
 answer showed as p50 45,000 ms) and reset when the process ends; this log gives exact
 percentiles (nearest rank over the stored latencies) that survive a restart, and counts each
 error under the skill that raised it.
@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .hooks import CouncilHook
-from .logs import get_logger
+from council_core.base.logs import get_logger
+from council_core.hooks import CouncilHook
 
 if TYPE_CHECKING:
+    from council_core.base.result import CouncilResult
+
     from .context import SkillContext
-    from .result import CouncilResult
     from .skill import Query
 
 log = get_logger("request_log")
@@ -130,6 +131,7 @@ class RequestLogHook(CouncilHook):
     """Records every final result (the router's metrics hook)."""
 
     name = "request_log"
+    order = 95  # after escalation: it records the final result
 
     def __init__(self, ctx: SkillContext) -> None:
         super().__init__(ctx)

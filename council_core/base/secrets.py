@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from council_core.errors import BadInput, ComponentMissing, NeedsKey
-from council_core.logs import add_secret
+from council_core.base.errors import BadInput, ComponentMissing, NeedsKey
+from council_core.base.logs import add_secret
 
 SERVICE = "council"
 NO_BACKEND_FIX = (

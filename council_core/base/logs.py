@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .textsafe import json_safe
+from council_core.base.textsafe import json_safe
 
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()

@@ -24,7 +24,7 @@ from typing import Any
 
 # Bump when parsing or chunking changes: stored documents are then re-parsed on sync.
 # 3: passages with their own vectors; 4: an option's entry is a passage of its own, tables are
-# cut between rows, options are indexed for BM25 (memory.chunking)
+# cut between rows, options are indexed for BM25 (council_core.knowledge.chunking)
 PARSER_VERSION = 4
 
 
@@ -447,7 +447,7 @@ def parse_man(path: Path, data: bytes) -> ParsedDoc:
         return parse_text(path, raw)
     if shutil.which("man") is None:
         raise Unreadable("man pages need the man program: sudo apt-get install man-db")
-    from council_core.cloud.keys import scrubbed_env
+    from council_core.base.secrets import scrubbed_env
 
     # man and its preprocessors never see an API key
     env = dict(scrubbed_env(os.environ), MANWIDTH="80", LC_ALL="C.UTF-8", MAN_KEEP_FORMATTING="")

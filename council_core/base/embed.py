@@ -10,7 +10,7 @@ import os
 import threading
 from typing import Any
 
-from council_core.errors import ComponentMissing
+from council_core.base.errors import ComponentMissing
 
 DIM = 384
 # Up to this many texts (a search query) are encoded on one torch thread: on a busy 2-core

@@ -1,29 +1,26 @@
 """Hooks around the cascade: memory (stored corrections, recording turns) and cloud
 escalation plug in here instead of being edited into the router.
 
-Each hook is a class taking the ``SkillContext``; the router builds them lazily.
+Each hook is a class taking the ``SkillContext``, registered in the ``council.hooks``
+entry-point group like skills (``memory_hook``: corrections and recording turns, ``escalate``:
+cloud escalation); the router builds them lazily, in ``order``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from .result import CouncilResult, ErrorInfo, SkillAnswer
+from council_core.base.result import CouncilResult, ErrorInfo, SkillAnswer
 
 if TYPE_CHECKING:
-    from .context import SkillContext
-    from .skill import Emit, Query
-
-# Loaded in order; a hook that cannot be imported is skipped (and reported by doctor).
-HOOKS: list[str] = [
-    "council_core.memory_hook:MemoryHook",
-    "council_core.cloud.escalate:CloudEscalation",
-    "council_core.request_log:RequestLogHook",  # exact latencies for the metrics panel
-]
+    from council_core.context import SkillContext
+    from council_core.skill import Emit, Query
 
 
 class CouncilHook:
     name = "hook"
+    # Hooks run in ascending order (before/after/rescue alike); ties by entry-point name.
+    order: ClassVar[int] = 50
 
     def __init__(self, ctx: SkillContext) -> None:
         self.ctx = ctx

@@ -1,14 +1,18 @@
 """Retrieval over the document store: BM25 (SQLite FTS5), vectors (FAISS), and both fused
-with reciprocal rank fusion. Every hit carries its source: path, locator, text, scores."""
+with reciprocal rank fusion. Every hit carries its source: path, locator, text, scores.
+
+It takes what it reads (the SQLite engine, the vector index, the query's embedding), not the
+store, so it does not import ``documents`` (which calls it)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .documents import DocumentStore
+    from sqlalchemy import Engine
 
 RRF_K = 20  # chosen on the dev split of the man-page questions (10 and 60 tried)
 CANDIDATES = 40  # chunks taken from each ranking before fusion
@@ -117,11 +121,11 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
 
 
-def _bm25(store: DocumentStore, terms: list[str], limit: int) -> list[int]:
+def _bm25(engine: Engine, terms: list[str], limit: int) -> list[int]:
     if not terms:
         return []
     w = ", ".join(str(x) for x in BM25_WEIGHTS)
-    with store.engine.connect() as conn:
+    with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             f"SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? "
             f"ORDER BY bm25(chunks_fts, {w}) LIMIT ?",
@@ -132,30 +136,41 @@ def _bm25(store: DocumentStore, terms: list[str], limit: int) -> list[int]:
 
 def _bm25_terms(query: str) -> list[str]:
     """The query's terms, the words manuals use for them ("tarball" -> "archive"), and the
-    options it names as the store indexes them ("-p" -> "optp", memory.chunking)."""
+    options it names as the store indexes them ("-p" -> "optp", council_core.knowledge.chunking)."""
     from .chunking import option_terms
     from .rerank import expand_terms
 
     return expand_terms(query, query_terms(query)) + option_terms(query).split()
 
 
-def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[SearchHit]:
+def search_chunks(
+    engine: Engine,
+    query: str,
+    k: int,
+    mode: str,
+    *,
+    index: Callable[[], Any],
+    embed: Callable[[str], Any],
+) -> list[SearchHit]:
+    """Best chunks for `query` by "bm25", "vector" or "hybrid". ``index()`` gives the passage
+    vector index and ``embed(query)`` the query's vector; both are called only when vectors
+    are needed (BM25 alone loads no model)."""
     import numpy as np
 
     if mode not in ("hybrid", "bm25", "vector"):
-        from council_core.errors import BadInput
+        from council_core.base.errors import BadInput
 
         raise BadInput(f"unknown search mode {mode!r}", fix="use hybrid, bm25 or vector")
     query = query.strip()
     if not query:
         return []
     n = max(k, CANDIDATES)
-    bm: list[int] = _bm25(store, _bm25_terms(query), n) if mode != "vector" else []
+    bm: list[int] = _bm25(engine, _bm25_terms(query), n) if mode != "vector" else []
     vec: list[tuple[int, float]] = []  # (chunk id, its best passage's cosine), best first
     qv = None
     if mode != "bm25":
-        qv = store.query_vector(query)
-        vec = _best_chunks(store, store.index.search(qv, n * PASSAGES_PER_CHUNK)[0], n)
+        qv = embed(query)
+        vec = _best_chunks(engine, index().search(qv, n * PASSAGES_PER_CHUNK)[0], n)
     fused: dict[int, float] = {}
     for r, cid in enumerate(bm):
         fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + r + 1)
@@ -170,7 +185,7 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
         ranked[-1] = (vec[0][0], fused[vec[0][0]])
     ids = [cid for cid, _ in ranked]
     marks = ",".join("?" * len(ids))
-    with store.engine.connect() as conn:
+    with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT c.id, d.path, d.title, d.format, c.text, c.section, c.page, c.start, "
             "c.end, c.line_start, c.line_end FROM chunks c JOIN documents d "
@@ -225,14 +240,12 @@ def search_store(store: DocumentStore, query: str, k: int, mode: str) -> list[Se
     return hits
 
 
-def _best_chunks(
-    store: DocumentStore, found: list[tuple[int, float]], n: int
-) -> list[tuple[int, float]]:
+def _best_chunks(engine: Engine, found: list[tuple[int, float]], n: int) -> list[tuple[int, float]]:
     """Passage hits (id, cosine) -> the chunks they belong to, each at its best passage."""
     if not found:
         return []
     marks = ",".join("?" * len(found))
-    with store.engine.connect() as conn:
+    with engine.connect() as conn:
         owner: dict[int, int] = dict(
             conn.exec_driver_sql(
                 f"SELECT id, chunk_id FROM passages WHERE id IN ({marks})",
@@ -283,12 +296,12 @@ def term_coverage(terms: list[str], text: str) -> float:
     return found / len(terms)
 
 
-def fts_probe(store: DocumentStore, query: str) -> float:
+def fts_probe(engine: Engine, query: str) -> float:
     terms = query_terms(query)
     if not terms:
         return 0.0
     w = ", ".join(str(x) for x in BM25_WEIGHTS)
-    with store.engine.connect() as conn:
+    with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             f"SELECT title, section, body FROM chunks_fts WHERE chunks_fts MATCH ? "
             f"ORDER BY bm25(chunks_fts, {w}) LIMIT 3",

@@ -1,14 +1,12 @@
-"""The knowledge base: the user's own documents, chunked, embedded and searchable.
-
-One SQLite file (``documents.sqlite3`` in the data dir) holds the truth: the documents with a
-content hash, their chunks with the vector of each stored as a row, and an FTS5 table for
-BM25. The FAISS index (``indexes/documents.faiss``) is derived from those rows and rebuilt when
-its generation does not match the database's.
+"""Adding files to the knowledge base: walk, read, parse, chunk, embed, store.
 
 Ingestion is incremental (size + mtime, then the content hash: unchanged files are not read
 again, changed ones are replaced, deleted ones removed on ``sync``), writes one transaction
 per file (a failure leaves nothing half-written), and batches the embedding across files: a
 reader thread parses and chunks the next files while the model embeds the current batch.
+
+``IngestMixin`` gives ``DocumentStore`` its ``ingest`` and ``sync``; the rows it writes are
+described in ``schema``.
 """
 
 from __future__ import annotations
@@ -20,24 +18,22 @@ import queue
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from council_core.errors import BadInput
-from council_core.logs import get_logger
-from council_core.protected_paths import is_protected, protected_paths, under
-from council_core.result import Progress
+from council_core.base.errors import BadInput
+from council_core.base.logs import get_logger
+from council_core.base.protected_paths import is_protected, protected_paths, under
+from council_core.base.result import Progress
 
 from . import parsers
 from .chunking import Passage, option_terms, passages_of
 from .chunking import chunk as make_chunks
-from .db import make_engine, migrate
-from .search import SearchHit, search_store
 
 log = get_logger(__name__)
 
@@ -82,57 +78,6 @@ class IngestReport:
 
 
 @dataclass
-class DocumentInfo:
-    path: str
-    title: str
-    format: str
-    chunks: int
-    size: int
-    updated_at: float
-    folder: str | None
-
-
-def _schema_v1(conn: Connection) -> None:
-    for stmt in (
-        "CREATE TABLE doc_folders (path TEXT PRIMARY KEY, added_at REAL NOT NULL)",
-        "CREATE TABLE documents (id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL "
-        "UNIQUE, folder TEXT, format TEXT NOT NULL, title TEXT NOT NULL, sha256 TEXT NOT NULL, "
-        "size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, parser_version INTEGER NOT NULL, "
-        "n_chunks INTEGER NOT NULL, added_at REAL NOT NULL, updated_at REAL NOT NULL)",
-        "CREATE INDEX documents_folder ON documents(folder)",
-        "CREATE TABLE chunks (id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id INTEGER NOT NULL "
-        "REFERENCES documents(id) ON DELETE CASCADE, ord INTEGER NOT NULL, start INTEGER NOT "
-        "NULL, end INTEGER NOT NULL, line_start INTEGER, line_end INTEGER, page INTEGER, "
-        "section TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL)",
-        "CREATE INDEX chunks_doc ON chunks(doc_id)",
-        "CREATE VIRTUAL TABLE chunks_fts USING fts5(title, section, body, "
-        "tokenize='porter unicode61')",
-        "CREATE TABLE doc_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        "INSERT INTO doc_meta(key, value) VALUES ('generation', '0')",
-    ):
-        conn.exec_driver_sql(stmt)
-
-
-def _schema_v2(conn: Connection) -> None:
-    """Passages: the few-sentence units of each chunk, each with its own vector; the vector
-    index holds passages (a chunk ranks by its best passage). Chunks stored before this get
-    one passage each (their chunk vector) until a sync re-reads them (PARSER_VERSION 3)."""
-    for stmt in (
-        "CREATE TABLE passages (id INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id INTEGER NOT "
-        "NULL REFERENCES chunks(id) ON DELETE CASCADE, start INTEGER NOT NULL, end INTEGER "
-        "NOT NULL, lead TEXT NOT NULL, vector BLOB NOT NULL)",
-        "CREATE INDEX passages_chunk ON passages(chunk_id)",
-        "INSERT INTO passages(chunk_id, start, end, lead, vector) "
-        "SELECT id, start, end, '', vector FROM chunks ORDER BY id",
-        "UPDATE doc_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'",
-    ):
-        conn.exec_driver_sql(stmt)
-
-
-MIGRATIONS = [_schema_v1, _schema_v2]
-
-
-@dataclass
 class _Target:
     path: Path  # resolved
     folder: str | None  # the ingested folder it was found under
@@ -152,84 +97,26 @@ class _Parsed:
     embed_texts: list[str] = field(default_factory=list)  # one per passage
 
 
-class DocumentStore:
-    def __init__(
-        self,
-        db_path: Path,
-        index_path: Path,
-        *,
-        chunk_words: int = 200,
-        max_file_mb: int = 100,
-        embedder: Any = None,
-    ) -> None:
-        self.db_path = Path(db_path)
-        self.index_path = Path(index_path)
-        self.chunk_words = chunk_words
-        self.max_file_bytes = max_file_mb * 1024 * 1024
-        self.engine: Engine = make_engine(self.db_path)
-        migrate(self.engine, "documents", MIGRATIONS)
-        self._embedder = embedder
-        self.embed_batch = EMBED_BATCH
-        self._index: Any = None
-        self._index_lock = threading.RLock()
-        self._write_lock = threading.Lock()
-        self._qcache: dict[str, Any] = {}
+class IngestMixin:
+    """``ingest`` and ``sync`` for ``DocumentStore`` (its engine, locks, embedder, index)."""
 
-    # ----- shared parts -----
+    if TYPE_CHECKING:  # provided by DocumentStore
+        engine: Engine
+        chunk_words: int
+        max_file_bytes: int
+        embed_batch: int
+        _write_lock: threading.Lock
 
-    @property
-    def embedder(self) -> Any:
-        if self._embedder is None:
-            from .embed import shared_embedder
+        @property
+        def embedder(self) -> Any: ...
 
-            self._embedder = shared_embedder()
-        return self._embedder
+        def _delete_paths(self, paths: list[str]) -> int: ...
 
-    def generation(self, conn: Connection | None = None) -> int:
-        q = "SELECT value FROM doc_meta WHERE key='generation'"
-        if conn is not None:
-            return int(conn.exec_driver_sql(q).scalar_one())
-        with self.engine.connect() as c:
-            return int(c.exec_driver_sql(q).scalar_one())
+        def _index_apply(self, removed: list[int], ids: list[int], vecs: list[Any]) -> None: ...
 
-    @property
-    def index(self) -> Any:
-        """The FAISS index, loaded or rebuilt so it matches the database."""
-        from .vectors import VectorIndex
+        def _save_index(self) -> None: ...
 
-        with self._index_lock:
-            gen = self.generation()
-            if self._index is None:
-                self._index = VectorIndex(self.index_path)
-                self._index.load()
-            elif self._index.meta.get("generation") != gen:
-                self._index.reload_if_changed()
-            if self._index.meta.get("generation") != gen:
-                self._rebuild_index(gen)
-            return self._index
-
-    def _rebuild_index(self, gen: int) -> None:
-        import numpy as np
-
-        def batches() -> Iterator[tuple[Any, Any]]:
-            with self.engine.connect() as conn:
-                rows = conn.exec_driver_sql("SELECT id, vector FROM passages ORDER BY id")
-                while True:
-                    part = rows.fetchmany(4096)
-                    if not part:
-                        break
-                    ids = np.array([r[0] for r in part], dtype=np.int64)
-                    vecs = np.frombuffer(b"".join(r[1] for r in part), dtype=np.float32)
-                    yield ids, vecs.reshape(len(part), -1)
-
-        t = time.perf_counter()
-        self._index.rebuild(batches(), {"generation": gen})
-        self._index.save()
-        log.info(
-            "rebuilt the documents index: %d vectors in %.2f s",
-            self._index.ntotal,
-            time.perf_counter() - t,
-        )
+        def folders(self) -> list[str]: ...
 
     # ----- ingesting -----
 
@@ -574,118 +461,10 @@ class DocumentStore:
         self._index_apply(removed_ids, added_ids, added_vecs)
         return n_chunks
 
-    def _index_apply(self, removed: list[int], ids: list[int], vecs: list[Any]) -> None:
-        import numpy as np
-
-        with self._index_lock:
-            if self._index is None:
-                return  # built from SQLite when first searched
-            if removed:
-                self._index.remove(removed)
-            if ids:
-                self._index.add(np.array(ids, dtype=np.int64), np.concatenate(vecs))
-            self._index.meta["generation"] = self.generation()
-
-    def _save_index(self) -> None:
-        with self._index_lock:
-            if self._index is not None and self._index.meta.get("generation") == self.generation():
-                self._index.save()
-
-    # ----- removing and listing -----
-
-    def remove(self, path: Path | str) -> int:
-        """Forget a file, or a folder and every document under it; returns documents removed."""
-        p = Path(path).expanduser()
-        try:
-            key = str(p.resolve())
-        except (OSError, RuntimeError):
-            key = str(p.absolute())
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT path FROM documents WHERE path=:p OR folder=:p OR path LIKE :pre "
-                    "ESCAPE '\\'"
-                ),
-                {"p": key, "pre": _like_prefix(key)},
-            ).all()
-        paths = [r[0] for r in rows]
-        with self._write_lock, self.engine.begin() as conn:
-            conn.execute(
-                text("DELETE FROM doc_folders WHERE path=:p OR path LIKE :pre ESCAPE '\\'"),
-                {"p": key, "pre": _like_prefix(key)},
-            )
-        n = self._delete_paths(paths)
-        if n:
-            self._save_index()
-        return n
-
-    def _delete_paths(self, paths: list[str]) -> int:
-        removed: list[int] = []
-        with self._write_lock, self.engine.begin() as conn:
-            for p in paths:
-                removed += _delete_doc(conn, p)
-            if paths:
-                _bump_generation(conn)
-        self._index_apply(removed, [], [])
-        return len(paths)
-
-    def list_documents(self) -> list[DocumentInfo]:
-        with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                "SELECT path, title, format, n_chunks, size, updated_at, folder FROM documents "
-                "ORDER BY path"
-            ).all()
-        return [DocumentInfo(*r) for r in rows]
-
-    def folders(self) -> list[str]:
-        with self.engine.connect() as conn:
-            return [r[0] for r in conn.exec_driver_sql("SELECT path FROM doc_folders ORDER BY 1")]
-
-    def count(self) -> tuple[int, int]:
-        """(documents, chunks)"""
-        with self.engine.connect() as conn:
-            d = conn.exec_driver_sql("SELECT count(*) FROM documents").scalar_one()
-            c = conn.exec_driver_sql("SELECT count(*) FROM chunks").scalar_one()
-        return int(d), int(c)
-
-    # ----- searching -----
-
-    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[SearchHit]:
-        """Best chunks for `query`: "bm25" (FTS5), "vector" (FAISS) or "hybrid" (RRF)."""
-        return search_store(self, query, k, mode)
-
-    def query_vector(self, query: str) -> Any:
-        """The query's embedding; the last few are kept, since answering a question embeds
-        it for the search and again for choosing the passage."""
-        with self._index_lock:
-            v = self._qcache.get(query)
-        if v is None:
-            v = self.embedder.encode([query])[0]
-            with self._index_lock:
-                self._qcache[query] = v
-                while len(self._qcache) > 8:
-                    self._qcache.pop(next(iter(self._qcache)))
-        return v
-
-    def probe(self, query: str) -> float:
-        """Cheap relevance, 0..1, from FTS5 alone (no model): share of the query's words
-        found together in the best matching chunk."""
-        from .search import fts_probe
-
-        return fts_probe(self, query)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
 
 def _embed_text(title: str, section: str, body: str, lead: str = "") -> str:
     head = f"{title} — {section}" if section else title
     return f"{head}\n{lead}\n{body}" if lead else f"{head}\n{body}"
-
-
-def _like_prefix(path: str) -> str:
-    esc = path.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return esc + "/%"
 
 
 _PROTECTED = "a protected location (keys, tokens, keyrings, Council's own data): never ingested"
@@ -855,14 +634,3 @@ def _insert_doc(conn: Connection, p: _Parsed, vecs: Any) -> list[int]:
         ],
     )
     return pids
-
-
-def build(ctx: Any) -> DocumentStore:
-    """The "documents" service: the store on ``<data dir>/documents.sqlite3``."""
-    k = ctx.settings.knowledge
-    return DocumentStore(
-        ctx.paths.data_dir / "documents.sqlite3",
-        ctx.paths.index_dir / "documents.faiss",
-        chunk_words=k.chunk_words,
-        max_file_mb=k.max_file_mb,
-    )

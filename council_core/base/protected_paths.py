@@ -145,7 +145,7 @@ def other_homes() -> list[str]:
 
 def council_dirs() -> list[str]:
     """Council's own config, data and cache folders (wherever COUNCIL_HOME puts them)."""
-    from council_core.paths import resolve_paths
+    from council_core.base.paths import resolve_paths
 
     p = resolve_paths()
     return [os.path.realpath(d) for d in (p.config_dir, p.data_dir, p.cache_dir)]

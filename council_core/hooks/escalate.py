@@ -18,17 +18,16 @@ import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
-from council_core import metrics
-from council_core.errors import CouncilError, UserFacingError
+from council_core.base import metrics
+from council_core.base.errors import CouncilError, UserFacingError
+from council_core.base.logs import audit, get_logger
+from council_core.base.result import Chunk, CouncilResult, ErrorInfo, Retract, SkillAnswer
 from council_core.hooks import CouncilHook
-from council_core.logs import audit, get_logger
-from council_core.result import Chunk, CouncilResult, ErrorInfo, Retract, SkillAnswer
 
 if TYPE_CHECKING:
+    from council_core.cloud.service import CloudService
     from council_core.llm.base import Message
     from council_core.skill import Emit, Query
-
-    from .service import CloudService
 
 log = get_logger("cloud.escalate")
 
@@ -39,6 +38,7 @@ CLOUD_CONFIDENCE = 0.9  # a paid model's answer; it reports no calibrated confid
 
 class CloudEscalation(CouncilHook):
     name = "cloud"
+    order = 90  # the last resort: escalation after every local skill
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -126,7 +126,7 @@ class CloudEscalation(CouncilHook):
         self, query: Query, best: SkillAnswer | None, emit: Emit
     ) -> SkillAnswer | None:
         from council_core.approval import ApprovalRequest
-        from council_core.errors import BudgetExceeded
+        from council_core.base.errors import BudgetExceeded
 
         svc: CloudService = self.ctx.service("cloud")
         ep = svc.endpoint()

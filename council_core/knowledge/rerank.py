@@ -99,7 +99,7 @@ def expand_terms(query: str, terms: list[str] | None = None) -> list[str]:
 
 
 def coverage(groups: list[list[str]], text: str) -> float:
-    """Share of the groups with a word in text (memory.search.term_coverage per word)."""
+    """Share of the groups with a word in text (council_core.knowledge.search.term_coverage per word)."""
     if not groups:
         return 0.0
     return sum(any(term_coverage([w], text) for w in g) for g in groups) / len(groups)

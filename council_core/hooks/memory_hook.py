@@ -12,7 +12,8 @@ answer that came from memory (a correction) is recorded as ``from_recall``, so i
 becomes a new memory of its own.
 
 ``skill_scores()`` gives thumbs up/down per skill (``score`` = (up + 1) / (up + down + 2),
-0.5 = no evidence) for the router's thresholds.
+0.5 = no evidence), as ``council feedback scores`` shows them; the router does not read them
+(its thresholds are the skills' own).
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from .errors import CouncilError
-from .hooks import CouncilHook
-from .logs import get_logger
-from .result import CouncilResult, SkillAnswer
+from council_core.base.errors import CouncilError
+from council_core.base.logs import get_logger
+from council_core.base.result import CouncilResult, SkillAnswer
+from council_core.hooks import CouncilHook
 
 if TYPE_CHECKING:
-    from .context import SkillContext
-    from .skill import Query
+    from council_core.context import SkillContext
+    from council_core.skill import Query
 
 RECALL_SKILL = "memory"
 log = get_logger("memory_hook")
@@ -35,6 +36,7 @@ log = get_logger("memory_hook")
 
 class MemoryHook(CouncilHook):
     name = "memory"
+    order = 10  # a stored correction answers before anything else; every turn is recorded
 
     def __init__(self, ctx: SkillContext) -> None:
         super().__init__(ctx)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from council_core.errors import StorageError
+from council_core.base.errors import StorageError
 
 Step = Callable[[Connection], None]
 EMPTY_GRACE_S = 10.0  # a 0-byte database younger than this is being created right now

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from filelock import FileLock
 
-from council_core.errors import StorageError
+from council_core.base.errors import StorageError
 
 from .embed import DIM
 
