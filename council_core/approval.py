@@ -39,7 +39,7 @@ class ApprovalRequest:
     def __post_init__(self) -> None:
         # Every front end shows these: a file name or code with a newline or a terminal escape
         # must not add, hide or rewrite a line of what the user approves.
-        from .textsafe import safe_path, safe_text
+        from .base.textsafe import safe_path, safe_text
 
         self.title = safe_path(self.title)
         self.why = safe_path(self.why)

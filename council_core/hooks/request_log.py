@@ -24,8 +24,8 @@ from council_core.hooks import CouncilHook
 if TYPE_CHECKING:
     from council_core.base.result import CouncilResult
 
-    from .context import SkillContext
-    from .skill import Query
+    from council_core.context import SkillContext
+    from council_core.skill import Query
 
 log = get_logger("request_log")
 

@@ -211,7 +211,7 @@ def test_a_fifo_swapped_in_between_walk_and_read_does_not_hang(tmp_path):
     f.write_text("ordinary text\n")
     store = make_store(tmp_path)
     targets: dict = {}
-    from council_core.knowledge.documents import IngestReport
+    from council_core.knowledge.ingest import IngestReport
 
     rep = IngestReport()
     store._walk(kb, str(kb), targets, rep, explicit=False)  # the walk saw a regular file
@@ -249,7 +249,7 @@ def test_damaged_documents_db_gives_a_clear_error_and_doctor_checks_it(tmp_path,
 
 
 def test_doctor_documents_line_when_healthy(tmp_path, council_home):
-    from memory.doctor import _documents
+    from council_core.knowledge.doctor import _documents
 
     store = make_store(tmp_path)
     (tmp_path / "a.txt").write_text("one line of text\n")
