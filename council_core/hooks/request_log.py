@@ -23,7 +23,6 @@ from council_core.hooks import CouncilHook
 
 if TYPE_CHECKING:
     from council_core.base.result import CouncilResult
-
     from council_core.context import SkillContext
     from council_core.skill import Query
 
