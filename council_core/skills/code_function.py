@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 SYSTEM_PROMPT = (
     "You write Python functions. Reply with the complete code in one ```python block: the "
     "imports it needs and the whole function, with the same name and parameters as asked. "
-    "Standard library only; no input(); no prints, example calls or tests at top level."
+    "Standard library only; no input(); no docstring or comments; no prints, example calls or "
+    "tests at top level."
 )
 OWN_CHECKS = (
     "\n\nAfter the code block, write a second ```python block with 3 assert lines that call the "
@@ -101,8 +102,8 @@ def failures(run: CheckRun) -> str:
             want = "no error"
         if want.startswith("Traceback"):
             want = "an exception: " + want.splitlines()[-1].strip()
-        got = r.error or r.got or "nothing"
-        line = f"- {ex.src}: expected {want}, got {got}" if want else f"- {ex.src}: {got}"
+        got = _what_happened(r.error, r.got)
+        line = f"- {ex.src}: expected {want}, but {got}" if want else f"- {ex.src}: {got}"
         if r.printed and ex.kind != "doctest":
             line += f" (it printed {r.printed.strip()[:200]!r})"
         parts.append(line)
@@ -115,6 +116,20 @@ def failures(run: CheckRun) -> str:
         )
     head = f"I ran your code on the examples: {run.passed} of {run.total} passed."
     return head + "\n" + "\n".join(parts)
+
+
+def _what_happened(error: str | None, got: str) -> str:
+    if error is None or error == "no exception was raised":
+        return f"got {got or 'nothing'}"
+    if error.startswith("took longer"):
+        return f"it {error}"
+    if error.startswith("stopped"):
+        return f"the run was {error}"
+    if error == "not run":
+        return "it was not run (the run had stopped)"
+    if error.startswith("the assertion"):
+        return error
+    return f"it raised {error}"
 
 
 async def check(

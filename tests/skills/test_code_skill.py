@@ -218,7 +218,7 @@ async def test_a_stub_is_written_tested_and_repaired_never_run() -> None:
     assert "your 2 examples: 2 passed" in ans.answer
     # The repair prompt carried the failing example with what the function returned.
     repair = llm.prompts[1][-1].content
-    assert 'count_vowels("ACEDY"): expected 3, got 2' in repair
+    assert 'count_vowels("ACEDY"): expected 3, but got 2' in repair
     assert "(no output)" not in ans.answer
 
 
@@ -268,8 +268,8 @@ async def test_a_fix_request_runs_the_users_code_first_and_returns_the_repaired_
     ans = await CodeSkill(make_ctx(llm=llm)).answer(Query(FIB_FIX, "f4"))
     first_prompt = llm.prompts[0][-1].content
     assert (
-        "fib(0): expected 0, got 1" in first_prompt
-        and "fib(10): expected 55, got 89" in first_prompt
+        "fib(0): expected 0, but got 1" in first_prompt
+        and "fib(10): expected 55, but got 89" in first_prompt
     )
     assert ans.data["intent"] == "fix" and ans.data["outcome"] == "ok"
     assert "a, b = 0, 1" in (ans.code or "") and ans.confidence >= 0.9
