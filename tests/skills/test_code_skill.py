@@ -345,6 +345,7 @@ async def test_the_issues_prompt_with_a_real_small_model_keeps_its_promises() ->
     ctx.settings.sandbox.pool_size = 0
     ctx.settings.llm.model_tier = "smollm2-135m"
     ctx.settings.llm.max_tokens = 160
+    ctx.settings.llm.n_threads = 1  # on a busy shared machine 1 thread is far faster than 2
     ctx.settings.sandbox.max_repairs = 1
     try:
         ans = await CodeSkill(ctx).answer(Query(STUB_PROMPT, "real"))
