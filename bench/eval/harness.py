@@ -29,6 +29,7 @@ REPO = HERE.parents[1]
 SETS = HERE / "sets"
 sys.path.insert(0, str(HERE))
 
+import function_tasks  # noqa: E402
 from judge import judge  # noqa: E402
 
 SYSTEM_PROMPT = (
@@ -171,6 +172,8 @@ def _answer_text(res: dict[str, Any]) -> str:
 
 def _judged(row: dict[str, Any], res: dict[str, Any]) -> bool:
     """Code answers are judged on what the program printed, then on the whole answer."""
+    if function_tasks.is_function_row(row):  # function rows: the code on hidden tests
+        return function_tasks.judged(row, res)
     if res.get("output") and judge(str(row["expected"]), str(res["output"]), row["judge"]):
         return True
     return judge(str(row["expected"]), _answer_text(res), row["judge"])
@@ -305,12 +308,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"running {len(rows)} prompts through the council...", file=sys.stderr)
     t0 = time.perf_counter()
-    council = score(rows, run_council(rows))
+    council_results = run_council(rows)
+    council = score(rows, council_results)
     council["wall_s"] = time.perf_counter() - t0
+    council["functions"] = function_tasks.integrity(rows, council_results)
     alone = None
     if args.baseline and model:
         print("running the same prompts through the model alone...", file=sys.stderr)
-        alone = score(rows, run_model_alone(rows, model))
+        fn_rows = [r for r in rows if function_tasks.is_function_row(r)]
+        other = [r for r in rows if not function_tasks.is_function_row(r)]
+        alone_results = run_model_alone(other, model) if other else {}
+        alone_results.update(function_tasks.run_model_alone(fn_rows, model))
+        alone = score(rows, alone_results)
     print(table(council, alone))
     print(
         f"\nrouting accuracy {100 * council['routing_accuracy']:.1f}%, answered locally "
@@ -324,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
             for s, v in council["latency_by_skill"].items()
         )
     )
+    if any(function_tasks.is_function_row(r) for r in rows):
+        print(
+            "function rows: " + ", ".join(f"{k} {len(v)}" for k, v in council["functions"].items())
+        )
     if args.report:
         args.report.write_text(
             json.dumps({"council": council, "model_alone": alone}, indent=2, default=str)

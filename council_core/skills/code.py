@@ -1,7 +1,12 @@
-"""The code skill: run code the user gives, or have the LLM write a program and run it.
+"""The code skill: run code the user gives, write or fix a function and test it against the
+user's examples, or have the LLM write a program and run it.
 
-Everything runs in the sandbox service (firejail). A program the LLM wrote that fails is sent
-back with its traceback for up to ``settings.sandbox.max_repairs`` repairs. Code that needs
+What is asked is read first (``code_request``): "run this" / "what does this print" runs the
+given code; "write / implement / complete / fix this function" and "make it pass" go through
+write -> test -> repair (``code_function``); a code block is input to the request, and a stub is
+never run as the answer. Everything runs in the sandbox service (firejail). A program the LLM
+wrote that fails, loops, floods its output or hits a limit is sent back with what happened for
+up to ``settings.sandbox.max_repairs`` repairs. Code that needs
 files outside the workspace is denied; the user is asked (read-only or read-write, once or
 always for that folder) and on approval the code runs again with that grant.
 """
@@ -18,22 +23,11 @@ from council_core.base.errors import ApprovalDeclined, SkillDeclined
 from council_core.base.result import Progress, SkillAnswer
 from council_core.skill import Emit, Query, Skill, _drop
 
-Lang = Literal["python", "bash"]
+from .code_function import write_function
+from .code_request import FENCE, LANG_OF, Lang, given_code, read_request
 
 # The routing words live in council_core/cues.py with every other skill's.
-_FENCE = cues.CODE_FENCE
-_RUN_THIS = cues.CODE_RUN_THIS
-_WRITE = cues.CODE_WRITE
 _RUN_WORD = cues.CODE_RUN_WORD
-_LANG_OF = {
-    "python": "python",
-    "python3": "python",
-    "py": "python",
-    "bash": "bash",
-    "sh": "bash",
-    "shell": "bash",
-    "": "python",
-}
 
 SYSTEM_PROMPT = (
     "You write one complete, runnable program for the user's request. Rules: standard library "
@@ -43,28 +37,14 @@ SYSTEM_PROMPT = (
 
 
 def extract_code(text: str) -> tuple[Lang, str] | None:
-    """Code the user asks to run: a fenced block, or 'Run this Python code: ...'."""
-    m = _FENCE.search(text)
-    if m:
-        tag = m.group(1).lower()
-        if tag not in _LANG_OF:
-            return None
-        return _LANG_OF[tag], m.group(2)  # type: ignore[return-value]
-    m = _RUN_THIS.match(text)
-    if m:
-        lang: Lang = "bash" if (m.group(1) or "").lower() in ("bash", "shell", "sh") else "python"
-        return lang, m.group(2).strip() + "\n"
-    return None
-
-
-def wants_program(text: str) -> bool:
-    return bool(_WRITE.search(text))
+    """Code given in the prompt: a fenced block, or 'Run this Python code: ...'."""
+    return given_code(text)
 
 
 def _reply_code(text: str, default: Lang) -> tuple[Lang, str]:
-    m = _FENCE.search(text)
+    m = FENCE.search(text)
     if m:
-        return _LANG_OF.get(m.group(1).lower(), default), m.group(2)  # type: ignore[return-value]
+        return LANG_OF.get(m.group(1).lower(), default), m.group(2)
     return default, text.strip() + "\n"
 
 
@@ -75,15 +55,19 @@ def _folders(paths: list[str]) -> list[str]:
 
 class CodeSkill(Skill):
     name = "code"
-    description = "Runs code in a sandbox, or writes a program with the LLM and runs it."
+    description = (
+        "Runs code in a sandbox; writes or fixes functions and tests them against your examples;"
+        " writes programs with the LLM and runs them."
+    )
     threshold = 0.5
     confident_at = 0.5
 
     def score(self, query: Query) -> float:
         text = query.text
-        if _FENCE.search(text) or _RUN_THIS.match(text):
-            return 0.95
-        if wants_program(text):
+        req = read_request(text)
+        if req is not None:
+            if req.code is not None or req.intent == "function":
+                return 0.95 if req.code is not None else 0.9
             return 0.85 if _RUN_WORD.search(text) else 0.7
         low = text.lower()
         if "python" in low or "bash" in low or "script" in low:
@@ -91,17 +75,18 @@ class CodeSkill(Skill):
         return 0.0
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
-        given = extract_code(query.text)
-        if given is not None:
-            lang, code = given
-            return await self._run_given(query, lang, code, emit)
-        if wants_program(query.text):
-            return await self._write_and_run(query, emit)
-        raise SkillDeclined("no code to run and no program asked for")
+        req = read_request(query.text)
+        if req is None:
+            raise SkillDeclined("no code to run and no program or function asked for")
+        if req.intent == "run" and req.code is not None:
+            return await self._run_given(query, req.lang, req.code, emit)
+        if req.intent in ("function", "fix"):
+            return await write_function(self, query, req, emit)
+        return await self._write_and_run(query, emit)
 
     # ----- running -----
 
-    async def _approve_code(self, lang: Lang, code: str) -> None:
+    async def approve_code(self, lang: Lang, code: str) -> None:
         if not self.ctx.settings.sandbox.show_code_before_run:
             return
         decision = await self.ctx.approval.request(
@@ -119,7 +104,7 @@ class CodeSkill(Skill):
                 fix="approve it, or turn off 'Ask before running generated code'",
             )
 
-    async def _execute(self, query: Query, lang: Lang, code: str, emit: Emit) -> Any:
+    async def execute(self, query: Query, lang: Lang, code: str, emit: Emit) -> Any:
         """Run once; on paths denied outside the workspace ask, and rerun with the grant."""
         from sandbox.policy import Grant
 
@@ -184,8 +169,8 @@ class CodeSkill(Skill):
             executor.standing_grants = tuple(dict.fromkeys((*executor.standing_grants, *grants)))
 
     async def _run_given(self, query: Query, lang: Lang, code: str, emit: Emit) -> SkillAnswer:
-        await self._approve_code(lang, code)
-        res, notes = await self._execute(query, lang, code, emit)
+        await self.approve_code(lang, code)
+        res, notes = await self.execute(query, lang, code, emit)
         return self._answer(lang, code, res, notes, attempts=1, generated=False)
 
     async def _write_and_run(self, query: Query, emit: Emit) -> SkillAnswer:
@@ -206,18 +191,18 @@ class CodeSkill(Skill):
             if not code.strip():
                 continue
             if attempt == 1:
-                await self._approve_code(lang, code)
-            res, run_notes = await self._execute(query, lang, code, emit)
+                await self.approve_code(lang, code)
+            res, run_notes = await self.execute(query, lang, code, emit)
             notes = run_notes
-            if res.ok or res.denied or res.timed_out or attempt > repairs:
+            failed = not res.ok or res.truncated
+            if not failed or res.denied or attempt > repairs:
                 return self._answer(lang, code, res, notes, attempt, generated=True)
-            err = (res.stderr or res.stdout)[-2000:]
             messages += [
                 Message("assistant", f"```{lang}\n{code}```"),
                 Message(
                     "user",
-                    f"Running it failed (exit {res.exit_code}):\n{err}\nReply with the whole "
-                    "corrected program in one fenced block.",
+                    _run_failure(res) + "\nReply with the whole corrected program "
+                    "in one fenced block.",
                 ),
             ]
         if res is None:
@@ -243,8 +228,10 @@ class CodeSkill(Skill):
             parts.append("Output:\n```\n" + safe_text(out.rstrip()) + "\n```")
         if not res.ok:
             why = res.killed_reason or f"exit status {res.exit_code}"
+            if res.timed_out:
+                why = f"stopped by the sandbox after {res.duration_s:.1f} s: it did not finish"
             err = safe_text(res.stderr.strip()[-1500:])
-            parts.append(f"It failed ({why}):\n```\n{err}\n```")
+            parts.append(f"It failed ({why})" + (f":\n```\n{err}\n```" if err else "."))
         if res.files:
             parts.append(
                 "Files in the workspace: " + ", ".join(safe_path(f) for f in res.files[:20])
@@ -255,9 +242,11 @@ class CodeSkill(Skill):
             notes.append(f"attempts: {attempts}")
         # The user's own code that fails: its error is still the right answer.
         ok_conf, fail_conf = (0.9, 0.3) if generated else (0.95, 0.8)
-        confidence = ok_conf if res.ok else fail_conf
+        confidence = ok_conf if res.ok and not (generated and res.truncated) else fail_conf
+        if res.ok and not out.strip():
+            parts.append("It ran without errors and printed nothing.")
         return SkillAnswer(
-            "\n\n".join(parts) or "(no output)",
+            "\n\n".join(parts),
             confidence=confidence,
             code=code,
             output=out,
@@ -273,3 +262,17 @@ class CodeSkill(Skill):
                 "duration_s": round(res.duration_s, 4),
             },
         )
+
+
+def _run_failure(res: Any) -> str:
+    """What went wrong with a run, for the model."""
+    if res.timed_out:
+        return (
+            f"Running it did not finish: the sandbox stopped it after {res.duration_s:.0f} s. "
+            "It must end quickly (no endless loops, no waiting)."
+        )
+    if res.ok and res.truncated:
+        return "Running it printed more than the sandbox's output cap: print only the result."
+    err = (res.stderr or res.stdout)[-2000:]
+    why = f" ({res.killed_reason})" if res.killed_reason else ""
+    return f"Running it failed (exit {res.exit_code}){why}:\n{err}"

@@ -1,0 +1,275 @@
+"""Write -> test -> repair: the code skill's answer to "write / complete / fix this function".
+
+The model writes the function; the user's examples (``code_request``) run against it in the
+sandbox (``code_check``); failures go back to the model for a bounded number of repairs
+(``settings.sandbox.max_repairs``). With no examples the model also writes three obvious checks
+of its own, and the answer says they are its own. A fix request first runs the user's code on
+the examples, so the model sees how it fails (and a function that already passes is left as it
+is). The answer holds the best attempt: the function, which examples passed, the run output,
+and a confidence that is never 0.9 or more unless every example passed.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from council_core.base.result import Progress, SkillAnswer
+from council_core.skill import Emit, Query
+
+from .code_check import CheckRun, check_program, new_tag, read_check
+from .code_request import FENCE, CodeRequest, Example, functions, is_stub, parse
+
+if TYPE_CHECKING:
+    from .code import CodeSkill
+
+SYSTEM_PROMPT = (
+    "You write Python functions. Reply with the complete code in one ```python block: the "
+    "imports it needs and the whole function, with the same name and parameters as asked. "
+    "Standard library only; no input(); no docstring or comments; no prints, example calls or "
+    "tests at top level."
+)
+OWN_CHECKS = (
+    "\n\nAfter the code block, write a second ```python block with 3 assert lines that call the "
+    "function on simple cases whose results are obvious."
+)
+REPAIR = "Reply with the whole corrected code in one ```python block."
+MAX_FAILURES_SHOWN = 6
+
+
+def split_reply(text: str) -> tuple[str, list[str]]:
+    """The code of a reply (its first block, top-level asserts removed) and its assert lines."""
+    blocks = [m.group(2) for m in FENCE.finditer(text)]
+    if not blocks:
+        start = text.find("```")
+        if start >= 0:  # cut off before the closing fence
+            blocks = [text[start:].split("\n", 1)[1] if "\n" in text[start:] else ""]
+        elif parse(text) is not None:
+            blocks = [text]
+    if not blocks:
+        return "", []
+    code, asserts = _without_asserts(blocks[0])
+    for extra in blocks[1:]:
+        asserts += _without_asserts(extra)[1]
+    return code, asserts
+
+
+def _without_asserts(code: str) -> tuple[str, list[str]]:
+    tree = parse(code)
+    if tree is None:
+        return code, []
+    lines = code.splitlines(keepends=True)
+    drop: set[int] = set()
+    asserts = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assert) and stmt.end_lineno is not None:
+            seg = ast.get_source_segment(code, stmt)
+            if seg:
+                asserts.append(seg)
+            drop.update(range(stmt.lineno - 1, stmt.end_lineno))
+    kept = "".join(line for i, line in enumerate(lines) if i not in drop)
+    return kept.rstrip() + "\n", asserts
+
+
+def _problem(code: str, name: str | None) -> str | None:
+    """Why a reply is not a function to test, or None."""
+    if not code.strip():
+        return "Your reply had no code block."
+    tree = parse(code)
+    if tree is None:
+        return None  # loading it shows the SyntaxError with its line
+    fns = {f.name: f for f in functions(tree)}
+    if name and name not in fns:
+        return f"Your code does not define the function `{name}`."
+    target = fns.get(name) if name else next(iter(fns.values()), None)
+    if target is None:
+        return "Your code defines no function."
+    if is_stub(target):
+        return f"Your function `{target.name}` has no body: write the whole function."
+    return None
+
+
+def failures(run: CheckRun) -> str:
+    """What went wrong, for the model."""
+    parts = []
+    if run.load_error:
+        parts.append("Loading your code failed:\n" + run.load_error.strip()[-1200:])
+    bad = [r for r in run.results if not r.ok]
+    for r in bad[:MAX_FAILURES_SHOWN]:
+        ex = r.example
+        want = ex.want.strip() if ex.kind in ("value", "doctest") else ""
+        if ex.kind == "runs":
+            want = "no error"
+        if want.startswith("Traceback"):
+            want = "an exception: " + want.splitlines()[-1].strip()
+        got = _what_happened(r.error, r.got)
+        line = f"- {ex.src}: expected {want}, but {got}" if want else f"- {ex.src}: {got}"
+        if r.printed and ex.kind != "doctest":
+            line += f" (it printed {r.printed.strip()[:200]!r})"
+        parts.append(line)
+    if len(bad) > MAX_FAILURES_SHOWN:
+        parts.append(f"- and {len(bad) - MAX_FAILURES_SHOWN} more")
+    if run.stopped:
+        parts.append(
+            f"The sandbox stopped the run ({run.stopped}): make sure it ends quickly "
+            "and does not print in a loop or start processes."
+        )
+    head = f"I ran your code on the examples: {run.passed} of {run.total} passed."
+    return head + "\n" + "\n".join(parts)
+
+
+def _what_happened(error: str | None, got: str) -> str:
+    if error is None or error == "no exception was raised":
+        return f"got {got or 'nothing'}"
+    if error.startswith("took longer"):
+        return f"it {error}"
+    if error.startswith("stopped"):
+        return f"the run was {error}"
+    if error == "not run":
+        return "it was not run (the run had stopped)"
+    if error.startswith("the assertion"):
+        return error
+    return f"it raised {error}"
+
+
+async def check(
+    skill: CodeSkill, query: Query, code: str, examples: list[Example], emit: Emit
+) -> CheckRun:
+    tag = new_tag()
+    res, _notes = await skill.execute(query, "python", check_program(code, examples, tag), emit)
+    return read_check(res, examples, tag)
+
+
+async def write_function(
+    skill: CodeSkill, query: Query, req: CodeRequest, emit: Emit
+) -> SkillAnswer:
+    from council_core.llm.base import GenerationOptions, Message
+
+    ctx = skill.ctx
+    examples = list(req.examples)
+    origin = "user" if examples else "own"
+    request = query.text
+    tried_user_code = False
+    if req.intent == "fix" and req.code and examples:
+        await skill.approve_code("python", req.code)
+        emit(Progress("code", message="running your code on your examples"))
+        first = await check(skill, query, req.code, examples, emit)
+        if first.all_passed:
+            return _answer(req, req.code, first, origin, 0, given=True)
+        request += "\n\n" + failures(first).replace("your code", "the code above", 1)
+        tried_user_code = True
+    if not examples:
+        request += OWN_CHECKS
+    backend = await ctx.llm.backend("code")
+    messages = [Message("system", SYSTEM_PROMPT), Message("user", request)]
+    opts = GenerationOptions(max_tokens=ctx.settings.llm.max_tokens, temperature=0.1)
+    repairs = ctx.settings.sandbox.max_repairs
+    best: tuple[str, CheckRun, int] | None = None
+    attempt = 0
+    for attempt in range(1, repairs + 2):
+        what = "writing the function" if attempt == 1 else "repairing it from the failures"
+        emit(Progress("code", attempt, repairs + 1, what))
+        reply = await backend.chat(messages, opts)
+        code, asserts = split_reply(reply.text)
+        if origin == "own" and not examples and asserts:
+            examples = [Example(a, "", "assert", "own") for a in asserts[:5]]
+        problem = _problem(code, req.name)
+        if problem is None:
+            if attempt == 1 and not tried_user_code:
+                await skill.approve_code("python", code)
+            run = await check(skill, query, code, examples, emit)
+            if best is None or run.score() >= best[1].score():
+                best = (code, run, attempt)
+            if run.all_passed:
+                break
+            problem = failures(run)
+        if attempt > repairs:
+            break
+        messages += [
+            Message(
+                "assistant", f"```python\n{code.rstrip()}\n```" if code.strip() else reply.text
+            ),
+            Message("user", f"{problem}\n{REPAIR}"),
+        ]
+    if best is None:
+        return SkillAnswer(
+            f"The model wrote no usable function for this request in {attempt} attempts "
+            f"(last problem: {problem}).",
+            confidence=0.2,
+            notes=[f"attempts: {attempt}", "no function written"],
+            data={"intent": req.intent, "attempts": attempt, "outcome": "no code"},
+        )
+    code, run, at = best
+    return _answer(req, code, run, origin, attempt, given=False, best_at=at)
+
+
+def _confidence(run: CheckRun, origin: str) -> float:
+    if run.all_passed:
+        if run.total == 0:
+            return 0.6  # it loads, nothing more is known
+        return 0.95 if origin == "user" else 0.8
+    if run.total == 0 or run.load_error:
+        return 0.3
+    return round(0.5 + 0.3 * run.passed / run.total, 3)  # below 0.8: some example failed
+
+
+def _answer(
+    req: CodeRequest,
+    code: str,
+    run: CheckRun,
+    origin: str,
+    attempts: int,
+    given: bool,
+    best_at: int | None = None,
+) -> SkillAnswer:
+    parts = [f"```python\n{code.rstrip()}\n```"]
+    if given:
+        parts = [
+            "Your code already passes every example you gave; I left it as it is.",
+            *parts,
+        ]
+    n, p = run.total, run.passed
+    if n == 0:
+        head = "You gave no examples and I wrote no checks: I only checked that it loads."
+    elif origin == "user":
+        head = f"Checked in the sandbox against your {n} example{'s' * (n != 1)}: {p} passed."
+    else:
+        head = (
+            f"You gave no examples, so I checked it with {n} check{'s' * (n != 1)} of my own "
+            f"(mine, not yours): {p} passed."
+        )
+    report = run.report()
+    parts.append(head + ("\n```\n" + report + "\n```" if report else ""))
+    if run.output.strip():
+        parts.append("Output:\n```\n" + run.output.strip()[-2000:] + "\n```")
+    if not run.all_passed:
+        parts.append(
+            f"It does not pass them all after {attempts} attempt{'s' * (attempts != 1)}; "
+            "this is the attempt that passed the most."
+        )
+    tests = {"passed": p, "total": n, "origin": origin}
+    notes = [f"tests: {p} of {n} passed ({'your examples' if origin == 'user' else 'own checks'})"]
+    if not given:
+        notes.append(f"attempts: {attempts}")
+    res: Any = run.exec_result
+    return SkillAnswer(
+        "\n\n".join(parts),
+        confidence=_confidence(run, origin),
+        code=code,
+        output=report + ("\n" + run.output if run.output.strip() else ""),
+        notes=notes,
+        data={
+            "intent": req.intent,
+            "language": "python",
+            "function": req.name,
+            "stub_given": bool(req.stubs),
+            "tests": tests,
+            "examples": [r.to_dict() for r in run.results],
+            "attempts": attempts,
+            "best_attempt": best_at,
+            "outcome": "ok" if run.all_passed else "failed",
+            "exit_code": getattr(res, "exit_code", None),
+            "killed_reason": getattr(res, "killed_reason", None),
+            "duration_s": round(float(getattr(res, "duration_s", 0.0)), 4),
+        },
+    )
