@@ -201,13 +201,18 @@ def run_council(
 
 
 def run_model_alone(
-    rows: list[dict[str, Any]], model_path: str, max_tokens: int = BASELINE_MAX_TOKENS
+    rows: list[dict[str, Any]],
+    model_path: str,
+    max_tokens: int = BASELINE_MAX_TOKENS,
+    threads: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Baseline: the same local model with no council (prompts straight to llama.cpp), with
     a prompt that lets it reason before its final "Answer:" line."""
     from llama_cpp import Llama
 
-    llm = Llama(model_path=model_path, n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=False)
+    llm = Llama(
+        model_path=model_path, n_ctx=2048, n_threads=threads or os.cpu_count() or 2, verbose=False
+    )
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
         prompt = r["prompt"]
@@ -420,6 +425,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--baseline", action="store_true", help="also run the model alone")
     ap.add_argument("--model", help="GGUF for the baseline (default: the configured model)")
+    ap.add_argument("--threads", type=int, help="llama.cpp threads for the baseline")
+    ap.add_argument(
+        "--parallel",
+        action="store_true",
+        help="run the model alone at the same time as the council (halves the wall time; "
+        "both share the CPU, so latencies are higher)",
+    )
     ap.add_argument("--report", type=Path, help="write the JSON report here")
     args = ap.parse_args(argv)
     try:
@@ -435,14 +447,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline and not model:
         print("no model for the baseline: pass --model PATH", file=sys.stderr)
         return 2
+    alone = None
+    pending = None
+    if args.baseline and model and args.parallel:
+        from concurrent.futures import ThreadPoolExecutor
+
+        print("running the model alone alongside the council...", file=sys.stderr)
+        pool = ThreadPoolExecutor(1)
+        pending = pool.submit(run_model_alone, rows, model, BASELINE_MAX_TOKENS, args.threads)
     print(f"running {len(rows)} prompts through the council...", file=sys.stderr)
     t0 = time.perf_counter()
     council = score(rows, run_council(rows))
     council["wall_s"] = time.perf_counter() - t0
-    alone = None
-    if args.baseline and model:
+    if pending is not None:
+        alone = score(rows, pending.result())
+    elif args.baseline and model:
         print("running the same prompts through the model alone...", file=sys.stderr)
-        alone = score(rows, run_model_alone(rows, model))
+        alone = score(rows, run_model_alone(rows, model, threads=args.threads))
     print(table(council, alone))
     cal = calibration_table(council)
     if cal:

@@ -55,7 +55,7 @@ def _tidy_number(lit: str) -> str:
 
 
 def _currency_first(line: str) -> str:
-    """"$64.80" -> "64.80 dollars" (the number first, as the answer convention says)."""
+    """ "$64.80" -> "64.80 dollars" (the number first, as the answer convention says)."""
     m = re.match(r"^\s*(-?)\s*([$€£])\s*(\d[\d,]*(?:\.\d+)?)(.*)$", line)
     if not m:
         return line
