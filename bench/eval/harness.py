@@ -69,7 +69,7 @@ def gsm8k_path() -> Path | None:
 def load_gsm8k(split: str = "all", path: Path | None = None) -> list[dict[str, Any]]:
     """GSM8K rows as eval rows: dev = the first GSM8K_DEV, held-out = the rest."""
     path = path or gsm8k_path()
-    if path is None:
+    if path is None or not path.is_file():
         raise FileNotFoundError(
             f"the gsm8k category needs ../shared/eval/{GSM8K_FILE} beside the checkout "
             "(the GSM8K sample is not part of the repository); put it there or leave out "
