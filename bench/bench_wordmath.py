@@ -2,6 +2,7 @@
 calibration of its confidence is fitted on.
 
     python bench/bench_wordmath.py --split dev --n 40            # run, write the records
+    python bench/bench_wordmath.py --split heldout --n 12 --council   # through the router
     python bench/bench_wordmath.py --split dev --n 40 --always   # cross-check every problem
     python bench/bench_wordmath.py --fit bench/results/wordmath_dev.jsonl   # fit, reliability
 
@@ -80,6 +81,47 @@ async def run(rows: list[dict[str, Any]], always: bool, out: Path) -> list[dict[
     return recs
 
 
+async def run_through_council(rows: list[dict[str, Any]], out: Path) -> list[dict[str, Any]]:
+    """The rows through the whole council (the router, every installed skill, hooks), as
+    `council batch` runs them, one record per row written as it comes."""
+    from council_core import registry
+    from council_core.approval import decline_all
+    from council_core.cli.common import make_council
+
+    # A source checkout whose installed metadata predates the skill: register it here.
+    registry.load_group(registry.SKILLS_GROUP).classes.setdefault("wordmath", wm.WordMathSkill)
+    council = make_council(decline_all)
+    recs = []
+    with out.open("w", encoding="utf-8") as f:
+        for r in rows:
+            res = await council.ask(r["prompt"], f"eval-{r['id']}", no_cloud=True, batch=True)
+            d = res.to_dict()
+            rec = {
+                "id": r["id"],
+                "expected": r["expected"],
+                "split": r["split"],
+                "answer": d["answer"] if res.ok else None,
+                "skill": d["skill"],
+                "confidence": d["confidence"],
+                "seconds": round(d["latency_ms"] / 1000, 2),
+                "notes": d["notes"],
+                "error": d["error"],
+                "attempts": [],
+            }
+            rec["ok"] = res.ok and _ok(r["expected"], d["answer"])
+            recs.append(rec)
+            f.write(json.dumps(rec) + "\n")
+            f.flush()
+            print(
+                f"{r['id']}: {'ok ' if rec['ok'] else 'BAD'} {rec['skill']} conf "
+                f"{rec['confidence']:.2f} {rec['seconds']:.1f}s {rec['answer']!r} "
+                f"(expected {r['expected']})",
+                file=sys.stderr,
+            )
+    await council.aclose()
+    return recs
+
+
 def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     """Logistic regression of correctness on one feature (Newton's method, a little ridge)."""
     a, b = 0.0, 1.0
@@ -141,17 +183,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=40, help="rows, evenly spaced in the split")
     ap.add_argument("--offset", type=int, default=0, help="skip the first rows of the split")
     ap.add_argument("--always", action="store_true", help="cross-check every problem")
+    ap.add_argument(
+        "--council", action="store_true", help="through the whole council, not the skill alone"
+    )
     ap.add_argument("--fit", type=Path, help="only report on (and fit) these records")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     if args.fit:
         recs = [json.loads(x) for x in args.fit.read_text().splitlines() if x.strip()]
     else:
-        rows = harness.load_gsm8k(args.split)[args.offset :]
-        step = max(1, len(rows) // args.n)
-        rows = rows[::step][: args.n]
+        rows = harness.spread(harness.load_gsm8k(args.split)[args.offset :], args.n)
         out = args.out or RESULTS / f"wordmath_{args.split}.jsonl"
-        recs = asyncio.run(run(rows, args.always, out))
+        if args.council:
+            recs = asyncio.run(run_through_council(rows, out))
+        else:
+            recs = asyncio.run(run(rows, args.always, out))
     print(json.dumps(report(recs), indent=2))
     return 0
 

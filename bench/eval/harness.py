@@ -205,6 +205,7 @@ def run_model_alone(
     model_path: str,
     max_tokens: int = BASELINE_MAX_TOKENS,
     threads: int | None = None,
+    on_result: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """Baseline: the same local model with no council (prompts straight to llama.cpp), with
     a prompt that lets it reason before its final "Answer:" line."""
@@ -237,6 +238,8 @@ def run_model_alone(
             "cost_usd": 0.0,
             "error": None,
         }
+        if on_result is not None:  # a long run can be watched, and kept if cut short
+            on_result(r, out[r["id"]])
     return out
 
 

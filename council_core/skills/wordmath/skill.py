@@ -3,10 +3,10 @@ runs it, and the answer is what it printed, with the program under the answer.
 
 The model's text is only ever run inside the sandbox (never eval'd here). A program that fails
 gets one repair with its error; one that loops, forks or allocates is stopped by the sandbox's
-limits. The confidence comes from the program's token log-probabilities through a logistic
-calibration fitted on the GSM8K dev split (bench/bench_wordmath.py); an unsure or implausible
-first answer is cross-checked with a second, sampled program: agreement raises the confidence,
-disagreement lowers it and says so. When no program gives an answer the skill declines and the
+limits. The confidence comes from the program's lowest token log-probabilities through a
+logistic map (bench/bench_wordmath.py --always, then --fit, refits it on the GSM8K dev split);
+an unsure or implausible first answer is cross-checked with a second, sampled program:
+agreement raises the confidence, disagreement lowers it and says so. When no program gives an answer the skill declines and the
 general model answers instead.
 """
 
@@ -34,9 +34,10 @@ PROGRAM_TIMEOUT_S = 5.0  # arithmetic takes milliseconds; a loop is cut here
 SANDBOX_SESSION = "wordmath"  # its own workspace: programs never see the user's code files
 SECOND_TEMPERATURE = 0.7
 SECOND_SEED = 7
-# Calibration: conf = sigmoid(CALIB_A + CALIB_B * mean of the LOW_TOKENS lowest token
-# log-probabilities of the program), fitted on the GSM8K dev split (bench/bench_wordmath.py
-# --fit prints the fit and the reliability table).
+# conf = sigmoid(CALIB_A + CALIB_B * mean of the LOW_TOKENS lowest token log-probabilities of
+# the program). NOT yet fitted: a first setting that sends most programs (mean of the lowest
+# three below about -0.5) to the cross-check. Refit with bench/bench_wordmath.py --always on
+# dev rows, then --fit (it prints A, B and the reliability table).
 LOW_TOKENS = 3
 CALIB_A = 2.2
 CALIB_B = 0.9
