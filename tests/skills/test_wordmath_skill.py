@@ -197,7 +197,7 @@ async def test_answers_with_what_the_program_printed() -> None:
     ans = await WordMathSkill(ctx).answer(Query(STICKERS))
     assert ans.answer == "33 stickers"
     assert ans.code == STICKER_CODE and ans.output == "33 stickers\n"
-    assert ans.confidence >= 0.85  # sure tokens, no cross-check needed
+    assert ans.confidence == wm.MAX_SINGLE_CONF  # sure tokens: no cross-check needed
     assert len(llm.prompts) == 1 and ctx.llm.purposes == ["code"]
     # The prompt: the fixed system prompt and examples first (KV cache), the question last.
     assert llm.prompts[0][0].role == "system" and llm.prompts[0][-1].content == STICKERS
@@ -210,7 +210,7 @@ async def test_agreeing_second_program_raises_the_confidence() -> None:
     llm = ScriptedBackend([(fenced(STICKER_CODE), UNSURE), (fenced(other), UNSURE)])
     ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
     assert ans.answer == "33 stickers"
-    assert ans.confidence >= 0.9
+    assert ans.confidence == wm.AGREE_CONF > wm.calibrated([UNSURE])
     assert any("cross-checked" in n for n in ans.notes)
     assert llm.options[1].temperature > 0  # the check is a sampled program, not a repeat
 
