@@ -19,8 +19,10 @@ sys.path.insert(0, str(REPO / "bench" / "eval"))
 import harness  # noqa: E402
 
 N = 10
-FLOOR = 0.6  # measured on these ten: see the README's GSM8K rows
-ROUTED = 0.9  # share of them the word-problem skill answers
+# Not yet measured on these ten (the machine was too busy): set below the held-out figure in
+# the README (GSM8K rows); raise it once a quiet run has measured them.
+FLOOR = 0.4
+ROUTED = 0.8  # share of them the word-problem skill answers
 
 
 @pytest.fixture(scope="module")
