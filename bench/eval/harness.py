@@ -249,6 +249,7 @@ _ANSWER_LINE = re.compile(r"(?im)^\W*(?:final\s+)?answer\s*(?:is)?\s*[:：]\s*(.
 def final_answer(text: str) -> str:
     """The model alone's final answer: its last "Answer: ..." line, else its last line."""
     text = re.sub(r"\\boxed\{([^{}]*)\}", r"\1", text)
+    text = re.sub(r"\\[()\[\]]", "", text)  # LaTeX math delimiters: \(12\) is 12
     found = _ANSWER_LINE.findall(text)
     if found:
         return str(found[-1]).strip().strip("*").strip()

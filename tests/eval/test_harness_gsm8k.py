@@ -49,6 +49,7 @@ def test_the_real_sample_is_split_200_200() -> None:
         ("She earns 12/60 per minute.\n0.2 * 50 = 10\nAnswer: $10", "$10"),
         ("Working...\n**Answer:** 18 dollars", "18 dollars"),
         ("Final answer: \\boxed{42}", "42"),
+        ("So the meat left is \\(12\\) kilograms.", "So the meat left is 12 kilograms."),
         ("Some steps\nThe total is 7", "The total is 7"),  # no Answer line: the last line
     ],
 )
