@@ -91,6 +91,7 @@ def _to_number(lit: str) -> tuple[Fraction, int] | None:
 
 def _leading_literal(text: str) -> str | None:
     t = _LEADING_WORDS.sub("", text)
+    t = re.sub(r"^[$€£]\s*", "", t)  # "$18": the amount is the number
     m = _NUM.match(t)
     if not m:
         return None

@@ -1,0 +1,109 @@
+"""The model's program and what it printed: pull the code out of the reply, read the answer
+line, tidy floating-point noise, compare two results. Pure text work; the program itself only
+ever runs in the sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+_FENCE = re.compile(r"```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)(?:```|$)", re.S | re.I)
+_NUM = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?|-?\.\d+")
+_CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
+MAX_ANSWER_CHARS = 300
+
+
+def code_of(reply: str) -> str:
+    """The program in the model's reply: the first fenced block, or the whole reply."""
+    m = _FENCE.search(reply)
+    code = m.group(1) if m else reply
+    code = code.strip("\n")
+    return code + "\n" if code.strip() else ""
+
+
+@dataclass
+class Reading:
+    """What the program printed, read as an answer."""
+
+    line: str  # the answer line as shown to the user
+    value: Fraction | None  # its number, when it has one
+
+    @property
+    def key(self) -> str:
+        """For comparing two programs' answers: the number, else the normalized text."""
+        if self.value is not None:
+            return str(self.value.limit_denominator(10**6))
+        return re.sub(r"\s+", " ", self.line.strip().lower())
+
+
+def _tidy_number(lit: str) -> str:
+    """Floating-point noise off a printed number: 9.999999999999998 -> 10, 0.30000000000000004
+    -> 0.3; 12.0 -> 12. Other numbers stay as printed."""
+    s = lit.replace(",", "")
+    if "e" in s.lower() or "." not in s:
+        return lit
+    whole, _, frac = s.partition(".")
+    if len(frac) >= 9:
+        v = round(float(s), 8)
+        text = f"{v:.8f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    if frac.strip("0") == "":
+        return whole
+    return lit
+
+
+def _currency_first(line: str) -> str:
+    """ "$64.80" -> "64.80 dollars" (the number first, as the answer convention says)."""
+    m = re.match(r"^\s*(-?)\s*([$€£])\s*(\d[\d,]*(?:\.\d+)?)(.*)$", line)
+    if not m:
+        return line
+    sign, sym, num, rest = m.groups()
+    rest = rest.strip()
+    unit = _CURRENCY[sym]
+    return f"{sign}{num} {unit}" + (f" {rest}" if rest and not rest.startswith(unit) else "")
+
+
+def read_output(stdout: str) -> Reading | None:
+    """The answer line (the last non-empty line printed), or None when nothing was printed."""
+    lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
+    if not lines:
+        return None
+    line = _currency_first(lines[-1])[:MAX_ANSWER_CHARS]
+    line = _NUM.sub(lambda m: _tidy_number(m.group()), line, count=1)
+    value: Fraction | None = None
+    m = _NUM.search(line)
+    # The line leads with its number ("43 stickers", "6.403"), not "10:30 PM on July 01".
+    if m and m.start() <= 1 and not re.match(r"\s*[:/]\d", line[m.end() :]):
+        try:
+            value = Fraction(m.group().replace(",", ""))
+        except (ValueError, ZeroDivisionError):
+            value = None
+    return Reading(line, value)
+
+
+_COUNT_Q = re.compile(r"\bhow many\b", re.I)
+_FRACTIONAL_OK = re.compile(
+    r"\b(?:hours?|minutes?|miles?|km|kilomet|met(?:er|re)s?|feet|foot|inch|pounds?|kg|"
+    r"kilogram|grams?|ounces?|liters?|litres?|gallons?|cups?|percent|%|decimal|average|"
+    r"times|dollars?|cents?|\$|fraction|ratio|years|days|weeks|seconds?|degrees?|units?|"
+    r"square|cubic|tons?|yards?|quarts?|pints?|teaspoons?|tablespoons?)\b",
+    re.I,
+)
+
+
+def implausible(question: str, reading: Reading) -> str | None:
+    """A reason the answer cannot be right for this question, or None. Counting questions
+    ("how many apples") have whole, non-negative answers."""
+    v = reading.value
+    if v is None:
+        return None
+    if _COUNT_Q.search(question) and v < 0:
+        return "a negative count"
+    m = _COUNT_Q.search(question)
+    if m and v.denominator != 1:
+        asked = question[m.end() : m.end() + 40]
+        if not _FRACTIONAL_OK.search(asked):
+            return "a count that is not a whole number"
+    return None

@@ -1,0 +1,322 @@
+"""The word-problem skill: routing cues, reading what a program printed, and the whole path
+(program -> real Firejail sandbox -> answer) with a scripted LLM backend (a fake subclass of
+LLMBackend that answers with the programs a test gives it). tests/skills/test_wordmath_llm.py
+runs the real model."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from fractions import Fraction
+
+import pytest
+
+from council_core import registry
+from council_core.approval import ApprovalChannel, ApprovalRequest, Choice, Decision
+from council_core.base.errors import SkillDeclined
+from council_core.context import SkillContext
+from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
+from council_core.router import Council
+from council_core.skill import Query
+from council_core.skills.general import GeneralSkill
+from council_core.skills.wordmath import WordMathSkill
+from council_core.skills.wordmath import skill as wm
+from council_core.skills.wordmath.cues import word_problem_score
+from council_core.skills.wordmath.program import code_of, implausible, read_output
+
+needs_firejail = pytest.mark.skipif(
+    shutil.which("firejail") is None, reason="firejail is not installed"
+)
+
+SURE = -0.01  # token log-probability of a program the model is sure of
+UNSURE = -3.0
+
+
+# ----- routing cues (text only) -----
+
+CLAIMED = [
+    "how much is 15% tip on a 84.50 bill",
+    "If I invest 1000 dollars at 5% interest compounded yearly, how much will I have after "
+    "10 years?",
+    "what is the square root of 2 to 5 decimal places",
+    "What is the sum of the first 10 prime numbers?",
+    "How many days are there between March 3 and April 20?",
+    "Find the perimeter of a rectangle with length 12 and width 8",
+    "What is the volume of a sphere with radius 3?",
+    "What time is it in Tokyo when it is 3pm in London?",
+    "Convert 26.2 miles to kilometers",
+    "What is the average of 4, 8, 15, 16, 23 and 42?",
+    "If 3 workers build a wall in 12 hours, how long would 4 workers take?",
+    "A train leaves at 14:20 and arrives at 17:05. How long is the trip?",
+    "Weng earns $12 an hour for babysitting. Yesterday she babysat for 50 minutes. "
+    "How much did she earn?",
+]
+NOT_CLAIMED = [
+    "What is 17 * 23?",  # a bare expression: the math skill's
+    "Solve: 2x² - 8x + 6 = 0",
+    "How often is the P-200 pump serviced?",
+    "Who painted the ceiling of the Sistine Chapel? [1-1]",
+    "My name is Dana and my cat is called Pixel.",
+    "How many people lived in Paris in 1900?",  # a fact to look up, not arithmetic
+    "How many moons does Jupiter have?",
+    "write Python that prints the primes below 20 and run it",
+    "remember that my locker code is 4512 and I paid 20 dollars for it",
+    "What does my manual say about the 3 filters per month?",
+    "hi! what can you do?",
+]
+
+
+@pytest.mark.parametrize("text", CLAIMED)
+def test_claims_quantitative_questions_in_words(text: str) -> None:
+    assert word_problem_score(text) >= 0.5
+
+
+@pytest.mark.parametrize("text", NOT_CLAIMED)
+def test_leaves_other_questions_alone(text: str) -> None:
+    assert word_problem_score(text) == 0.0
+
+
+# ----- reading a program and its output -----
+
+
+def test_code_is_taken_from_the_fence() -> None:
+    reply = "Here you go:\n```python\nx = 2\nprint(x * 3)\n```\nThat prints 6."
+    assert code_of(reply) == "x = 2\nprint(x * 3)\n"
+    assert code_of("print(1)") == "print(1)\n"
+    assert code_of("```python\n\n```") == ""
+
+
+@pytest.mark.parametrize(
+    ("printed", "line", "value"),
+    [
+        ("43 stickers\n", "43 stickers", Fraction(43)),
+        ("working...\n9.999999999999998 dollars\n", "10 dollars", Fraction(10)),
+        ("0.30000000000000004\n", "0.3", Fraction(3, 10)),
+        ("12.0 minutes\n", "12 minutes", Fraction(12)),
+        ("$64.80\n", "64.80 dollars", Fraction(324, 5)),
+        ("1.41421\n", "1.41421", Fraction(141421, 100000)),
+        ("10:30 PM on July 01, 2025\n", "10:30 PM on July 01, 2025", None),
+    ],
+)
+def test_reads_the_last_line(printed: str, line: str, value: Fraction | None) -> None:
+    got = read_output(printed)
+    assert got is not None
+    assert (got.line, got.value) == (line, value)
+
+
+def test_nothing_printed_is_no_answer() -> None:
+    assert read_output("\n  \n") is None
+
+
+def test_counts_must_be_whole_and_not_negative() -> None:
+    q = "How many apples does Tom have left?"
+    assert implausible(q, read_output("-3")) == "a negative count"  # type: ignore[arg-type]
+    assert implausible(q, read_output("2.5")) == "a count that is not a whole number"  # type: ignore[arg-type]
+    assert implausible(q, read_output("7")) is None  # type: ignore[arg-type]
+    hours = "How many hours does the trip take?"
+    assert implausible(hours, read_output("2.5 hours")) is None  # type: ignore[arg-type]
+
+
+def test_calibration_is_monotone() -> None:
+    assert wm.calibrated([SURE] * 20) > wm.calibrated([SURE] * 17 + [UNSURE] * 3)
+    assert wm.calibrated([SURE] * 20) >= 0.85
+
+
+# ----- the whole path, with a scripted model and the real sandbox -----
+
+
+class ScriptedBackend(LLMBackend):
+    """Answers each chat with the next scripted (reply, token log-probability); records the
+    prompts and options it was given."""
+
+    name = "scripted"
+
+    def __init__(self, replies: list[tuple[str, float]]) -> None:
+        self.replies = list(replies)
+        self.prompts: list[list[Message]] = []
+        self.options: list[GenerationOptions] = []
+
+    async def stream_chat(
+        self, messages: list[Message], opts: GenerationOptions | None = None
+    ) -> AsyncIterator[Piece]:
+        self.prompts.append(list(messages))
+        self.options.append(opts or GenerationOptions())
+        text, lp = self.replies.pop(0)
+        for line in text.splitlines(keepends=True):
+            yield Piece(line, lp)
+        yield Piece("", None, "stop")
+
+    async def stream_complete(
+        self, prompt: str, opts: GenerationOptions | None = None
+    ) -> AsyncIterator[Piece]:
+        yield Piece("", finish_reason="stop")
+
+
+class Manager:
+    def __init__(self, backend: LLMBackend) -> None:
+        self._backend = backend
+        self.purposes: list[str] = []
+
+    async def backend(self, purpose: str = "general") -> LLMBackend:
+        self.purposes.append(purpose)
+        return self._backend
+
+
+class Recorder:
+    def __init__(self, *decisions: Decision) -> None:
+        self.decisions = list(decisions)
+        self.requests: list[ApprovalRequest] = []
+
+    async def __call__(self, req: ApprovalRequest) -> Decision:
+        self.requests.append(req)
+        return self.decisions.pop(0) if self.decisions else Decision(Choice.DECLINE)
+
+
+def make_ctx(llm: ScriptedBackend, approver: Recorder | None = None) -> SkillContext:
+    ctx = SkillContext(approval=ApprovalChannel(approver or Recorder()))
+    ctx.settings.sandbox.pool_size = 0
+    ctx.provide("llm", Manager(llm))
+    return ctx
+
+
+def fenced(code: str) -> str:
+    return f"```python\n{code}```\n"
+
+
+STICKERS = (
+    "Lena has 3 times as many stickers as Omar, who has 14. She gives away 9. "
+    "How many stickers does Lena have now?"
+)
+STICKER_CODE = "omar = 14\nlena = 3 * omar - 9\nprint(lena, 'stickers')\n"
+
+
+@needs_firejail
+async def test_answers_with_what_the_program_printed() -> None:
+    llm = ScriptedBackend([(fenced(STICKER_CODE), SURE)])
+    ctx = make_ctx(llm)
+    ans = await WordMathSkill(ctx).answer(Query(STICKERS))
+    assert ans.answer == "33 stickers"
+    assert ans.code == STICKER_CODE and ans.output == "33 stickers\n"
+    assert ans.confidence == wm.MAX_SINGLE_CONF  # sure tokens: no cross-check needed
+    assert len(llm.prompts) == 1 and ctx.llm.purposes == ["code"]
+    # The prompt: the fixed system prompt and examples first (KV cache), the question last.
+    assert llm.prompts[0][0].role == "system" and llm.prompts[0][-1].content == STICKERS
+    assert llm.options[0].max_tokens <= 256 and llm.options[0].temperature == 0
+
+
+@needs_firejail
+async def test_agreeing_second_program_raises_the_confidence() -> None:
+    other = "lena = 14 * 3\nlena -= 9\nprint(lena, 'stickers')\n"
+    llm = ScriptedBackend([(fenced(STICKER_CODE), UNSURE), (fenced(other), UNSURE)])
+    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    assert ans.answer == "33 stickers"
+    assert ans.confidence == wm.AGREE_CONF > wm.calibrated([UNSURE])
+    assert any("cross-checked" in n for n in ans.notes)
+    assert llm.options[1].temperature > 0  # the check is a sampled program, not a repeat
+
+
+@needs_firejail
+async def test_disagreeing_programs_lower_the_confidence_and_say_so() -> None:
+    wrong = "print(14 * 3 + 9, 'stickers')\n"
+    llm = ScriptedBackend([(fenced(STICKER_CODE), UNSURE), (fenced(wrong), UNSURE)])
+    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    assert ans.answer == "33 stickers"
+    assert ans.confidence < wm.calibrated([UNSURE])
+    assert any("51 stickers" in n for n in ans.notes)
+
+
+@needs_firejail
+async def test_a_failing_program_is_repaired_with_its_error() -> None:
+    broken = "print(lena_total)\n"
+    llm = ScriptedBackend([(fenced(broken), SURE), (fenced(STICKER_CODE), SURE)])
+    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    assert ans.answer == "33 stickers"
+    repair = llm.prompts[1][-1].content
+    assert "NameError" in repair and "lena_total" in repair
+
+
+@needs_firejail
+async def test_an_implausible_count_is_replaced_by_a_plausible_second_answer() -> None:
+    half = "print(33 / 2, 'stickers')\n"
+    llm = ScriptedBackend([(fenced(half), SURE), (fenced(STICKER_CODE), SURE)])
+    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    assert ans.answer == "33 stickers"
+    assert ans.confidence < 0.5
+    assert any("not a whole number" in n for n in ans.notes)
+
+
+@needs_firejail
+async def test_programs_that_loop_fork_or_allocate_are_stopped_and_the_skill_declines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(wm, "PROGRAM_TIMEOUT_S", 1.5)
+    loop = "while True:\n    pass\n"
+    hog = "x = bytearray(8 * 1024 ** 3)\nprint(len(x))\n"
+    llm = ScriptedBackend([(fenced(loop), SURE), (fenced(hog), SURE)])
+    ctx = make_ctx(llm)
+    with pytest.raises(SkillDeclined) as info:
+        await WordMathSkill(ctx).answer(Query(STICKERS))
+    assert "timeout" in str(info.value) and "memory" in str(info.value)
+
+
+@needs_firejail
+async def test_the_general_model_answers_when_no_program_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No dead end: the skill declines, the cascade goes on to the general model."""
+    monkeypatch.setattr(wm, "PROGRAM_TIMEOUT_S", 1.5)
+    loop = "while True:\n    pass\n"
+    llm = ScriptedBackend(
+        [(fenced(loop), SURE), (fenced(loop), SURE), ("Lena has 33 stickers.", -0.05)]
+    )
+    ctx = make_ctx(llm)
+    ctx.settings.memory.enabled = False
+    monkeypatch.setitem(
+        registry.load_group(registry.SKILLS_GROUP).classes, "wordmath", WordMathSkill
+    )
+    council = Council(ctx, skills={"wordmath": WordMathSkill, "general": GeneralSkill}, hooks=[])
+    res = await council.ask(STICKERS)
+    assert res.ok and res.skill == "general" and "33" in res.answer
+
+
+@needs_firejail
+async def test_routed_through_the_council_with_the_program_under_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code = "bill = 84.50\ntip = bill * 15 / 100\nprint(round(tip, 2), 'dollars')\n"
+    llm = ScriptedBackend([(fenced(code), SURE)])
+    ctx = make_ctx(llm)
+    monkeypatch.setitem(
+        registry.load_group(registry.SKILLS_GROUP).classes, "wordmath", WordMathSkill
+    )
+    council = Council(ctx, skills=registry.skill_classes(), hooks=[])
+    res = await council.ask("how much is 15% tip on a 84.50 bill")
+    assert res.ok, res.error
+    assert res.skill == "wordmath" and res.answer == "12.68 dollars"
+    assert res.code == code and res.output == "12.68 dollars\n"
+
+
+@needs_firejail
+async def test_the_program_never_runs_outside_the_sandbox(tmp_path) -> None:
+    """A program that writes a file beside the user's files writes it inside the sandbox's
+    workspace, if anywhere: nothing appears on the host."""
+    marker = tmp_path / "written-by-the-model.txt"
+    code = f"open({str(marker)!r}, 'w').write('x')\nprint(1)\n"
+    llm = ScriptedBackend([(fenced(code), SURE), (fenced(code), SURE), (fenced(code), SURE)])
+    try:
+        await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    except SkillDeclined:
+        pass
+    assert not marker.exists()
+
+
+@needs_firejail
+async def test_asks_before_running_when_the_setting_says_so() -> None:
+    approver = Recorder(Decision(Choice.DECLINE))
+    llm = ScriptedBackend([(fenced(STICKER_CODE), SURE)])
+    ctx = make_ctx(llm, approver)
+    ctx.settings.sandbox.show_code_before_run = True
+    with pytest.raises(SkillDeclined):
+        await WordMathSkill(ctx).answer(Query(STICKERS))
+    assert approver.requests[0].kind == "code_run"
+    assert "lena" in approver.requests[0].details
