@@ -23,6 +23,7 @@ from council_core.base.db import make_engine, migrate
 from council_core.base.logs import get_logger
 
 from .ingest import EMBED_BATCH, IngestMixin, _bump_generation, _delete_doc
+from .rerank import bm25_terms
 from .schema import MIGRATIONS
 from .search import SearchHit, fts_probe, search_chunks
 
@@ -198,7 +199,13 @@ class DocumentStore(IngestMixin):
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[SearchHit]:
         """Best chunks for `query`: "bm25" (FTS5), "vector" (FAISS) or "hybrid" (RRF)."""
         return search_chunks(
-            self.engine, query, k, mode, index=lambda: self.index, embed=self.query_vector
+            self.engine,
+            query,
+            k,
+            mode,
+            index=lambda: self.index,
+            embed=self.query_vector,
+            terms=bm25_terms,
         )
 
     def query_vector(self, query: str) -> Any:

@@ -89,6 +89,14 @@ def term_groups(query: str, terms: list[str] | None = None) -> list[list[str]]:
     return groups
 
 
+def bm25_terms(query: str) -> list[str]:
+    """The query's terms, the words manuals use for them ("tarball" -> "archive"), and the
+    options it names as the store indexes them ("-p" -> "optp", knowledge.chunking)."""
+    from .chunking import option_terms
+
+    return expand_terms(query, query_terms(query)) + option_terms(query).split()
+
+
 def expand_terms(query: str, terms: list[str] | None = None) -> list[str]:
     """The query's content words followed by the words manuals use for them (no repeats):
     what BM25 looks for."""

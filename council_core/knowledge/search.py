@@ -134,15 +134,6 @@ def _bm25(engine: Engine, terms: list[str], limit: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _bm25_terms(query: str) -> list[str]:
-    """The query's terms, the words manuals use for them ("tarball" -> "archive"), and the
-    options it names as the store indexes them ("-p" -> "optp", council_core.knowledge.chunking)."""
-    from .chunking import option_terms
-    from .rerank import expand_terms
-
-    return expand_terms(query, query_terms(query)) + option_terms(query).split()
-
-
 def search_chunks(
     engine: Engine,
     query: str,
@@ -151,10 +142,12 @@ def search_chunks(
     *,
     index: Callable[[], Any],
     embed: Callable[[str], Any],
+    terms: Callable[[str], list[str]] | None = None,
 ) -> list[SearchHit]:
     """Best chunks for `query` by "bm25", "vector" or "hybrid". ``index()`` gives the passage
     vector index and ``embed(query)`` the query's vector; both are called only when vectors
-    are needed (BM25 alone loads no model)."""
+    are needed (BM25 alone loads no model). ``terms(query)`` gives the BM25 terms (default:
+    the query's content words; the store passes ``rerank.bm25_terms``, which expands them)."""
     import numpy as np
 
     if mode not in ("hybrid", "bm25", "vector"):
@@ -165,7 +158,8 @@ def search_chunks(
     if not query:
         return []
     n = max(k, CANDIDATES)
-    bm: list[int] = _bm25(engine, _bm25_terms(query), n) if mode != "vector" else []
+    bm_terms = (terms or query_terms)(query)
+    bm: list[int] = _bm25(engine, bm_terms, n) if mode != "vector" else []
     vec: list[tuple[int, float]] = []  # (chunk id, its best passage's cosine), best first
     qv = None
     if mode != "bm25":

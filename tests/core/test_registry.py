@@ -19,7 +19,8 @@ from council_core.skill import Query
 
 
 def test_council_own_hooks_checks_and_commands_load() -> None:
-    assert list(registry.hook_classes()) == ["memory", "cloud"]  # corrections first
+    # corrections first, escalation last among the answering hooks, the request log after it
+    assert list(registry.hook_classes()) == ["memory", "cloud", "request_log"]
     checks = registry.load_group(registry.CHECKS_GROUP)
     assert {"llm", "sandbox", "memory", "cloud"} <= set(checks.classes) and not checks.failures
     commands = registry.load_group(registry.COMMANDS_GROUP)
@@ -49,7 +50,7 @@ def test_builtin_list_only_when_council_metadata_lacks_the_group(
     plugin = _EP("extra", "council_core.hooks:CouncilHook", group, "someone-else")
     monkeypatch.setattr(registry, "_installed_group", lambda group: [plugin])
     names = [ep.name for ep in registry._entry_points(group)]
-    assert names == ["memory", "cloud", "extra"]  # old install: built-ins + the plugin
+    assert names == ["memory", "cloud", "request_log", "extra"]  # old install: built-ins + plugin
 
     own = _EP("memory", "council_core.hooks.memory_hook:MemoryHook", group, "council")
     monkeypatch.setattr(registry, "_installed_group", lambda group: [own, plugin])
