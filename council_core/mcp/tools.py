@@ -260,8 +260,6 @@ class CouncilTools:
         }
 
     async def apply_file_plan(self, plan_id: str) -> dict[str, Any]:
-        from council_core.approval import ApprovalRequest
-
         self._expire()
         pending = self._plans.pop(plan_id, None) if isinstance(plan_id, str) else None
         if pending is None:
@@ -270,15 +268,10 @@ class CouncilTools:
                 fix="make a new plan with plan_file_changes",
             )
         plan = pending.plan
+        from council_core.skills.files.service import plan_approval
+
         decision = await self.ctx.approval.request(
-            ApprovalRequest(
-                kind="file_plan",
-                title=plan.summary,
-                why=f"an MCP client asked: {pending.request}",
-                details=plan.describe(),
-                paths=[str(o.src or o.dst) for o in plan.ops[:50]],
-                scope="files",
-            )
+            plan_approval(plan, f"an MCP client asked: {pending.request}")
         )
         if not decision.approved:
             raise PermissionDenied(

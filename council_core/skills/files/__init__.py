@@ -10,7 +10,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from council_core import cues
-from council_core.approval import ApprovalRequest
 from council_core.base.errors import SkillDeclined
 from council_core.base.result import SkillAnswer, Source
 from council_core.base.textsafe import safe_path
@@ -46,7 +45,7 @@ class FilesSkill(Skill):
         import asyncio
 
         from .parse import parse
-        from .service import battery, disk_usage, human, memory_status
+        from .service import battery, disk_usage, human, memory_status, plan_approval
 
         req = parse(query.text)
         if req is None:
@@ -100,16 +99,7 @@ class FilesSkill(Skill):
         plan = await asyncio.to_thread(svc.plan, req, query.text)
         if not plan.ops:
             return SkillAnswer("Nothing to do: no matching files.", 1.0)
-        decision = await self.ctx.approval.request(
-            ApprovalRequest(
-                kind="file_plan",
-                title=plan.summary,
-                why=f"you asked: {query.text}",
-                details=plan.describe(),
-                paths=[str(o.src or o.dst) for o in plan.ops[:50]],
-                scope="files",
-            )
-        )
+        decision = await self.ctx.approval.request(plan_approval(plan, f"you asked: {query.text}"))
         if not decision.approved:
             return SkillAnswer(
                 f"Not done (declined): {plan.summary}.\n{plan.describe()}",

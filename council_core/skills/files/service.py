@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from council_core.approval import ApprovalRequest
 from council_core.base.errors import BadInput, ComponentMissing, PermissionDenied
 from council_core.base.textsafe import safe_path
 
@@ -307,6 +308,18 @@ class FileActions:
             key = root / first
             sizes[key] = sizes.get(key, 0) + e.size
         return sorted(sizes.items(), key=lambda t: -t[1])[:top]
+
+
+def plan_approval(plan: Plan, why: str) -> ApprovalRequest:
+    """What the user is asked before a plan runs (the files skill and the MCP server)."""
+    return ApprovalRequest(
+        kind="file_plan",
+        title=plan.summary,
+        why=why,
+        details=plan.describe(),
+        paths=[str(o.src or o.dst) for o in plan.ops[:50]],
+        scope="files",
+    )
 
 
 def human(n: float) -> str:
