@@ -4,9 +4,6 @@ real loopback port), and what `council run` shows of sandbox output."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,22 +12,13 @@ import pytest
 
 from council_core.router import Council
 from council_core.skills.general import GeneralSkill
+from tests.helpers.cli import run_council
 from tests.llm.test_serve import Upper, _serve, auth
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli(*args, stdin=None, env=None, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=env or dict(os.environ),
-        timeout=timeout,
-    )
-
+cli = run_council  # tests/helpers/cli.py: the one `council` subprocess helper
 
 # ----- batch -----
 

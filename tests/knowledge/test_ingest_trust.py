@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from council_core.knowledge.documents import DocumentStore
+from tests.helpers.cli import run_council
 from tests.memory.hash_embedder import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,17 +51,7 @@ def all_text(store: DocumentStore) -> str:
         return "\n".join(r[0] for r in c.exec_driver_sql("SELECT text FROM chunks"))
 
 
-def council(*args, env=None, input=None, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        input=input,
-    )
-
+council = run_council  # tests/helpers/cli.py: the one `council` subprocess helper
 
 # ----- 5. symlinks -----
 

@@ -18,6 +18,7 @@ from council_core.context import SkillContext
 from council_core.settings import McpServerEntry, load_settings
 from council_core.skill import Query
 from council_core.skills.tools import ToolsSkill
+from tests.helpers.cli import run_council
 
 BIN = Path(sys.executable).parent
 TIME = [str(BIN / "mcp-server-time"), "--local-timezone", "UTC"]
@@ -158,13 +159,7 @@ def test_cli_add_list_remove(council_home: Path) -> None:
     env = dict(os.environ, COUNCIL_HOME=str(council_home))
 
     def council(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "council_core", "mcp", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_council("mcp", *args, env=env)
 
     r = council("add", "time", "--", *TIME)
     assert r.returncode == 0, r.stderr

@@ -21,6 +21,8 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
+from tests.helpers.cli import run_council
+
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = {
     "ask",
@@ -245,13 +247,7 @@ def _free_port() -> int:
 def http_server(council_home: Path, tmp_path: Path) -> Any:
     port = _free_port()
     env = _env(council_home)
-    token = subprocess.run(
-        [sys.executable, "-m", "council_core", "mcp", "--show-token"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    token = run_council("mcp", "--show-token", env=env).stdout.strip()
     log = tmp_path / "mcp-http.log"
     with log.open("wb") as err:
         proc = subprocess.Popen(
@@ -322,11 +318,5 @@ async def test_http_needs_the_token_and_checks_host(http_server: Any) -> None:
 
 
 def test_http_refuses_non_loopback(council_home: Path) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "council_core", "mcp", "--http", "--host", "0.0.0.0"],
-        env=_env(council_home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = run_council("mcp", "--http", "--host", "0.0.0.0", env=_env(council_home), timeout=60)
     assert r.returncode == 2 and "loopback" in r.stderr

@@ -20,6 +20,7 @@ from council_core.settings import GrantedFolder, load_settings, save_settings
 from council_core.skills.files import FilesSkill
 from council_core.skills.files.grants import Grant, Grants
 from council_core.skills.files.parse import parse
+from tests.helpers.cli import run_council
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -38,15 +39,7 @@ def home(tmp_path, monkeypatch):
     return h
 
 
-def cli(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "council_core", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=env or dict(os.environ),
-        timeout=120,
-    )
+cli = run_council  # tests/helpers/cli.py: the one `council` subprocess helper
 
 
 def council_with(folders, approver):
