@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from council_core.approval import ApprovalChannel, ApprovalRequest, Choice, Decision
+from council_core.approval import ApprovalChannel, Choice, Decision
 from council_core.base.errors import ApprovalDeclined
 from council_core.context import SkillContext
 from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
 from council_core.skill import Query
 from council_core.skills.code import CodeSkill, extract_code
+from tests.helpers.fakes import Manager, Recorder
 
 pytestmark = [
     pytest.mark.sandbox,
@@ -41,26 +42,6 @@ class ScriptedBackend(LLMBackend):
         self, prompt: str, opts: GenerationOptions | None = None
     ) -> AsyncIterator[Piece]:
         yield Piece("", finish_reason="stop")
-
-
-class Manager:
-    def __init__(self, backend: LLMBackend) -> None:
-        self._backend = backend
-        self.purposes: list[str] = []
-
-    async def backend(self, purpose: str = "general") -> LLMBackend:
-        self.purposes.append(purpose)
-        return self._backend
-
-
-class Recorder:
-    def __init__(self, *decisions: Decision) -> None:
-        self.decisions = list(decisions)
-        self.requests: list[ApprovalRequest] = []
-
-    async def __call__(self, req: ApprovalRequest) -> Decision:
-        self.requests.append(req)
-        return self.decisions.pop(0) if self.decisions else Decision(Choice.DECLINE)
 
 
 def make_ctx(approver: Recorder | None = None, llm: ScriptedBackend | None = None) -> SkillContext:

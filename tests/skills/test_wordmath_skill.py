@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from council_core import registry
-from council_core.approval import ApprovalChannel, ApprovalRequest, Choice, Decision
+from council_core.approval import ApprovalChannel, Choice, Decision
 from council_core.base.errors import SkillDeclined
 from council_core.context import SkillContext
 from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
@@ -23,6 +23,7 @@ from council_core.skills.wordmath import WordMathSkill
 from council_core.skills.wordmath import skill as wm
 from council_core.skills.wordmath.cues import word_problem_score
 from council_core.skills.wordmath.program import code_of, implausible, read_output
+from tests.helpers.fakes import Manager, Recorder
 
 needs_firejail = pytest.mark.skipif(
     shutil.which("firejail") is None, reason="firejail is not installed"
@@ -150,26 +151,6 @@ class ScriptedBackend(LLMBackend):
         self, prompt: str, opts: GenerationOptions | None = None
     ) -> AsyncIterator[Piece]:
         yield Piece("", finish_reason="stop")
-
-
-class Manager:
-    def __init__(self, backend: LLMBackend) -> None:
-        self._backend = backend
-        self.purposes: list[str] = []
-
-    async def backend(self, purpose: str = "general") -> LLMBackend:
-        self.purposes.append(purpose)
-        return self._backend
-
-
-class Recorder:
-    def __init__(self, *decisions: Decision) -> None:
-        self.decisions = list(decisions)
-        self.requests: list[ApprovalRequest] = []
-
-    async def __call__(self, req: ApprovalRequest) -> Decision:
-        self.requests.append(req)
-        return self.decisions.pop(0) if self.decisions else Decision(Choice.DECLINE)
 
 
 def make_ctx(llm: ScriptedBackend, approver: Recorder | None = None) -> SkillContext:
