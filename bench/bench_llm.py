@@ -28,6 +28,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench" / "eval"))
 os.environ.setdefault("COUNCIL_HOME", tempfile.mkdtemp(prefix="council-bench-llm-"))
 
 from council_core.llm import models  # noqa: E402
@@ -222,23 +223,9 @@ def calibrate(rows: list[dict[str, Any]]) -> tuple[float, float]:
     """Logistic regression of correctness on the mean log-prob (Newton's method)."""
     xs = [r["mean_lp"] if r["mean_lp"] is not None else -5.0 for r in rows]
     ys = [1.0 if r["ok"] else 0.0 for r in rows]
-    a, b = 0.0, 1.0
-    for _ in range(50):
-        ga = gb = haa = hab = hbb = 0.0
-        for x, y in zip(xs, ys, strict=True):
-            p = 1 / (1 + math.exp(-(a + b * x)))
-            ga += p - y
-            gb += (p - y) * x
-            w = p * (1 - p) + 1e-9
-            haa += w
-            hab += w * x
-            hbb += w * x * x
-        haa += 1e-3
-        hbb += 1e-3  # a little ridge keeps it finite on separable data
-        det = haa * hbb - hab * hab
-        a -= (hbb * ga - hab * gb) / det
-        b -= (haa * gb - hab * ga) / det
-    return a, b
+    from fitting import logistic_fit
+
+    return logistic_fit(xs, ys, ridge=1e-3, iters=50)
 
 
 def reliability(rows: list[dict[str, Any]], fit: tuple[float, float]) -> list[dict[str, Any]]:

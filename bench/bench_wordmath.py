@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import statistics
 import sys
@@ -124,23 +123,9 @@ async def run_through_council(rows: list[dict[str, Any]], out: Path) -> list[dic
 
 def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     """Logistic regression of correctness on one feature (Newton's method, a little ridge)."""
-    a, b = 0.0, 1.0
-    for _ in range(60):
-        ga = gb = haa = hab = hbb = 0.0
-        for x, y in zip(xs, ys, strict=True):
-            p = 1 / (1 + math.exp(-max(-30, min(30, a + b * x))))
-            ga += p - y
-            gb += (p - y) * x
-            w = p * (1 - p) + 1e-9
-            haa += w
-            hab += w * x
-            hbb += w * x * x
-        haa += 1e-2
-        hbb += 1e-2
-        det = haa * hbb - hab * hab
-        a -= (hbb * ga - hab * gb) / det
-        b -= (haa * gb - hab * ga) / det
-    return a, b
+    from fitting import logistic_fit
+
+    return logistic_fit(xs, ys, ridge=1e-2, iters=60)
 
 
 def report(recs: list[dict[str, Any]]) -> dict[str, Any]:
