@@ -183,6 +183,18 @@ class DocumentStore(IngestMixin):
             ).all()
         return [DocumentInfo(*r) for r in rows]
 
+    def chunks_of(self, path: str) -> list[dict[str, Any]]:
+        """One document's chunks in order: section, page and text (the MCP resource)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT c.section, c.page, c.text FROM chunks c JOIN documents d "
+                    "ON d.id = c.doc_id WHERE d.path = :p ORDER BY c.ord"
+                ),
+                {"p": path},
+            ).all()
+        return [{"section": r[0], "page": r[1], "text": r[2]} for r in rows]
+
     def folders(self) -> list[str]:
         with self.engine.connect() as conn:
             return [r[0] for r in conn.exec_driver_sql("SELECT path FROM doc_folders ORDER BY 1")]

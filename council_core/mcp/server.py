@@ -247,22 +247,7 @@ def build_server(council: Council, tools: CouncilTools | None = None) -> Any:
 async def _chunks(council: Council, path: str) -> list[dict[str, Any]]:
     import asyncio
 
-    docs = council.ctx.documents
-
-    def read() -> list[dict[str, Any]]:
-        from sqlalchemy import text
-
-        with docs.engine.connect() as c:
-            rows = c.execute(
-                text(
-                    "SELECT c.section, c.page, c.text FROM chunks c JOIN documents d "
-                    "ON d.id = c.doc_id WHERE d.path = :p ORDER BY c.ord"
-                ),
-                {"p": path},
-            ).all()
-        return [{"section": r[0], "page": r[1], "text": r[2]} for r in rows]
-
-    return await asyncio.to_thread(read)
+    return await asyncio.to_thread(council.ctx.documents.chunks_of, path)  # type: ignore[no-any-return]
 
 
 def _version() -> str:

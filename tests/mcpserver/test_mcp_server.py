@@ -320,3 +320,26 @@ async def test_http_needs_the_token_and_checks_host(http_server: Any) -> None:
 def test_http_refuses_non_loopback(council_home: Path) -> None:
     r = run_council("mcp", "--http", "--host", "0.0.0.0", env=_env(council_home), timeout=60)
     assert r.returncode == 2 and "loopback" in r.stderr
+
+
+async def test_document_resources_list_and_read_chunks(council_home: Path, tmp_path: Path) -> None:
+    from council_core.approval import ApprovalChannel
+    from council_core.context import SkillContext
+    from council_core.mcp.server import build_server, mcp_approver
+    from council_core.router import Council
+
+    note = tmp_path / "pump.md"
+    note.write_text("# Pump P-200\n\nThe P-200 pump is serviced every 90 days.\n")
+    ctx = SkillContext(approval=ApprovalChannel(mcp_approver))
+    ctx.documents.ingest([note])
+    server = build_server(Council(ctx))
+    try:
+        async with Client(server) as c:
+            listed = json.loads((await c.read_resource("council://documents")).contents[0].text)
+            assert [d["path"] for d in listed] == [str(note.resolve())]
+            doc = json.loads((await c.read_resource("council://documents/0")).contents[0].text)
+            assert "every 90 days" in " ".join(ch["text"] for ch in doc["chunks"])
+            hits = _payload(await c.call_tool("search_documents", {"query": "pump service"}))
+            assert hits["hits"][0]["path"] == str(note.resolve())
+    finally:
+        await ctx.aclose()
