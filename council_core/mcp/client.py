@@ -152,19 +152,29 @@ class McpHub:
         self.settings = settings
         self.catalog_file = Path(data_dir) / "mcp-tools.json"
         self._conns: dict[str, _Conn] = {}
+        self._read: tuple[int, dict[str, Any]] = (-1, {})  # (mtime_ns, catalog) last read
         self._lock = asyncio.Lock()
 
     @property
     def entries(self) -> list[Any]:
         return [e for e in self.settings.mcp.servers if e.enabled]
 
+    def _catalog(self) -> dict[str, Any]:
+        """The cached catalog, read again only when the file changed (the router scores
+        every prompt against it)."""
+        try:
+            mtime = self.catalog_file.stat().st_mtime_ns
+            if mtime != self._read[0]:
+                raw = json.loads(self.catalog_file.read_text(encoding="utf-8"))
+                self._read = (mtime, raw if isinstance(raw, dict) else {})
+        except (OSError, ValueError):
+            return {}
+        return self._read[1]
+
     def cached_tools(self) -> list[ToolInfo]:
         """The tools as last listed (no server is started)."""
         names = {e.name for e in self.entries}
-        try:
-            raw = json.loads(self.catalog_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return []
+        raw = self._catalog()
         out = []
         for server, tools in (raw.get("servers") or {}).items():
             if server in names:
@@ -174,18 +184,11 @@ class McpHub:
     def cached_about(self) -> dict[str, str]:
         """Each listed server's description of itself (title, version, description or
         instructions), as last listed; no server is started."""
-        try:
-            raw = json.loads(self.catalog_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        about = raw.get("about") or {}
+        about = self._catalog().get("about") or {}
         return {str(k): str(v) for k, v in about.items()} if isinstance(about, dict) else {}
 
     def _save_catalog(self, server: str, tools: list[ToolInfo], about: str = "") -> None:
-        try:
-            raw = json.loads(self.catalog_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raw = {}
+        raw = dict(self._catalog())
         raw.setdefault("servers", {})[server] = [asdict(t) for t in tools]
         raw.setdefault("about", {})[server] = about
         raw["updated"] = time.time()
