@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,7 +25,14 @@ class _Stop(BaseException):
 
 class _Guard:
     """Interrupt the worker only while it still runs ``fn``: an exception injected after it
-    finished would surface outside its ``try`` (in thread teardown, a GC callback...)."""
+    finished would surface outside its ``try`` (in thread teardown, a GC callback...).
+
+    An injected exception that lands inside a weakref or GC callback is swallowed by Python and
+    the computation goes on (seen: a "stopped" simplify ran on for a minute), so the stop is
+    re-sent every 50 ms until the worker says it has stopped."""
+
+    RETRY_S = 0.05
+    GIVE_UP_S = 30.0
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -33,13 +42,60 @@ class _Guard:
         with self.lock:
             self.finished = True
 
-    def interrupt(self, thread: threading.Thread) -> None:
+    def stopped(self) -> None:  # called by the worker once it caught the stop
+        self.finished = True
+        _after_stop()
+
+    def _send(self, thread: threading.Thread) -> bool:
         with self.lock:
-            if self.finished or thread.ident is None:
-                return
+            if self.finished or thread.ident is None or not thread.is_alive():
+                return False
+            _quiet_unraisable()
             ctypes.pythonapi.PyThreadState_SetAsyncExc(
                 ctypes.c_ulong(thread.ident), ctypes.py_object(_Stop)
             )
+            return True
+
+    def interrupt(self, thread: threading.Thread) -> None:
+        if not self._send(thread):
+            return
+
+        def resend() -> None:
+            deadline = time.monotonic() + self.GIVE_UP_S
+            while time.monotonic() < deadline:
+                time.sleep(self.RETRY_S)
+                if not self._send(thread):
+                    return
+
+        threading.Thread(target=resend, name="council-math-stop", daemon=True).start()
+
+
+def _quiet_unraisable() -> None:
+    """A stop that lands in a callback is reported as "unraisable" noise; it is our own
+    control signal (re-sent until it lands), so drop just those reports."""
+    current = sys.unraisablehook
+    if getattr(current, "_council_quiet", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, _Stop):
+            return
+        current(unraisable)
+
+    hook._council_quiet = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
+def _after_stop() -> None:
+    """A stop can land inside SymPy's caches (a half-built cached object was seen as a later
+    ``KeyError: 'zero'``): drop the caches so later work rebuilds what it needs."""
+    try:
+        if "sympy" in sys.modules:
+            from sympy.core.cache import clear_cache
+
+            clear_cache()
+    except Exception:  # noqa: BLE001, S110 - best effort
+        pass
 
 
 def timeout_error(limit_s: float) -> SkillTimeout:
@@ -65,16 +121,21 @@ async def run_limited(fn: Callable[[], T], limit_s: float) -> T:
 
     def work() -> None:
         try:
-            out = fn()
-            guard.finish()
-        except _Stop:
-            return
-        except BaseException as exc:
-            guard.finish()
             try:
-                loop.call_soon_threadsafe(settle, False, exc)
-            except RuntimeError:  # the loop closed meanwhile
-                pass
+                out = fn()
+                guard.finish()
+            except _Stop:
+                guard.stopped()
+                return
+            except BaseException as exc:
+                guard.finish()
+                try:
+                    loop.call_soon_threadsafe(settle, False, exc)
+                except RuntimeError:  # the loop closed meanwhile
+                    pass
+                return
+        except _Stop:  # a re-sent stop that landed in the handler above
+            guard.stopped()
             return
         try:
             loop.call_soon_threadsafe(settle, True, out)
@@ -100,13 +161,16 @@ def run_limited_sync(fn: Callable[[], T], limit_s: float) -> T:
 
     def work() -> None:
         try:
-            box["out"] = fn()
-            guard.finish()
-        except _Stop:
-            return
-        except BaseException as exc:
-            guard.finish()
-            box["exc"] = exc
+            try:
+                box["out"] = fn()
+                guard.finish()
+            except _Stop:
+                guard.stopped()
+            except BaseException as exc:
+                guard.finish()
+                box["exc"] = exc
+        except _Stop:  # a re-sent stop that landed in the handler above
+            guard.stopped()
 
     thread = threading.Thread(target=work, name="council-math", daemon=True)
     thread.start()

@@ -232,6 +232,31 @@ def _limit(b: Builder, task: Task) -> tuple[str, float]:
     return f"lim {arrow} {expr_str(e)} = {val}", 1.0
 
 
+MAX_EXPANDED_TERMS = 5000
+
+
+def _expanded_terms(sp: Any, e: Any) -> int:
+    """An upper bound on the number of terms ``expand`` would produce, computed before expanding:
+    (a1+...+ak)^n has C(n+k-1, k-1) terms; a product multiplies, a sum adds."""
+    from math import comb
+
+    cap = 10**9
+    if e.is_Pow and e.base.is_Add and e.exp.is_Integer and e.exp > 0:
+        k = _expanded_terms(sp, e.base)
+        n = int(e.exp)
+        if n > 100_000 or k > 100_000:
+            return cap
+        return min(cap, comb(n + k - 1, k - 1))
+    if e.is_Mul:
+        total = 1
+        for a in e.args:
+            total = min(cap, total * _expanded_terms(sp, a))
+        return total
+    if e.is_Add:
+        return min(cap, sum(_expanded_terms(sp, a) for a in e.args))
+    return 1
+
+
 def _algebra(b: Builder, task: Task) -> tuple[str, float]:
     sp = b.sp
     assert task.expr is not None
@@ -239,6 +264,12 @@ def _algebra(b: Builder, task: Task) -> tuple[str, float]:
     if task.kind == "factor" and e.is_Integer:
         return _primefactors(b, task)
     if task.kind == "expand":
+        terms = _expanded_terms(sp, e)
+        if terms > MAX_EXPANDED_TERMS:
+            raise BadInput(
+                f"the expansion would have about {terms:,} terms",
+                fix=f"expand something smaller (at most {MAX_EXPANDED_TERMS:,} terms)",
+            )
         r = sp.expand(e)
     elif task.kind == "factor":
         r = sp.factor(e)

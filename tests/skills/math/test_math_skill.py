@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -165,6 +166,20 @@ async def test_time_limit_stops_a_slow_computation(ctx, monkeypatch):
     assert time.perf_counter() - t0 < 2.0
     assert r.error is not None and r.error.kind == "timeout"
     assert (await c.ask("6 * 7")).answer == "42"  # still works afterwards
+    # the stopped computation really ends (a stop landing in a GC callback used to be
+    # swallowed, and the simplify went on for a minute, slowing every later test)
+    assert not await asyncio.to_thread(_math_threads_after, 3.0)
+
+
+def _math_threads_after(wait_s: float) -> list[str]:
+    import threading
+
+    deadline = time.perf_counter() + wait_s
+    while True:
+        alive = [t.name for t in threading.enumerate() if t.name == "council-math" and t.is_alive()]
+        if not alive or time.perf_counter() > deadline:
+            return alive
+        time.sleep(0.05)
 
 
 def _cli(*args: str, stdin: str | None = None, home: Path) -> subprocess.CompletedProcess:
