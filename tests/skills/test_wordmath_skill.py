@@ -274,7 +274,7 @@ async def test_routed_through_the_council_with_the_program_under_the_answer(
     res = await council.ask("how much is 15% tip on a 84.50 bill")
     assert res.ok, res.error
     assert res.skill == "wordmath" and res.answer == "12.68 dollars"
-    assert res.code == code and res.output == "12.68 dollars\n"
+    assert res.code is not None and res.code.endswith(code) and res.output == "12.68 dollars\n"
 
 
 @needs_firejail
@@ -301,3 +301,24 @@ async def test_asks_before_running_when_the_setting_says_so() -> None:
         await WordMathSkill(ctx).answer(Query(STICKERS))
     assert approver.requests[0].kind == "code_run"
     assert "lena" in approver.requests[0].details
+
+
+@needs_firejail
+async def test_money_is_rounded_as_people_round_it() -> None:
+    """15% of 84.50 is 12.675: Python's round() gives 12.67 (binary float, ties to even); the
+    program runs with a half-up round() in front of it, shown with the program."""
+    code = "bill = 84.50\ntip = 0.15 * bill\nprint(round(tip, 2), 'dollars')\n"
+    llm = ScriptedBackend([(fenced(code), SURE)])
+    ans = await WordMathSkill(make_ctx(llm)).answer(
+        Query("How much is a 15% tip on a $84.50 bill?")
+    )
+    assert ans.answer == "12.68 dollars"
+    assert ans.code is not None and ans.code.endswith(code) and "def round(" in ans.code
+
+
+def test_half_up_round_is_added_only_where_the_program_rounds() -> None:
+    from council_core.skills.wordmath.program import HALF_UP_ROUND, with_half_up_round
+
+    assert with_half_up_round("print(2 + 2)\n") == "print(2 + 2)\n"
+    assert with_half_up_round("x = round(2.5)\n").startswith(HALF_UP_ROUND)
+    assert with_half_up_round("import math\nprint(math.floor(2.5))\n").count("def round") == 0

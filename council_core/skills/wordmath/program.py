@@ -23,6 +23,35 @@ def code_of(reply: str) -> str:
     return code + "\n" if code.strip() else ""
 
 
+# Python's round() works on the binary float and breaks ties to even: round(12.675, 2) is 12.67
+# and round(2.5) is 2, where a person (and a till) says 12.68 and 3. A program that rounds gets
+# this definition in front of it: decimal rounding, ties away from zero, of the number as printed.
+HALF_UP_ROUND = (
+    "import builtins as _builtins\n"
+    "from decimal import ROUND_HALF_UP as _HALF_UP, Decimal as _Decimal\n"
+    "\n"
+    "\n"
+    "def round(x, n=None):  # ties away from zero, on the decimal digits: 12.675 -> 12.68\n"
+    "    if isinstance(x, bool) or not isinstance(x, (int, float)):\n"
+    "        return _builtins.round(x, n)\n"
+    "    d = _Decimal(repr(x))\n"
+    "    if isinstance(x, float):  # float noise first: 0.15 * 84.5 is 12.674999999999999\n"
+    "        d = d.quantize(_Decimal(1).scaleb(d.adjusted() - 14))\n"
+    "    d = d.quantize(_Decimal(1).scaleb(-(n or 0)), rounding=_HALF_UP)\n"
+    "    return int(d) if n is None else type(x)(d)\n"
+    "\n"
+    "\n"
+)
+_CALLS_ROUND = re.compile(r"(?<![\w.])round\s*\(")
+
+
+def with_half_up_round(code: str) -> str:
+    """The program, with HALF_UP_ROUND in front when it calls round()."""
+    if not _CALLS_ROUND.search(code) or "def round(" in code:
+        return code
+    return HALF_UP_ROUND + code
+
+
 @dataclass
 class Reading:
     """What the program printed, read as an answer."""

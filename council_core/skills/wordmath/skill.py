@@ -24,7 +24,14 @@ from council_core.llm.base import GenerationOptions, Message
 from council_core.skill import Emit, Query, Skill, _drop
 
 from .cues import word_problem_score
-from .program import Reading, code_of, implausible, read_output
+from .program import (
+    HALF_UP_ROUND,
+    Reading,
+    code_of,
+    implausible,
+    read_output,
+    with_half_up_round,
+)
 from .prompt import messages_for, repair_message
 
 log = get_logger("skills.wordmath")
@@ -131,7 +138,10 @@ class WordMathSkill(Skill):
         run.attempts.append(first)
         if not first.answered and first.outcome in ("error", "empty"):
             emit(Progress("wordmath", 1, 2, "repairing the program"))
-            msgs = [*messages_for(question), *repair_message(first.code, first.error)]
+            msgs = [
+                *messages_for(question),
+                *repair_message(first.code.removeprefix(HALF_UP_ROUND), first.error),
+            ]
             first = await self._attempt(backend, msgs, question, 0.0, None, emit)
             run.attempts.append(first)
         conf = min(calibrated(first.logprobs), MAX_SINGLE_CONF) if first.answered else 0.0
@@ -183,7 +193,11 @@ class WordMathSkill(Skill):
             max_tokens=MAX_TOKENS, temperature=temperature, logprobs=True, seed=seed
         )
         reply = await backend.chat(messages, opts)
-        att = Attempt(code_of(reply.text), reply.logprobs, tokens=reply.usage.completion_tokens)
+        att = Attempt(
+            with_half_up_round(code_of(reply.text)),
+            reply.logprobs,
+            tokens=reply.usage.completion_tokens,
+        )
         if not att.code.strip():
             att.outcome, att.error = "empty", "the model wrote no program"
             return att
