@@ -34,6 +34,8 @@ OWN_CHECKS = (
     "function on simple cases whose results are obvious."
 )
 REPAIR = "Reply with the whole corrected code in one ```python block."
+REPAIR_TEMPERATURE = 0.3
+FRESH_TEMPERATURE = 0.8
 MAX_FAILURES_SHOWN = 6
 
 
@@ -69,6 +71,12 @@ def _without_asserts(code: str) -> tuple[str, list[str]]:
             drop.update(range(stmt.lineno - 1, stmt.end_lineno))
     kept = "".join(line for i, line in enumerate(lines) if i not in drop)
     return kept.rstrip() + "\n", asserts
+
+
+def _normalized(code: str) -> str:
+    """The code without blank lines and trailing spaces: two attempts that differ only so are
+    the same attempt."""
+    return "\n".join(line.rstrip() for line in code.splitlines() if line.strip())
 
 
 def _problem(code: str, name: str | None) -> str | None:
@@ -161,18 +169,42 @@ async def write_function(
     if not examples:
         request += OWN_CHECKS
     backend = await ctx.llm.backend("code")
-    messages = [Message("system", SYSTEM_PROMPT), Message("user", request)]
-    opts = GenerationOptions(max_tokens=ctx.settings.llm.max_tokens, temperature=0.1)
+    asked = [Message("system", SYSTEM_PROMPT), Message("user", request)]
+    messages = list(asked)
     repairs = ctx.settings.sandbox.max_repairs
     best: tuple[str, CheckRun, int] | None = None
+    seen: set[str] = set()
+    fresh = False
     attempt = 0
+    problem: str | None = None
     for attempt in range(1, repairs + 2):
         what = "writing the function" if attempt == 1 else "repairing it from the failures"
+        if fresh:
+            what = "writing it afresh (the repair repeated an earlier attempt)"
         emit(Progress("code", attempt, repairs + 1, what))
+        # The first attempt is greedy (the model's best guess); a repair samples a little, and
+        # after a repair that repeated an earlier attempt word for word, the next attempt
+        # starts over from the request, sampled more widely.
+        temperature = 0.0 if attempt == 1 else (FRESH_TEMPERATURE if fresh else REPAIR_TEMPERATURE)
+        opts = GenerationOptions(
+            max_tokens=ctx.settings.llm.max_tokens,
+            temperature=temperature,
+            seed=None if attempt == 1 else attempt,
+        )
+        if fresh:  # later repairs build on this attempt, not on the repeated ones
+            messages = list(asked)
         reply = await backend.chat(messages, opts)
         code, asserts = split_reply(reply.text)
         if origin == "own" and not examples and asserts:
             examples = [Example(a, "", "assert", "own") for a in asserts[:5]]
+        key = _normalized(code)
+        repeated = bool(key) and key in seen
+        seen.add(key)
+        fresh = repeated
+        if repeated:
+            if attempt > repairs:
+                break
+            continue  # the same code fails the same way: not run again
         problem = _problem(code, req.name)
         if problem is None:
             if attempt == 1 and not tried_user_code:
@@ -194,7 +226,7 @@ async def write_function(
     if best is None:
         return SkillAnswer(
             f"The model wrote no usable function for this request in {attempt} attempts "
-            f"(last problem: {problem}).",
+            f"(last problem: {problem or 'the same code again'}).",
             confidence=0.2,
             notes=[f"attempts: {attempt}", "no function written"],
             data={"intent": req.intent, "attempts": attempt, "outcome": "no code"},

@@ -31,11 +31,13 @@ class ScriptedBackend(LLMBackend):
     def __init__(self, replies: list[str]) -> None:
         self.replies = list(replies)
         self.prompts: list[list[Message]] = []
+        self.options: list[GenerationOptions] = []
 
     async def stream_chat(
         self, messages: list[Message], opts: GenerationOptions | None = None
     ) -> AsyncIterator[Piece]:
         self.prompts.append(list(messages))
+        self.options.append(opts or GenerationOptions())
         yield Piece(self.replies.pop(0), finish_reason="stop")
 
     async def stream_complete(
@@ -201,6 +203,19 @@ async def test_a_stub_is_written_tested_and_repaired_never_run() -> None:
     repair = llm.prompts[1][-1].content
     assert 'count_vowels("ACEDY"): expected 3, but got 2' in repair
     assert "(no output)" not in ans.answer
+
+
+async def test_a_repair_that_repeats_an_attempt_is_not_rerun_and_the_next_starts_afresh() -> None:
+    llm = ScriptedBackend([NAIVE, NAIVE, RIGHT])
+    ctx = make_ctx(llm=llm)
+    ctx.settings.sandbox.max_repairs = 2
+    ans = await CodeSkill(ctx).answer(Query(STUB_PROMPT, "f3"))
+    assert ans.data["attempts"] == 3 and ans.data["outcome"] == "ok"
+    assert ans.data["tests"] == {"passed": 2, "total": 2, "origin": "user"}
+    # greedy first; the repair samples a little; after the repeat, the request alone, sampled
+    assert [o.temperature for o in llm.options] == [0.0, 0.3, 0.8]
+    assert len(llm.prompts[1]) == 4 and len(llm.prompts[2]) == 2
+    assert llm.prompts[2][-1].content == llm.prompts[0][-1].content
 
 
 async def test_examples_still_failing_after_the_repairs_never_look_sure() -> None:
