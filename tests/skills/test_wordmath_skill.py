@@ -199,11 +199,30 @@ async def test_agreeing_second_program_raises_the_confidence() -> None:
 @needs_firejail
 async def test_disagreeing_programs_lower_the_confidence_and_say_so() -> None:
     wrong = "print(14 * 3 + 9, 'stickers')\n"
-    llm = ScriptedBackend([(fenced(STICKER_CODE), UNSURE), (fenced(wrong), UNSURE)])
+    other = "print(14 * 3 + 18, 'stickers')\n"
+    llm = ScriptedBackend(
+        [(fenced(STICKER_CODE), UNSURE), (fenced(wrong), UNSURE), (fenced(other), UNSURE)]
+    )
     ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
     assert ans.answer == "33 stickers"
     assert ans.confidence < wm.calibrated([UNSURE])
     assert any("51 stickers" in n for n in ans.notes)
+    assert any("60 stickers" in n for n in ans.notes)  # the third program broke no tie
+    assert len(llm.prompts) == 3 and llm.options[2].temperature > 0
+
+
+@needs_firejail
+async def test_a_third_program_breaks_a_tie_between_two() -> None:
+    wrong = "print(14 * 3 + 9, 'stickers')\n"
+    third = "lena = 3 * 14\nprint(lena - 9, 'stickers')\n"
+    llm = ScriptedBackend(
+        [(fenced(wrong), UNSURE), (fenced(STICKER_CODE), UNSURE), (fenced(third), UNSURE)]
+    )
+    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    assert ans.answer == "33 stickers"  # the second and third agree; the first is outvoted
+    assert ans.confidence == wm.VOTE_CONF
+    assert any("two of three" in n and "51 stickers" in n for n in ans.notes)
+    assert not any(n.startswith("unsure") for n in ans.notes)
 
 
 @needs_firejail

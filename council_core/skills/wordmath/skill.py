@@ -56,7 +56,12 @@ CROSSCHECK_BELOW = 0.85
 AGREE_CONF = 0.85
 MAX_SINGLE_CONF = 0.85  # one program, however sure its tokens: not above agreement
 DISAGREE_FACTOR = 0.5  # they did not: the first answer's confidence is scaled by this
-IMPLAUSIBLE_CONF = 0.15  # a count that is negative or fractional, kept only if nothing better
+IMPLAUSIBLE_CONF = 0.15
+# When the first two programs print different answers, a third (sampled) program votes. Two of
+# three agreeing is weaker evidence than the first two agreeing (not fitted; a first setting).
+THIRD_TEMPERATURE = 0.8
+THIRD_SEED = 11
+VOTE_CONF = 0.6  # a count that is negative or fractional, kept only if nothing better
 
 
 def calibrated(logprobs: list[float] | None) -> float:
@@ -155,6 +160,13 @@ class WordMathSkill(Skill):
             )
             run.attempts.append(second)
             chosen, conf = _cross_check(chosen, conf, second, run.notes)
+            if _split_vote(first, second):
+                emit(Progress("wordmath", 3, 3, "the two programs disagree: writing a third"))
+                third = await self._attempt(
+                    backend, messages_for(question), question, THIRD_TEMPERATURE, THIRD_SEED, emit
+                )
+                run.attempts.append(third)
+                chosen, conf = _third_vote(first, second, third, chosen, conf, run.notes)
         if chosen is None or chosen.reading is None:
             why = "; ".join(f"{a.outcome}: {a.error[-200:]}" for a in run.attempts)
             log.info("no program answered %r (%s)", question[:120], why)
@@ -269,3 +281,39 @@ def _cross_check(
         return second, calibrated(second.logprobs) * DISAGREE_FACTOR
     notes.append(f"unsure: a second program printed {second.reading.line}")
     return first, conf * DISAGREE_FACTOR
+
+
+def _split_vote(first: Attempt, second: Attempt) -> bool:
+    """Both programs gave a plausible answer, and not the same one."""
+    return (
+        first.reading is not None
+        and second.reading is not None
+        and not first.doubt
+        and not second.doubt
+        and first.reading.key != second.reading.key
+    )
+
+
+def _third_vote(
+    first: Attempt,
+    second: Attempt,
+    third: Attempt,
+    chosen: Attempt | None,
+    conf: float,
+    notes: list[str],
+) -> tuple[Attempt | None, float]:
+    """The answer two of the three programs printed, else the cross-check's choice."""
+    if third.reading is None or third.doubt:
+        notes.append(f"a third program, written to break the tie, failed ({third.outcome})")
+        return chosen, conf
+    for a in (first, second):
+        if a.reading is not None and a.reading.key == third.reading.key:
+            notes[:] = [n for n in notes if not n.startswith("unsure: ")]
+            other = second if a is first else first
+            assert other.reading is not None
+            notes.append(
+                f"two of three programs printed this answer (one printed {other.reading.line})"
+            )
+            return a, VOTE_CONF
+    notes.append(f"unsure: a third program printed {third.reading.line}")
+    return chosen, conf
