@@ -70,3 +70,9 @@ class Skill(abc.ABC):
 
     def doctor(self) -> list[ComponentStatus]:
         return []
+
+    @classmethod
+    def help_note(cls, settings: Any) -> str | None:
+        """Said after the description in "what can you do?" when the skill cannot act yet
+        (nothing configured); None when it is ready."""
+        return None

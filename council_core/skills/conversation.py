@@ -125,7 +125,9 @@ class ConversationSkill(Skill):
             if name in disabled:
                 continue
             desc = str(getattr(cls, "description", "") or "").rstrip(".")
-            out.append((name, desc or "(no description)"))
+            note = cls.help_note(self.ctx.settings) if hasattr(cls, "help_note") else None
+            desc = desc or "(no description)"
+            out.append((name, f"{desc} ({note})" if note else desc))
         if self.name not in {n for n, _ in out} and self.name not in disabled:
             out.append((self.name, self.description))
         return out

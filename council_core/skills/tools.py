@@ -160,6 +160,13 @@ def _stem(w: str) -> str:
 class ToolsSkill(Skill):
     name = "tools"
     description = "Tools of the MCP servers you added (council mcp add), each call approved."
+
+    @classmethod
+    def help_note(cls, settings: Any) -> str | None:
+        if any(e.enabled for e in settings.mcp.servers):
+            return None
+        return "no MCP server added yet: council mcp add NAME -- COMMAND"
+
     threshold = 0.5
     confident_at = 0.5
 

@@ -54,6 +54,8 @@ async def test_help_is_composed_from_the_real_state(ctx, tmp_path):
     assert "- math:" in r.answer and "- code:" in r.answer
     assert "Your documents: none yet" in r.answer
     assert "no folders granted yet" in r.answer
+    tools_line = next(line for line in r.answer.splitlines() if line.startswith("- tools:"))
+    assert "no MCP server added yet: council mcp add" in tools_line
 
     pics = tmp_path / "Pictures"
     pics.mkdir()
@@ -65,6 +67,13 @@ async def test_help_is_composed_from_the_real_state(ctx, tmp_path):
     assert "- code:" not in r.answer and "- math:" in r.answer
     assert f"{pics} (read-write)" in r.answer
     assert "Cloud: paused" in r.answer
+
+    from council_core.settings import McpServerEntry
+
+    ctx.settings.mcp.servers = [McpServerEntry(name="time", command=["mcp-server-time"])]
+    r = await _council(ctx).ask("help")
+    tools_line = next(line for line in r.answer.splitlines() if line.startswith("- tools:"))
+    assert "no MCP server" not in tools_line
 
 
 async def test_questions_and_requests_are_not_statements(ctx):
