@@ -33,6 +33,35 @@ _SENTENCE_END = re.compile(r"[.;!?](?:\s+|$)")
 _LEAD_PREMISE = re.compile(r"\s*(if|given( that)?|suppose|assuming|since)\b.+,", re.I)
 
 
+_AUX = r"(?:is|are|am|was|were|does|do|did|can|could|will|would|must|should|has|have|had)"
+# "Is Socrates mortal if all men are mortal and Socrates is a man?"
+_QUESTION_IF = re.compile(
+    rf"^\s*({_AUX}\b[^?]+?)\s*,?\s+(?:if|given(?: that)?|assuming(?: that)?|when)\s+([^?]+?)\s*\?\s*$",
+    re.I,
+)
+# "If all men are mortal and Socrates is a man, is Socrates mortal?"
+_IF_QUESTION = re.compile(
+    r"^\s*(?:if|given(?: that)?|suppose(?: that)?|assuming(?: that)?|since)\s+([^?]+?)\s*,\s*"
+    rf"(?:then\s+)?((?:{_AUX}|who|what|which|where|how many)\b[^?]*\?)\s*$",
+    re.I,
+)
+
+
+def premises_first(text: str) -> str:
+    """A one-sentence question that carries its premises ("Is X Y if A and B?", "If A and B,
+    is X Y?") as the grammar reads it: the premises as a sentence, then the question."""
+    m = _QUESTION_IF.match(text)
+    if m:
+        question, premises = m.group(1), m.group(2)
+    else:
+        m = _IF_QUESTION.match(text)
+        if not m:
+            return text
+        premises, question = m.group(1), m.group(2)
+    question = question.rstrip("?").strip()
+    return f"{premises.rstrip('.').strip()}. {question[:1].upper()}{question[1:]}?"
+
+
 def _has_premises(text: str) -> bool:
     """More than the question itself: premises came with it ("All A are B. Is x a B?").
     A lone question ("What is the target temperature for the orchid zone?") is answered from
@@ -58,7 +87,7 @@ class LogicSkill(Skill):
     # ----- routing -----
 
     def score(self, query: Query) -> float:
-        text = cues.strip_instructions(query.text)
+        text = premises_first(cues.strip_instructions(query.text))
         if len(text) > 4000:
             return 0.0
         body = remember_body(text)
@@ -77,7 +106,7 @@ class LogicSkill(Skill):
     # ----- answering -----
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
-        text = cues.strip_instructions(query.text)
+        text = premises_first(cues.strip_instructions(query.text))
         body = remember_body(text)
         if body is not None:
             return await self._remember(body, emit)

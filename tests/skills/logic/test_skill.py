@@ -42,6 +42,15 @@ async def skill(ctx):
         ),
         ("If today is Monday, what day is it in 10 days?", "Thursday"),
         ("What comes next: 2, 4, 6, 8?", "10"),
+        # the premises inside one question sentence, before or after it
+        (
+            "Is Socrates mortal if all men are mortal and Socrates is a man?",
+            "Yes: Socrates is a man, all men are mortal",
+        ),
+        ("If all cats are animals and Tom is a cat, is Tom an animal?", "Yes"),
+        ("Given that no fish are mammals and Nemo is a fish, is Nemo a mammal?", "No"),
+        ("Is Tom an animal, given that all cats are animals and Tom is a cat?", "Yes"),
+        ("If Alice is taller than Bob and Bob is taller than Carol, who is the shortest?", "Carol"),
     ],
 )
 async def test_answers_result_first_with_derivation(skill, prompt: str, start: str) -> None:
