@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 SYSTEM_PROMPT = (
     "You write Python functions. Reply with the complete code in one ```python block: the "
     "imports it needs and the whole function, with the same name and parameters as asked. "
-    "Standard library only; no input(); no docstring or comments; no prints, example calls or "
-    "tests at top level."
+    "Standard library only; no input(); no prints, example calls or tests at top level."
 )
 OWN_CHECKS = (
     "\n\nAfter the code block, write a second ```python block with 3 assert lines that call the "
