@@ -51,6 +51,8 @@ CLAIMED = [
     "A train leaves at 14:20 and arrives at 17:05. How long is the trip?",
     "Weng earns $12 an hour for babysitting. Yesterday she babysat for 50 minutes. "
     "How much did she earn?",
+    "Jerry is writing a script for a skit with three characters. The first character has eight "
+    "more lines than the second. How many lines does the first character have?",
 ]
 NOT_CLAIMED = [
     "What is 17 * 23?",  # a bare expression: the math skill's
@@ -61,6 +63,8 @@ NOT_CLAIMED = [
     "How many people lived in Paris in 1900?",  # a fact to look up, not arithmetic
     "How many moons does Jupiter have?",
     "write Python that prints the primes below 20 and run it",
+    "Write a script that adds up the prices of 3 items and tells me how much they cost",
+    "run this program and tell me how many lines it prints",
     "remember that my locker code is 4512 and I paid 20 dollars for it",
     "What does my manual say about the 3 filters per month?",
     "hi! what can you do?",

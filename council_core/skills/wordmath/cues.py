@@ -58,7 +58,11 @@ _ARITH = re.compile(
 )
 # Other skills' questions.
 _OTHERS = re.compile(
-    r"```|\b(?:python|javascript|bash|shell|script|program|function|code|regex|sql)\b|"
+    r"```|\b(?:python|javascript|typescript|bash|shell|regex|sql)\b|\bdef\s+\w+\(|"
+    # "script", "program", "code" in a story ("a script for a skit", "a TV program", "a promo
+    # code") are not requests for code; "write a script that ..." is
+    r"\b(?:write|implement|create|generate|fix|debug|run|refactor|complete|test)\b[^.?!]{0,40}"
+    r"\b(?:script|program|function|code|class|method)\b|"
     r"\b(?:remember|forget)\s+(?:that|this|my)\b|\b(?:my|our)\s+(?:documents?|files?|notes|"
     r"folders?|manual|pdf)\b|\bin\s+(?:the|my|this)\s+(?:document|manual|file|pdf|notes)\b|"
     r"\b(?:move|copy|rename|delete)\s+(?:the|my|all)\b",
