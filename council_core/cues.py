@@ -25,7 +25,8 @@ CODE_RUN_THIS = re.compile(
 )
 CODE_WRITE = re.compile(
     r"(?i)\b(write|create|make|generate|code|implement)\b.{0,40}\b(python|bash|shell|script|"
-    r"program|code|function)\b"
+    r"program|code|function)\b|"
+    r"\b(?:need|want|give me)\s+an?\s+(?:python\s+|bash\s+|shell\s+)?(?:function|script|program)\b"
 )
 CODE_RUN_WORD = re.compile(r"(?i)\b(run|execute|print|prints|output|compute|calculate|show)\b")
 # Words of programs, files and documents: a prompt with one is never plain math.

@@ -66,6 +66,11 @@ _NAMED = re.compile(
     r"\b(?:called|named)\s+`?([A-Za-z_]\w*)`?"
 )
 _CALL_SIG = re.compile(r"`?\b([A-Za-z_]\w*)\(\s*(?:[A-Za-z_*][\w\s,=*:\[\]|.]*)?\)")
+# A call with literal arguments followed by what it gives: an example that names the function.
+_EXAMPLE_CALL = re.compile(
+    r"\b([A-Za-z_]\w*)\((?:[^()\n]|\([^()\n]*\))*\)\s*(?:->|→|=>|==|should\b|must\b|returns?\b|"
+    r"gives?\b|is\b)"
+)
 _NOT_NAMES = {"print", "len", "range", "int", "str", "list", "dict", "set", "sum", "max", "min"}
 _RETURN_PHRASE = re.compile(
     r"(?i)\s*(?:,\s*)?(?:(?:it|this|that)\s+)?(?:should|must|will|ought to|is expected to)?\s*"
@@ -132,6 +137,27 @@ def given_code(text: str) -> tuple[Lang, str] | None:
     if m:
         lang: Lang = "bash" if (m.group(1) or "").lower() in ("bash", "shell", "sh") else "python"
         return lang, m.group(2).strip() + "\n"
+    code = unfenced_python(text)
+    return ("python", code) if code is not None else None
+
+
+_CODE_START = re.compile(r"^(?:def |async def |class |from \w|import \w|@\w)", re.M)
+MAX_TRAILING_PROSE = 12  # lines of prose after pasted code that are tried off
+
+
+def unfenced_python(text: str) -> str | None:
+    """Python pasted without a fence (a signature and docstring, as function-writing tasks are
+    often given): from the first line that starts a definition or an import, the longest run
+    of lines that parses and defines a function."""
+    m = _CODE_START.search(text)
+    if m is None:
+        return None
+    lines = text[m.start() :].rstrip().splitlines()
+    for cut in range(len(lines), max(1, len(lines) - MAX_TRAILING_PROSE) - 1, -1):
+        code = "\n".join(lines[:cut]) + "\n"
+        tree = parse(code)
+        if tree is not None and functions(tree):
+            return code
     return None
 
 
@@ -221,6 +247,11 @@ def read_request(text: str) -> CodeRequest | None:
 def _with_code(text: str, code: str) -> CodeRequest:
     tree = parse(code)
     prose = FENCE.sub(" ", text)
+    if tree is None and _WRITE_VERB.search(prose) and not _FIX.search(prose):
+        # "Complete the following code:" over a def whose body is only a comment
+        padded = _with_pass_bodies(code)
+        if padded is not None:
+            code, tree = padded
     if tree is None:  # not valid Python: running it shows the error; fixing it is a fix
         return CodeRequest("fix" if _FIX.search(prose) else "run", "python", code)
     fns = functions(tree)
@@ -245,6 +276,30 @@ def _with_code(text: str, code: str) -> CodeRequest:
     return CodeRequest("run", "python", code)
 
 
+_BODYLESS_DEF = re.compile(r"^([ \t]*)(?:async\s+)?def\s+\w+\s*\([^)]*\)[^:\n]*:[ \t]*(?:#.*)?$")
+
+
+def _with_pass_bodies(code: str) -> tuple[str, ast.Module] | None:
+    """The code with `pass` given to each def that has no body yet (only comments after it),
+    when that makes it parse."""
+    lines = code.rstrip().splitlines()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        m = _BODYLESS_DEF.match(line)
+        if not m:
+            continue
+        indent = len(m.group(1).expandtabs())
+        body = [x for x in lines[i + 1 :] if x.strip() and not x.strip().startswith("#")]
+        if not body or len(body[0]) - len(body[0].lstrip()) <= indent:
+            comments = [x for x in lines[i + 1 :] if x.strip().startswith("#")]
+            pad = comments[0][: len(comments[0]) - len(comments[0].lstrip())] if comments else ""
+            out.append((pad if len(pad) > indent else " " * (indent + 4)) + "pass")
+    padded = "\n".join(out) + "\n"
+    tree = parse(padded)
+    return (padded, tree) if tree is not None else None
+
+
 def _pick_name(text: str, names: list[str]) -> str:
     """The function the prose talks about (called in an example), else the last one defined."""
     prose = FENCE.sub(" ", text)
@@ -266,6 +321,9 @@ def _name_from_prose(text: str) -> str | None:
         if name and name.lower() not in ("that", "which", "to", "in", "for", "the", "a", "an"):
             return name
     for m in _CALL_SIG.finditer(text):
+        if m.group(1) not in _NOT_NAMES:
+            return m.group(1)
+    for m in _EXAMPLE_CALL.finditer(text):  # is_pal('racecar') -> True
         if m.group(1) not in _NOT_NAMES:
             return m.group(1)
     return None

@@ -147,3 +147,54 @@ def test_every_function_task_is_read_with_its_examples() -> None:
         assert req.intent == ("fix" if row["kind"] == "fix" else "function"), row["id"]
         assert req.name == row["entry"], row["id"]
         assert req.examples, row["id"]
+
+
+def test_a_stub_pasted_without_a_fence_is_a_function_to_write() -> None:
+    """Function-writing tasks are often given as bare Python: imports, signature, docstring."""
+    raw = (
+        "from typing import List\n\n\ndef has_close_elements(numbers: List[float], t: float) -> bool:\n"
+        '    """True when two numbers are closer than t.\n'
+        "    >>> has_close_elements([1.0, 2.0, 3.0], 0.5)\n    False\n"
+        "    >>> has_close_elements([1.0, 2.8, 3.0], 0.3)\n    True\n"
+        '    """\n'
+    )
+    req = read_request(raw)
+    assert req is not None and req.intent == "function" and req.name == "has_close_elements"
+    assert [e.want for e in req.examples] == ["False", "True"]
+    # with prose around it too
+    req = read_request("Please finish this:\n" + raw + "\nThanks!")
+    assert req is not None and req.intent == "function" and len(req.examples) == 2
+
+
+def test_a_def_with_only_a_comment_for_a_body_is_a_stub_to_complete() -> None:
+    req = read_request(
+        "Complete the following code:\n```python\ndef vowels(s):\n    # count vowels\n```"
+    )
+    assert req is not None and req.intent == "function" and req.name == "vowels"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name", "n_examples"),
+    [
+        (
+            "Can you implement a function that checks whether a string is a palindrome? "
+            "is_pal('racecar') -> True, is_pal('ab') -> False",
+            "is_pal",
+            2,
+        ),
+        (
+            "I need a python function fizzbuzz(n) returning a list of strings for 1..n",
+            "fizzbuzz",
+            0,
+        ),
+        ("Give me a function that doubles a number: double(4) should return 8", "double", 1),
+    ],
+)
+def test_function_requests_in_everyday_words(prompt: str, name: str, n_examples: int) -> None:
+    req = read_request(prompt)
+    assert req is not None and req.intent == "function" and req.name == name
+    assert len(req.examples) == n_examples
+
+
+def test_wanting_to_learn_python_is_not_a_code_request() -> None:
+    assert read_request("I want to learn python") is None
