@@ -32,6 +32,15 @@ OWN_CHECKS = (
     "\n\nAfter the code block, write a second ```python block with 3 assert lines that call the "
     "function on simple cases whose results are obvious."
 )
+EDGE_CHECKS = (
+    "\n\nAfter the code block, write a second ```python block with 3 assert lines for cases "
+    "the examples do not show (an empty or smallest input, repeated values, negative numbers, "
+    "...), each following from the description."
+)
+OWN_GUESS = (
+    "The checks not in the request are my own reading of the description. If one of them "
+    "contradicts the description, reply with your code unchanged."
+)
 REPAIR = "Reply with the whole corrected code in one ```python block."
 REPAIR_TEMPERATURE = 0.3
 FRESH_TEMPERATURE = 0.8
@@ -165,8 +174,11 @@ async def write_function(
             return _answer(req, req.code, first, origin, 0, given=True)
         request += "\n\n" + failures(first).replace("your code", "the code above", 1)
         tried_user_code = True
-    if not examples:
-        request += OWN_CHECKS
+    # With the user's examples, the model also writes a few edge-case checks of its own: they
+    # catch what the examples do not show ([4, 4, 3] for "second largest distinct"). They
+    # count less than the user's examples (see _score) and the model may overrule them.
+    request += EDGE_CHECKS if examples else OWN_CHECKS
+    own: list[Example] = []
     backend = await ctx.llm.backend("code")
     asked = [Message("system", SYSTEM_PROMPT), Message("user", request)]
     messages = list(asked)
@@ -196,11 +208,15 @@ async def write_function(
         code, asserts = split_reply(reply.text)
         if origin == "own" and not examples and asserts:
             examples = [Example(a, "", "assert", "own") for a in asserts[:5]]
+        elif origin == "user" and not own and asserts and attempt == 1:
+            own = [Example(a, "", "assert", "own") for a in asserts[:MAX_EDGE_CHECKS]]
         key = _normalized(code)
         repeated = bool(key) and key in seen
         seen.add(key)
         fresh = repeated
         if repeated:
+            if best is not None and _user_passed(best[1]):
+                break  # only its own checks failed and the model stands by its code
             if attempt > repairs:
                 break
             continue  # the same code fails the same way: not run again
@@ -208,12 +224,14 @@ async def write_function(
         if problem is None:
             if attempt == 1 and not tried_user_code:
                 await skill.approve_code("python", code)
-            run = await check(skill, query, code, examples, emit)
-            if best is None or run.score() >= best[1].score():
+            run = await check(skill, query, code, examples + own, emit)
+            if best is None or _score(run) > _score(best[1]):
                 best = (code, run, attempt)
             if run.all_passed:
                 break
             problem = failures(run)
+            if own and _user_passed(run):
+                problem += "\n" + OWN_GUESS
         if attempt > repairs:
             break
         messages += [
@@ -234,11 +252,36 @@ async def write_function(
     return _answer(req, code, run, origin, attempt, given=False, best_at=at)
 
 
+MAX_EDGE_CHECKS = 3
+
+
+def _user_passed(run: CheckRun) -> bool:
+    """Every example the user gave passed (the model's own checks aside)."""
+    users = [r for r in run.results if r.example.origin == "user"]
+    n_user = run.total - sum(1 for r in run.results if r.example.origin == "own")
+    return (
+        run.load_error is None
+        and run.stopped is None
+        and len(users) == n_user
+        and all(r.ok for r in users)
+    )
+
+
+def _score(run: CheckRun) -> tuple[int, int, int]:
+    """For choosing the best attempt: the user's examples passed, then the model's own checks,
+    then loaded at all. An earlier attempt wins a tie."""
+    user = sum(r.ok for r in run.results if r.example.origin == "user")
+    own = sum(r.ok for r in run.results if r.example.origin == "own")
+    return user, own, int(run.load_error is None)
+
+
 def _confidence(run: CheckRun, origin: str) -> float:
     if run.all_passed:
         if run.total == 0:
             return 0.6  # it loads, nothing more is known
         return 0.95 if origin == "user" else 0.8
+    if origin == "user" and _user_passed(run):
+        return 0.8  # the user's examples pass; one of its own edge-case checks does not
     if run.total == 0 or run.load_error:
         return 0.3
     return round(0.5 + 0.3 * run.passed / run.total, 3)  # below 0.8: some example failed
@@ -263,7 +306,15 @@ def _answer(
     if n == 0:
         head = "You gave no examples and I wrote no checks: I only checked that it loads."
     elif origin == "user":
-        head = f"Checked in the sandbox against your {n} example{'s' * (n != 1)}: {p} passed."
+        mine = [r for r in run.results if r.example.origin == "own"]
+        nu = n - len(mine)
+        pu = p - sum(r.ok for r in mine)
+        head = f"Checked in the sandbox against your {nu} example{'s' * (nu != 1)}: {pu} passed."
+        if mine:
+            head += (
+                f" I added {len(mine)} edge-case check{'s' * (len(mine) != 1)} of my own: "
+                f"{sum(r.ok for r in mine)} passed."
+            )
     else:
         head = (
             f"You gave no examples, so I checked it with {n} check{'s' * (n != 1)} of my own "
@@ -273,13 +324,22 @@ def _answer(
     parts.append(head + ("\n```\n" + report + "\n```" if report else ""))
     if run.output.strip():
         parts.append("Output:\n```\n" + run.output.strip()[-2000:] + "\n```")
-    if not run.all_passed:
+    if not run.all_passed and origin == "user" and _user_passed(run):
+        parts.append(
+            "Your examples pass; a check of my own does not. It may be my reading of the "
+            "description that is wrong: look at that case."
+        )
+    elif not run.all_passed:
         parts.append(
             f"It does not pass them all after {attempts} attempt{'s' * (attempts != 1)}; "
             "this is the attempt that passed the most."
         )
     tests = {"passed": p, "total": n, "origin": origin}
-    notes = [f"tests: {p} of {n} passed ({'your examples' if origin == 'user' else 'own checks'})"]
+    has_own = any(r.example.origin == "own" for r in run.results)
+    label = "own checks" if origin != "user" else "your examples"
+    if origin == "user" and has_own:
+        label = "your examples and my edge-case checks"
+    notes = [f"tests: {p} of {n} passed ({label})"]
     if not given:
         notes.append(f"attempts: {attempts}")
     res: Any = run.exec_result

@@ -189,6 +189,48 @@ RIGHT = (
 )
 
 
+# Passes the user's two examples, but raises on an empty string.
+NO_EMPTY = (
+    "```python\ndef count_vowels(s: str) -> int:\n"
+    "    n = sum(c in 'aeiouAEIOU' for c in s)\n"
+    "    return n + (1 if s[-1] in 'yY' else 0)\n```"
+)
+EDGE = "\n```python\nassert count_vowels('') == 0\nassert count_vowels('y') == 1\n```"
+WRONG_EDGE = "\n```python\nassert count_vowels('') == 0\nassert count_vowels('y') == 0\n```"
+# Satisfies the wrong edge check, breaks the user's "ACEDY" example.
+BENT = (
+    "```python\ndef count_vowels(s: str) -> int:\n    return sum(c in 'aeiouAEIOU' for c in s)\n```"
+)
+
+
+async def test_own_edge_checks_catch_what_the_examples_do_not_show() -> None:
+    llm = ScriptedBackend([NO_EMPTY + EDGE, RIGHT])
+    ans = await CodeSkill(make_ctx(llm=llm)).answer(Query(STUB_PROMPT, "e1"))
+    assert ans.data["attempts"] == 2 and ans.data["outcome"] == "ok"
+    assert "s and s[-1]" in (ans.code or "") and ans.confidence >= 0.9
+    assert "your 2 examples: 2 passed" in ans.answer
+    assert "2 edge-case checks of my own: 2 passed" in ans.answer
+    assert "assert lines for cases the examples do not show" in llm.prompts[0][-1].content
+    repair = llm.prompts[1][-1].content
+    assert "count_vowels('') == 0" in repair and "my own reading" in repair
+
+
+async def test_a_wrong_own_check_does_not_override_the_users_examples() -> None:
+    # The model stands by its code: the answer keeps it, below 0.9, and says why.
+    llm = ScriptedBackend([RIGHT + WRONG_EDGE, RIGHT])
+    ans = await CodeSkill(make_ctx(llm=llm)).answer(Query(STUB_PROMPT, "e2"))
+    assert "s and s[-1]" in (ans.code or "") and ans.data["attempts"] == 2
+    assert 0.5 <= ans.confidence < 0.9
+    assert "a check of my own does not" in ans.answer
+    # A repair that satisfies the wrong check by breaking a user's example is not taken.
+    llm = ScriptedBackend([RIGHT + WRONG_EDGE, BENT])
+    ctx = make_ctx(llm=llm)
+    ctx.settings.sandbox.max_repairs = 1
+    ans = await CodeSkill(ctx).answer(Query(STUB_PROMPT, "e3"))
+    assert "s and s[-1]" in (ans.code or "") and ans.data["best_attempt"] == 1
+    assert ans.confidence < 0.9
+
+
 async def test_a_stub_is_written_tested_and_repaired_never_run() -> None:
     llm = ScriptedBackend([NAIVE, RIGHT])
     ctx = make_ctx(llm=llm)
