@@ -77,8 +77,11 @@ def _without_asserts(code: str) -> tuple[str, list[str]]:
             if seg:
                 asserts.append(seg)
             drop.update(range(stmt.lineno - 1, stmt.end_lineno))
-    kept = "".join(line for i, line in enumerate(lines) if i not in drop)
-    return kept.rstrip() + "\n", asserts
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    if asserts:  # a "# Test cases" comment left hanging where the asserts were
+        while kept and (not kept[-1].strip() or kept[-1].lstrip().startswith("#")):
+            kept.pop()
+    return "".join(kept).rstrip() + "\n", asserts
 
 
 def _normalized(code: str) -> str:
