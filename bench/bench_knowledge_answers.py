@@ -11,7 +11,9 @@ and split:
   - answers that show a citation marker ("[1]") instead of / next to the answer;
   - empty answers; first token and whole answer p50 (the generated answers: BENCH_GENERATE=0
     quotes extractively instead).
-The unseen set was written before any tuning (see its commit); tune on dev only.
+The unseen set was written before any tuning (see its commit); tune on dev only. Its split
+heldout2 (30 questions on 27 pages, 21 in neither earlier set) was written before the second
+pass's tuning, after the first held-out half had been looked at.
 Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|all] [--set unseen|docs|all]
 (writes bench/results/knowledge_answers.json, and one line per answer to
 bench/results/knowledge_answers.jsonl)
