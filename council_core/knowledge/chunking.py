@@ -229,15 +229,14 @@ class Passage:
 def _para_lead(text: str, start: int, end: int) -> str:
     """The first line of a paragraph when the lines under it are indented deeper (a man page
     option, a definition list) and it is short: it names what the paragraph is about."""
-    lines = text[start:end].split("\n", 2)
-    if len(lines) < 2 or not lines[1].strip():
-        return ""
-    first = lines[0]
-    if len(first.strip()) > 80:
+    first, _, rest = text[start:end].partition("\n")
+    # the next line with text (an entry whose description follows a blank line counts)
+    second = next((x for x in rest.split("\n", 3)[:3] if x.strip()), "")
+    if not second or len(first.strip()) > 80:
         return ""
     line_start = text.rfind("\n", 0, start) + 1
     ind0 = (start - line_start) + len(first) - len(first.lstrip())
-    ind1 = len(lines[1]) - len(lines[1].lstrip())
+    ind1 = len(second) - len(second.lstrip())
     return " ".join(first.split()) if ind1 > ind0 else ""
 
 
@@ -352,6 +351,32 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
             out.append((ps, ps + len(lines[0])))
             ps += len(lines[0]) + 1
         out.append((ps, pe))
+    return _join_detached(text, out)
+
+
+def _indent(text: str, pos: int) -> int:
+    line_start = text.rfind("\n", 0, pos) + 1
+    line = text[line_start : text.find("\n", pos) if "\n" in text[pos:] else len(text)]
+    return len(line) - len(line.lstrip())
+
+
+def _join_detached(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An option line standing alone, its description one blank line below and indented
+    deeper (sed's and timeout's pages: "-n, --quiet" / "" / "suppress automatic printing"),
+    joined with that description (its following deeper paragraphs too) into one entry."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(paras):
+        ps, pe = paras[i]
+        line = text[ps:pe]
+        j = i + 1
+        if "\n" not in line and _OPTION_LINE.match(line.lstrip()) and len(line.strip()) <= 80:
+            ind = _indent(text, ps)
+            while j < len(paras) and _indent(text, paras[j][0]) > ind:
+                j += 1
+            pe = paras[j - 1][1]
+        out.append((ps, pe))
+        i = j
     return out
 
 

@@ -24,8 +24,9 @@ from typing import Any
 
 # Bump when parsing or chunking changes: stored documents are then re-parsed on sync.
 # 3: passages with their own vectors; 4: an option's entry is a passage of its own, tables are
-# cut between rows, options are indexed for BM25 (council_core.knowledge.chunking)
-PARSER_VERSION = 4
+# cut between rows, options are indexed for BM25 (council_core.knowledge.chunking); 5: an option
+# line whose description follows a blank line (sed, timeout) is one entry with it
+PARSER_VERSION = 5
 
 
 class Unreadable(Exception):

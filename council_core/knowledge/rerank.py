@@ -63,6 +63,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "overwrite": ("overwriting", "replace"),
     "duplicate": ("unique", "repeated"),
     "duplicates": ("unique", "repeated"),
+    "ask": ("prompt", "interactive"),
+    "asks": ("prompt", "interactive"),
+    "asking": ("prompt", "interactive"),
+    "confirm": ("prompt", "interactive"),
+    "replace": ("overwrite",),
+    "replaces": ("overwrite",),
+    "replacing": ("overwrite",),
+    "stop": ("suppress", "disable"),
+    "names": ("name",),
 }
 # phrases, matched on the lower-cased question
 PHRASES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (

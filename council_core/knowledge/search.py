@@ -43,6 +43,7 @@ class PassageHit:
     end: int
     lead: str
     cosine: float
+    vector: Any = None  # the stored embedding (numpy float32), for a second query (passages)
 
 
 @dataclass
@@ -195,14 +196,19 @@ def search_chunks(
     parts: dict[int, list[PassageHit]] = {}
     if prow:
         sims = [0.0] * len(prow)  # bm25 alone needs no model: passages stay in text order
+        mat_rows = None
         if qv is not None:
             mat = np.frombuffer(b"".join(r[4] for r in prow), dtype=np.float32)
-            sims = (mat.reshape(len(prow), -1) @ np.asarray(qv, dtype=np.float32)).tolist()
-        for pr, sim in zip(prow, sims, strict=True):
+            mat_rows = mat.reshape(len(prow), -1)
+            sims = (mat_rows @ np.asarray(qv, dtype=np.float32)).tolist()
+        for i, (pr, sim) in enumerate(zip(prow, sims, strict=True)):
             c = by_id.get(int(pr[0]))
             if c is not None:
                 t = c[4][pr[1] - c[7] : pr[2] - c[7]]
-                parts.setdefault(int(pr[0]), []).append(PassageHit(t, pr[1], pr[2], pr[3], sim))
+                vec_i = mat_rows[i] if mat_rows is not None else None
+                parts.setdefault(int(pr[0]), []).append(
+                    PassageHit(t, pr[1], pr[2], pr[3], sim, vec_i)
+                )
     bm_rank = {cid: i + 1 for i, cid in enumerate(bm)}
     vec_rank = {cid: i + 1 for i, (cid, _) in enumerate(vec)}
     hits = []
@@ -254,7 +260,9 @@ def _best_chunks(engine: Engine, found: list[tuple[int, float]], n: int) -> list
     return list(best.items())[:n]
 
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "ly", "s")
+_SUFFIXES = (
+    "ations", "ation", "ally", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "ly", "s"
+)  # fmt: skip
 
 
 def stem(word: str) -> str:

@@ -106,6 +106,11 @@ async def test_extractive_answer_embeds_only_the_question(kctx, monkeypatch):
     ans = await KnowledgeSkill(kctx).answer(Query("when do the roof vents open?"))
     assert "27 degrees" in ans.answer
     assert calls == [["when do the roof vents open?"]]
+    # a question with a lead-in also embeds its gist (the words a passage would use)
+    calls.clear()
+    ans = await KnowledgeSkill(kctx).answer(Query("How do I know when the roof vents open?"))
+    assert "27 degrees" in ans.answer
+    assert calls == [["How do I know when the roof vents open?"], ["know when the roof vents open"]]
 
 
 async def test_a_quote_grows_to_the_rest_of_its_paragraph(kctx):

@@ -60,3 +60,36 @@ def test_passages_of_a_real_man_page_cover_its_chunks():
     ]
     assert any("sort by time, newest first" in " ".join(t.split()) for t in texts)
     assert n > len(chunk(doc)) * 3
+
+
+def test_option_whose_description_follows_a_blank_line_is_one_entry():
+    # sed's and timeout's pages: the option line, a blank line, the description indented
+    text = (
+        "OPTIONS\n"
+        "       -n, --quiet, --silent\n\n"
+        "              suppress automatic printing of pattern space\n\n"
+        "       -k, --kill-after=DURATION\n\n"
+        "              also send a KILL signal if COMMAND is still running\n\n"
+        "              this long after the initial signal was sent\n\n"
+        "       --debug\n"
+        "              annotate program execution\n"
+    )
+    start = text.index("       -n")
+    ps = passages_of(text, start, len(text), target=30)
+    flat = [" ".join(text[p.start : p.end].split()) for p in ps]
+    assert flat == [
+        "-n, --quiet, --silent suppress automatic printing of pattern space",
+        "-k, --kill-after=DURATION also send a KILL signal if COMMAND is still running "
+        "this long after the initial signal was sent",
+        "--debug annotate program execution",
+    ]
+
+
+def test_sed_page_keeps_its_options_with_their_descriptions():
+    doc = load(Path("/usr/share/man/man1/sed.1.gz"))
+    texts = [
+        " ".join(doc.text[p.start : p.end].split())
+        for c in chunk(doc)
+        for p in passages_of(doc.text, c.start, c.end)
+    ]
+    assert any(t.startswith("-n, --quiet, --silent suppress automatic printing") for t in texts)
