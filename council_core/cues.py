@@ -61,9 +61,13 @@ PERSONAL = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
 # ----- knowledge: the user's own documents, named -----
 
 KNOWLEDGE_CUE = re.compile(
-    r"\b(?:(?:in|from|within|search|check|across)\s+(?:my|our|the)\s+"
+    r"\b(?:(?:in|from|within|search|check|across)\s+(?:my|our)\s+"
     r"(?:own\s+)?(?:documents?|docs|notes|files|papers|pdfs?|manuals?|man\s?pages?|"
     r"knowledge\s?base|library|folder|ingested)"
+    # "the" names a story's things too ("500 books in the library", "the papers"): only
+    # words that mean the user's documents
+    r"|(?:in|from|within|search|check|across)\s+the\s+"
+    r"(?:documents?|docs|notes|pdfs?|manuals?|man\s?pages?|knowledge\s?base|ingested)"
     r"|according\s+to\s+(?:my|the|our)\b"
     r"|(?:my|our)\s+(?:documents?|docs|notes|files|pdfs?|papers)\s+(?:say|said|mention)"
     r"|what\s+do\s+(?:my|the)\s+(?:documents?|docs|notes|files)\s+say"
