@@ -204,15 +204,27 @@ async def test_agreeing_second_program_raises_the_confidence() -> None:
 async def test_disagreeing_programs_lower_the_confidence_and_say_so() -> None:
     wrong = "print(14 * 3 + 9, 'stickers')\n"
     other = "print(14 * 3 + 18, 'stickers')\n"
-    llm = ScriptedBackend(
-        [(fenced(STICKER_CODE), UNSURE), (fenced(wrong), UNSURE), (fenced(other), UNSURE)]
-    )
+    programs = [(fenced(STICKER_CODE), UNSURE), (fenced(wrong), UNSURE), (fenced(other), UNSURE)]
+    # Three different answers: the model reasons it through in words, and its answer decides.
+    reasoning = ("Omar has 14, Lena 3 * 14 = 42, minus 9 is 33.\nAnswer: 33 stickers", UNSURE)
+    llm = ScriptedBackend([*programs, reasoning])
     ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
-    assert ans.answer == "33 stickers"
-    assert ans.confidence < wm.calibrated([UNSURE])
+    assert ans.answer == "33 stickers" and ans.code == STICKER_CODE
+    assert ans.confidence == wm.VOTE_CONF
     assert any("51 stickers" in n for n in ans.notes)
     assert any("60 stickers" in n for n in ans.notes)  # the third program broke no tie
-    assert len(llm.prompts) == 3 and llm.options[2].temperature > 0
+    assert any("step-by-step reasoning reached" in n for n in ans.notes)
+    assert len(llm.prompts) == 4 and llm.options[2].temperature > 0
+    assert llm.prompts[3][0].content == wm.REASON_PROMPT and llm.options[3].temperature == 0
+
+    # The reasoning reaches none of them: its own answer, below the programs' usual confidence,
+    # with no program under it, and the notes say what the programs printed.
+    reasoning = ("Lena has 3 * 14 = 42 and gives away 9 + 1.\nAnswer: 32 stickers", UNSURE)
+    llm = ScriptedBackend([*programs, reasoning])
+    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    assert ans.answer == "32 stickers" and ans.code is None
+    assert ans.confidence == wm.REASONED_CONF < 0.5
+    assert any("33 stickers, 51 stickers, 60 stickers" in n for n in ans.notes)
 
 
 @needs_firejail
@@ -242,10 +254,11 @@ async def test_a_failing_program_is_repaired_with_its_error() -> None:
 @needs_firejail
 async def test_an_implausible_count_is_replaced_by_a_plausible_second_answer() -> None:
     half = "print(33 / 2, 'stickers')\n"
-    llm = ScriptedBackend([(fenced(half), SURE), (fenced(STICKER_CODE), SURE)])
+    reasoning = ("42 - 9 = 33\nAnswer: 33", SURE)
+    llm = ScriptedBackend([(fenced(half), SURE), (fenced(STICKER_CODE), SURE), reasoning])
     ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
     assert ans.answer == "33 stickers"
-    assert ans.confidence < 0.5
+    assert ans.confidence == wm.VOTE_CONF  # the second program, confirmed by the reasoning
     assert any("not a whole number" in n for n in ans.notes)
 
 
@@ -256,11 +269,13 @@ async def test_programs_that_loop_fork_or_allocate_are_stopped_and_the_skill_dec
     monkeypatch.setattr(wm, "PROGRAM_TIMEOUT_S", 1.5)
     loop = "while True:\n    pass\n"
     hog = "x = bytearray(8 * 1024 ** 3)\nprint(len(x))\n"
-    llm = ScriptedBackend([(fenced(loop), SURE), (fenced(hog), SURE)])
+    no_answer = ("I cannot tell from this.", SURE)  # reasoning with no "Answer:" line
+    llm = ScriptedBackend([(fenced(loop), SURE), (fenced(hog), SURE), no_answer])
     ctx = make_ctx(llm)
     with pytest.raises(SkillDeclined) as info:
         await WordMathSkill(ctx).answer(Query(STICKERS))
     assert "timeout" in str(info.value) and "memory" in str(info.value)
+    assert len(llm.prompts) == 3  # the programs failed: it tried reasoning before declining
 
 
 @needs_firejail
@@ -271,7 +286,12 @@ async def test_the_general_model_answers_when_no_program_works(
     monkeypatch.setattr(wm, "PROGRAM_TIMEOUT_S", 1.5)
     loop = "while True:\n    pass\n"
     llm = ScriptedBackend(
-        [(fenced(loop), SURE), (fenced(loop), SURE), ("Lena has 33 stickers.", -0.05)]
+        [
+            (fenced(loop), SURE),
+            (fenced(loop), SURE),
+            ("I am not sure.", -0.5),  # the skill's reasoning: no final answer line
+            ("Lena has 33 stickers.", -0.05),  # the general model
+        ]
     )
     ctx = make_ctx(llm)
     ctx.settings.memory.enabled = False

@@ -94,6 +94,18 @@ def _currency_first(line: str) -> str:
     return f"{sign}{num} {unit}" + (f" {rest}" if rest and not rest.startswith(unit) else "")
 
 
+_ANSWER_LINE = re.compile(r"(?im)^\W*(?:final\s+)?answer\s*(?:is)?\s*[:：]\s*(.+)$")
+
+
+def answer_line(text: str) -> str | None:
+    """The last "Answer: ..." line of a step-by-step reply, without markup."""
+    found = _ANSWER_LINE.findall(re.sub(r"\\boxed\{([^{}]*)\}", r"\1", text))
+    if not found:
+        return None
+    line = str(found[-1]).strip().strip("*").strip().rstrip(".")
+    return line or None
+
+
 def read_output(stdout: str) -> Reading | None:
     """The answer line (the last non-empty line printed), or None when nothing was printed."""
     lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
