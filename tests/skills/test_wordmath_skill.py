@@ -365,3 +365,20 @@ def test_half_up_round_is_added_only_where_the_program_rounds() -> None:
     assert with_half_up_round("print(2 + 2)\n") == "print(2 + 2)\n"
     assert with_half_up_round("x = round(2.5)\n").startswith(HALF_UP_ROUND)
     assert with_half_up_round("import math\nprint(math.floor(2.5))\n").count("def round") == 0
+
+
+@pytest.mark.parametrize(
+    ("reply", "line"),
+    [
+        ("So he has 5 left.\nAnswer: 42 dollars", "42 dollars"),
+        ("...\n**Answer:** $1,200.", "$1,200"),
+        ("Thus the final answer is $\\boxed{76}$.", "76"),
+        ("The answer is: 12 apples.", "12 apples"),
+        ("steps\n#### 76", "76"),
+        ("Lena has 42 stickers, then she gives", None),  # cut off before its answer
+    ],
+)
+def test_the_final_answer_of_a_step_by_step_reply(reply: str, line: str | None) -> None:
+    from council_core.skills.wordmath.program import answer_line
+
+    assert answer_line(reply) == line

@@ -97,12 +97,21 @@ def _currency_first(line: str) -> str:
 _ANSWER_LINE = re.compile(r"(?im)^\W*(?:final\s+)?answer\s*(?:is)?\s*[:：]\s*(.+)$")
 
 
+_ANSWER_IS = re.compile(r"(?i)\b(?:the\s+)?(?:final\s+)?answer\s+is\s*:?\s*([^\n]+)")
+_HASHES = re.compile(r"(?m)^\s*####\s*(.+)$")
+
+
 def answer_line(text: str) -> str | None:
-    """The last "Answer: ..." line of a step-by-step reply, without markup."""
-    found = _ANSWER_LINE.findall(re.sub(r"\\boxed\{([^{}]*)\}", r"\1", text))
+    """The final answer of a step-by-step reply: its last "Answer: ..." line, else its last
+    "the answer is ...", else a "#### ..." line; without markup. None when it gave none (a
+    reply cut off before its answer)."""
+    text = re.sub(r"\\boxed\{([^{}]*)\}", r"\1", text)
+    text = re.sub(r"\\[()\[\]]", "", text)  # LaTeX math delimiters
+    text = re.sub(r"\$\s*([-\d.,]+)\s*\$", r"\1", text)  # $76$ (math), not $76 (money)
+    found = _ANSWER_LINE.findall(text) or _ANSWER_IS.findall(text) or _HASHES.findall(text)
     if not found:
         return None
-    line = str(found[-1]).strip().strip("*").strip().rstrip(".")
+    line = str(found[-1]).strip().strip("*").strip().rstrip(".").strip()
     return line or None
 
 
