@@ -23,20 +23,23 @@ from .code_request import FENCE, CodeRequest, Example, functions, is_stub, parse
 if TYPE_CHECKING:
     from .code import CodeSkill
 
+# The first attempt is the model's plain completion of the request (no extra rules in the way
+# of how it writes the function); what the skill adds is the checking: the user's examples and
+# checks the model writes in a second turn, run in the sandbox, then repairs.
 SYSTEM_PROMPT = (
-    "You write Python functions. Reply with the complete code in one ```python block: the "
-    "imports it needs and the whole function, with the same name and parameters as asked. "
-    "Standard library only; no input(); no prints, example calls or tests at top level."
+    "Complete the function the user asks for. Reply with the complete Python code in one "
+    "```python block."
 )
 OWN_CHECKS = (
-    "\n\nAfter the code block, write a second ```python block with 3 assert lines that call the "
-    "function on simple cases whose results are obvious."
+    "Now write 3 assert lines that call the function on simple cases whose results are "
+    "obvious, in one ```python block."
 )
 EDGE_CHECKS = (
-    "\n\nAfter the code block, write a second ```python block with 3 assert lines for cases "
-    "the examples do not show (an empty or smallest input, repeated values, negative numbers, "
-    "...), each following from the description."
+    "Now write 3 assert lines for cases the examples do not show (an empty or smallest input, "
+    "repeated values, negative numbers, ...), each following from the description, in one "
+    "```python block."
 )
+CHECKS_MAX_TOKENS = 200
 OWN_GUESS = (
     "The checks not in the request are my own reading of the description. If one of them "
     "contradicts the description, reply with your code unchanged."
@@ -180,7 +183,6 @@ async def write_function(
     # With the user's examples, the model also writes a few edge-case checks of its own: they
     # catch what the examples do not show ([4, 4, 3] for "second largest distinct"). They
     # count less than the user's examples (see _score) and the model may overrule them.
-    request += EDGE_CHECKS if examples else OWN_CHECKS
     own: list[Example] = []
     backend = await ctx.llm.backend("code")
     asked = [Message("system", SYSTEM_PROMPT), Message("user", request)]
@@ -209,6 +211,8 @@ async def write_function(
             messages = list(asked)
         reply = await backend.chat(messages, opts)
         code, asserts = split_reply(reply.text)
+        if attempt == 1 and not asserts and code.strip():
+            asserts = await _own_checks(backend, messages, code, bool(examples))
         if origin == "own" and not examples and asserts:
             examples = [Example(a, "", "assert", "own") for a in asserts[:5]]
         elif origin == "user" and not own and asserts and attempt == 1:
@@ -256,6 +260,21 @@ async def write_function(
 
 
 MAX_EDGE_CHECKS = 3
+
+
+async def _own_checks(backend: Any, messages: list[Any], code: str, edge: bool) -> list[str]:
+    """A second turn: the model writes a few assert lines for the function it just wrote."""
+    from council_core.llm.base import GenerationOptions, Message
+
+    turn = [
+        *messages,
+        Message("assistant", f"```python\n{code.rstrip()}\n```"),
+        Message("user", EDGE_CHECKS if edge else OWN_CHECKS),
+    ]
+    reply = await backend.chat(
+        turn, GenerationOptions(max_tokens=CHECKS_MAX_TOKENS, temperature=0.0)
+    )
+    return split_reply(reply.text)[1]
 
 
 def _user_passed(run: CheckRun) -> bool:

@@ -14,6 +14,7 @@ from council_core.base.errors import ApprovalDeclined
 from council_core.context import SkillContext
 from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
 from council_core.skill import Query
+from council_core.skills import code_function
 from council_core.skills.code import CodeSkill, extract_code
 from tests.helpers.fakes import Manager, Recorder
 
@@ -28,14 +29,20 @@ class ScriptedBackend(LLMBackend):
 
     name = "scripted"
 
-    def __init__(self, replies: list[str]) -> None:
+    def __init__(self, replies: list[str], checks: str = "") -> None:
         self.replies = list(replies)
+        self.checks = checks  # the reply to the code skill's "now write 3 assert lines" turn
         self.prompts: list[list[Message]] = []
         self.options: list[GenerationOptions] = []
+        self.check_prompts: list[list[Message]] = []
 
     async def stream_chat(
         self, messages: list[Message], opts: GenerationOptions | None = None
     ) -> AsyncIterator[Piece]:
+        if messages[-1].content in (code_function.EDGE_CHECKS, code_function.OWN_CHECKS):
+            self.check_prompts.append(list(messages))
+            yield Piece(self.checks, finish_reason="stop")
+            return
         self.prompts.append(list(messages))
         self.options.append(opts or GenerationOptions())
         yield Piece(self.replies.pop(0), finish_reason="stop")
@@ -204,26 +211,28 @@ BENT = (
 
 
 async def test_own_edge_checks_catch_what_the_examples_do_not_show() -> None:
-    llm = ScriptedBackend([NO_EMPTY + EDGE, RIGHT])
+    llm = ScriptedBackend([NO_EMPTY, RIGHT], checks=EDGE)
     ans = await CodeSkill(make_ctx(llm=llm)).answer(Query(STUB_PROMPT, "e1"))
     assert ans.data["attempts"] == 2 and ans.data["outcome"] == "ok"
     assert "s and s[-1]" in (ans.code or "") and ans.confidence >= 0.9
     assert "your 2 examples: 2 passed" in ans.answer
     assert "2 edge-case checks of my own: 2 passed" in ans.answer
-    assert "assert lines for cases the examples do not show" in llm.prompts[0][-1].content
+    # The function is asked for plainly; the checks come in a second turn, after the code.
+    assert llm.prompts[0][-1].content == STUB_PROMPT
+    assert len(llm.check_prompts) == 1 and "s[-1] in 'yY'" in llm.check_prompts[0][-2].content
     repair = llm.prompts[1][-1].content
     assert "count_vowels('') == 0" in repair and "my own reading" in repair
 
 
 async def test_a_wrong_own_check_does_not_override_the_users_examples() -> None:
     # The model stands by its code: the answer keeps it, below 0.9, and says why.
-    llm = ScriptedBackend([RIGHT + WRONG_EDGE, RIGHT])
+    llm = ScriptedBackend([RIGHT, RIGHT], checks=WRONG_EDGE)
     ans = await CodeSkill(make_ctx(llm=llm)).answer(Query(STUB_PROMPT, "e2"))
     assert "s and s[-1]" in (ans.code or "") and ans.data["attempts"] == 2
     assert 0.5 <= ans.confidence < 0.9
     assert "a check of my own does not" in ans.answer
     # A repair that satisfies the wrong check by breaking a user's example is not taken.
-    llm = ScriptedBackend([RIGHT + WRONG_EDGE, BENT])
+    llm = ScriptedBackend([RIGHT, BENT], checks=WRONG_EDGE)
     ctx = make_ctx(llm=llm)
     ctx.settings.sandbox.max_repairs = 1
     ans = await CodeSkill(ctx).answer(Query(STUB_PROMPT, "e3"))
@@ -276,14 +285,15 @@ async def test_no_examples_gives_own_checks_that_say_so() -> None:
     reply = (
         "```python\ndef is_prime(n):\n    if n < 2:\n        return False\n"
         "    return all(n % d for d in range(2, int(n ** 0.5) + 1))\n```\n"
-        "```python\nassert is_prime(2)\nassert not is_prime(1)\nassert is_prime(13)\n```"
     )
-    llm = ScriptedBackend([reply])
+    checks = "```python\nassert is_prime(2)\nassert not is_prime(1)\nassert is_prime(13)\n```"
+    llm = ScriptedBackend([reply], checks=checks)
     ctx = make_ctx(llm=llm)
     ans = await CodeSkill(ctx).answer(
         Query("Write a Python function is_prime(n) that tells whether n is prime", "f3")
     )
-    assert "3 assert lines" in llm.prompts[0][-1].content  # the model was asked for checks
+    # the model was asked for obvious checks in a second turn, after its code
+    assert llm.check_prompts[0][-1].content == code_function.OWN_CHECKS
     assert ans.data["tests"] == {"passed": 3, "total": 3, "origin": "own"}
     assert "of my own" in ans.answer and "mine, not yours" in ans.answer
     assert 0.5 <= ans.confidence < 0.9
@@ -396,5 +406,6 @@ async def test_the_issues_prompt_with_a_real_small_model_keeps_its_promises() ->
         assert ans.confidence < 0.5 and "no usable function" in ans.answer
         return
     assert "def count_vowels" in (ans.code or "")
-    assert tests["total"] == 2 and tests["origin"] == "user"
-    assert (ans.confidence >= 0.9) == (tests["passed"] == 2)
+    assert tests["origin"] == "user"
+    assert sum(e["origin"] == "user" for e in ans.data["examples"]) == 2
+    assert (ans.confidence >= 0.9) == (tests["passed"] == tests["total"])
