@@ -375,6 +375,7 @@ def test_half_up_round_is_added_only_where_the_program_rounds() -> None:
         ("Thus the final answer is $\\boxed{76}$.", "76"),
         ("The answer is: 12 apples.", "12 apples"),
         ("steps\n#### 76", "76"),
+        ("40 + 30 + 2 + 4 = 76\nTherefore, the total is \\(\\boxed{76}\\) gallons.", "76"),
         ("Lena has 42 stickers, then she gives", None),  # cut off before its answer
     ],
 )

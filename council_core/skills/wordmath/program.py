@@ -99,16 +99,18 @@ _ANSWER_LINE = re.compile(r"(?im)^\W*(?:final\s+)?answer\s*(?:is)?\s*[:：]\s*(.
 
 _ANSWER_IS = re.compile(r"(?i)\b(?:the\s+)?(?:final\s+)?answer\s+is\s*:?\s*([^\n]+)")
 _HASHES = re.compile(r"(?m)^\s*####\s*(.+)$")
+_BOXED = re.compile(r"\\boxed\{([^{}]*)\}")
 
 
 def answer_line(text: str) -> str | None:
-    """The final answer of a step-by-step reply: its last "Answer: ..." line, else its last
-    "the answer is ...", else a "#### ..." line; without markup. None when it gave none (a
+    """The final answer of a step-by-step reply: its last "Answer: ..." line, else the last
+    \\boxed{...}, else its last "the answer is ...", else a "#### ..." line; without markup. None when it gave none (a
     reply cut off before its answer)."""
-    text = re.sub(r"\\boxed\{([^{}]*)\}", r"\1", text)
+    boxed = _BOXED.findall(text)
+    text = _BOXED.sub(r"\1", text)
     text = re.sub(r"\\[()\[\]]", "", text)  # LaTeX math delimiters
     text = re.sub(r"\$\s*([-\d.,]+)\s*\$", r"\1", text)  # $76$ (math), not $76 (money)
-    found = _ANSWER_LINE.findall(text) or _ANSWER_IS.findall(text) or _HASHES.findall(text)
+    found = _ANSWER_LINE.findall(text) or boxed or _ANSWER_IS.findall(text) or _HASHES.findall(text)
     if not found:
         return None
     line = str(found[-1]).strip().strip("*").strip().rstrip(".").strip()
