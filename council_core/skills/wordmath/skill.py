@@ -347,7 +347,12 @@ def _third_vote(
 ) -> tuple[Attempt | None, float]:
     """The answer two of the three programs printed, else the cross-check's choice."""
     if third.reading is None or third.doubt:
-        notes.append(f"a third program, written to break the tie, failed ({third.outcome})")
+        why = (
+            f"{third.reading.line}: {third.doubt}"
+            if third.doubt and third.reading
+            else third.outcome
+        )
+        notes.append(f"a third program, written to break the tie, gave no usable answer ({why})")
         return chosen, conf
     for a in (first, second):
         if a.reading is not None and a.reading.key == third.reading.key:
