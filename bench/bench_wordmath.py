@@ -3,8 +3,8 @@ calibration of its confidence is fitted on.
 
     python bench/bench_wordmath.py --split dev --n 40            # run, write the records
     python bench/bench_wordmath.py --split heldout --n 12 --council   # through the router
-    python bench/bench_wordmath.py --split dev --n 40 --always   # cross-check every problem
-    python bench/bench_wordmath.py --fit bench/results/wordmath_dev.jsonl   # fit, reliability
+    python bench/bench_wordmath.py --split dev --n 40 --always   # all four answers, always
+    python bench/bench_wordmath.py --fit bench/results/wordmath_dev.jsonl   # report again
 
 Each record: the row id, expected answer, the first (greedy) program's answer and the mean of
 its lowest token log-probabilities, the second (sampled) program's answer when one ran, the
@@ -49,7 +49,7 @@ async def run(rows: list[dict[str, Any]], always: bool, out: Path) -> list[dict[
     ctx = SkillContext()
     skill = wm.WordMathSkill(ctx)
     if always:
-        skill.crosscheck_below = 1.01
+        skill.always_vote = True
     recs = []
     with out.open("w", encoding="utf-8") as f:
         for r in rows:
@@ -63,6 +63,9 @@ async def run(rows: list[dict[str, Any]], always: bool, out: Path) -> list[dict[
             else:
                 rec.update(answer=ans.answer, confidence=ans.confidence, notes=ans.notes)
                 attempts = ans.data["attempts"]
+                rec["votes"] = ans.data["votes"]
+                for v in rec["votes"]:
+                    v["ok"] = _ok(r["expected"], v["answer"])
             rec["seconds"] = round(time.perf_counter() - t0, 2)
             rec["attempts"] = attempts
             rec["ok"] = _ok(r["expected"], rec["answer"])
@@ -121,42 +124,52 @@ async def run_through_council(rows: list[dict[str, Any]], out: Path) -> list[dic
     return recs
 
 
-def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
-    """Logistic regression of correctness on one feature (Newton's method, a little ridge)."""
-    from fitting import logistic_fit
+def _votes(rec: dict[str, Any]) -> list[wm.Vote]:
+    from fractions import Fraction
 
-    return logistic_fit(xs, ys, ridge=1e-2, iters=60)
+    from council_core.skills.wordmath.program import Reading
+
+    return [
+        wm.Vote(Reading(v["answer"], Fraction(v["value"]) if v["value"] else None), v["source"])
+        for v in rec.get("votes", [])
+    ]
+
+
+def as_shipped(rec: dict[str, Any]) -> tuple[bool, float]:
+    """What the skill answers without --always (the first program and the first reasoning
+    agreeing settle it), from a record made with --always: (right, confidence)."""
+    votes = _votes(rec)
+    first = votes[: rec.get("first_round", 2)]
+    use = first if wm._settled(first) else votes
+    chosen, conf = wm.decide(use, [])
+    if chosen is None:
+        return False, 0.0
+    return _ok(rec["expected"], chosen.reading.line), conf
 
 
 def report(recs: list[dict[str, Any]]) -> dict[str, Any]:
     n = len(recs)
-    firsts = [x["attempts"][0] for x in recs if x["attempts"]]
-    seconds_ = [x for x in recs if len(x["attempts"]) >= 2]
     out: dict[str, Any] = {
         "n": n,
         "accuracy": sum(x["ok"] for x in recs) / max(1, n),
-        "first_program_accuracy": sum(a["ok"] for a in firsts) / max(1, n),
         "p50_s": statistics.median(x["seconds"] for x in recs) if recs else None,
         "declined": sum(1 for x in recs if x["answer"] is None),
     }
-    xs = [a["low_logprob"] for a in firsts if a["low_logprob"] is not None and a["answer"]]
-    ys = [1.0 if a["ok"] else 0.0 for a in firsts if a["low_logprob"] is not None and a["answer"]]
-    if len(xs) >= 10:
-        a, b = fit(xs, ys)
-        out["fit_first"] = {"A": round(a, 3), "B": round(b, 3), "n": len(xs)}
-    agree = [
-        x
-        for x in seconds_
-        if x["attempts"][0]["answer"] and x["attempts"][0]["answer"] == x["attempts"][-1]["answer"]
-    ]
-    out["cross_checked"] = len(seconds_)
-    out["agree"] = {"n": len(agree), "accuracy": sum(x["ok"] for x in agree) / max(1, len(agree))}
-    dis = [x for x in seconds_ if x not in agree]
-    out["disagree"] = {
-        "n": len(dis),
-        "first_right": sum(x["attempts"][0]["ok"] for x in dis),
-        "second_right": sum(x["attempts"][-1]["ok"] for x in dis),
-    }
+    voted = [x for x in recs if x.get("votes")]
+    if voted:
+
+        def first_of(x: dict[str, Any], source: str) -> bool:
+            return any([v["ok"] for v in x["votes"] if v["source"] == source][:1])
+
+        shipped = [as_shipped(x) for x in voted]
+        out["as_shipped"] = {
+            "right": sum(ok for ok, _ in shipped),
+            "calibration": harness.calibration([(c, ok) for ok, c in shipped]),
+        }
+        out["first_program_right"] = sum(first_of(x, "program") for x in voted)
+        out["first_reasoning_right"] = sum(first_of(x, "reasoning") for x in voted)
+        settled = [x for x in voted if wm._settled(_votes(x)[: x.get("first_round", 2)])]
+        out["settled"] = {"n": len(settled), "right": sum(as_shipped(x)[0] for x in settled)}
     buckets = harness.calibration([(float(x["confidence"]), bool(x["ok"])) for x in recs])
     out["calibration"] = buckets
     return out
@@ -167,7 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="dev", choices=["dev", "heldout"])
     ap.add_argument("--n", type=int, default=40, help="rows, evenly spaced in the split")
     ap.add_argument("--offset", type=int, default=0, help="skip the first rows of the split")
-    ap.add_argument("--always", action="store_true", help="cross-check every problem")
+    ap.add_argument("--every", type=int, default=0, help="every K-th row from --offset")
+    ap.add_argument(
+        "--always", action="store_true", help="two programs and two reasonings on every problem"
+    )
     ap.add_argument(
         "--council", action="store_true", help="through the whole council, not the skill alone"
     )
@@ -177,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.fit:
         recs = [json.loads(x) for x in args.fit.read_text().splitlines() if x.strip()]
     else:
-        rows = harness.spread(harness.load_gsm8k(args.split)[args.offset :], args.n)
+        rows = harness.load_gsm8k(args.split)[args.offset :]
+        rows = rows[:: args.every][: args.n] if args.every else harness.spread(rows, args.n)
         out = args.out or RESULTS / f"wordmath_{args.split}.jsonl"
         if args.council:
             recs = asyncio.run(run_through_council(rows, out))

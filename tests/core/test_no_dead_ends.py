@@ -37,6 +37,7 @@ class ReachedGeneral(Skill):
 # (prompt, the skill that answers, substrings the answer must hold)
 ISSUE = [
     ("how much is 15% tip on a 84.50 bill", "wordmath", []),
+    ("whats 15% tip on a 84.50 bill", "wordmath", []),
     (
         "If I invest 1000 dollars at 5% interest compounded yearly, how much will I have "
         "after 10 years?",

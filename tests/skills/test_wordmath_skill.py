@@ -37,6 +37,8 @@ UNSURE = -3.0
 
 CLAIMED = [
     "how much is 15% tip on a 84.50 bill",
+    "whats 15% tip on a 84.50 bill",
+    "What is the 8% tax on 120 dollars",
     "If I invest 1000 dollars at 5% interest compounded yearly, how much will I have after "
     "10 years?",
     "what is the square root of 2 to 5 decimal places",
@@ -122,9 +124,27 @@ def test_counts_must_be_whole_and_not_negative() -> None:
     assert implausible(hours, read_output("2.5 hours")) is None  # type: ignore[arg-type]
 
 
-def test_calibration_is_monotone() -> None:
-    assert wm.calibrated([SURE] * 20) > wm.calibrated([SURE] * 17 + [UNSURE] * 3)
-    assert wm.calibrated([SURE] * 20) >= 0.85
+def test_a_reasoning_line_with_one_number_is_that_number() -> None:
+    from council_core.skills.wordmath.skill import reasoned_reading
+
+    got = reasoned_reading("Janet makes $18 every day")
+    assert got is not None and got.value == 18
+    assert reasoned_reading("$1,200").value == 1200  # type: ignore[union-attr]
+    two = reasoned_reading("between 3 and 5 apples")
+    assert two is not None and two.value is None  # two numbers: not read as either
+
+
+def test_answers_that_differ_by_rounding_are_the_same_answer() -> None:
+    def r(line: str) -> wm.Reading:
+        got = read_output(line)
+        assert got is not None
+        return got
+
+    assert wm.same_answer(r("12.68 dollars"), r("12.675"))
+    assert wm.same_answer(r("1628.89"), r("1628.894626777442"))
+    assert not wm.same_answer(r("33"), r("34"))
+    assert not wm.same_answer(r("0.5"), r("0.55"))
+    assert wm.same_answer(r("10:30 PM on July 01"), r("10:30 pm on july 01"))
 
 
 # ----- the whole path, with a scripted model and the real sandbox -----
@@ -175,90 +195,79 @@ STICKERS = (
 STICKER_CODE = "omar = 14\nlena = 3 * omar - 9\nprint(lena, 'stickers')\n"
 
 
+def said(answer: str) -> tuple[str, float]:
+    """A step-by-step reply from the model with this final answer."""
+    return (f"Omar has 14, so Lena has 3 * 14 = 42 ...\nAnswer: {answer}", UNSURE)
+
+
+WRONG = "print(14 * 3 + 9, 'stickers')\n"  # 51
+OTHER = "print(14 * 3 + 18, 'stickers')\n"  # 60
+
+
 @needs_firejail
-async def test_answers_with_what_the_program_printed() -> None:
-    llm = ScriptedBackend([(fenced(STICKER_CODE), SURE)])
+async def test_answers_with_the_program_when_the_reasoning_agrees() -> None:
+    llm = ScriptedBackend([(fenced(STICKER_CODE), SURE), said("33 stickers")])
     ctx = make_ctx(llm)
     ans = await WordMathSkill(ctx).answer(Query(STICKERS))
     assert ans.answer == "33 stickers"
     assert ans.code == STICKER_CODE and ans.output == "33 stickers\n"
-    assert ans.confidence == wm.MAX_SINGLE_CONF  # sure tokens: no cross-check needed
-    assert len(llm.prompts) == 1 and ctx.llm.purposes == ["code"]
-    # The prompt: the fixed system prompt and examples first (KV cache), the question last.
+    assert ans.confidence == wm.AGREE_CONF >= 0.9
+    assert any("reasoning agree" in n for n in ans.notes)
+    assert len(llm.prompts) == 2 and ctx.llm.purposes == ["code"]  # agreed: nothing more
+    # The program prompt: the fixed system prompt and examples first (KV cache), the question
+    # last; the reasoning: the prompt the model-alone baseline gets.
     assert llm.prompts[0][0].role == "system" and llm.prompts[0][-1].content == STICKERS
     assert llm.options[0].max_tokens <= 256 and llm.options[0].temperature == 0
+    assert llm.prompts[1][0].content == wm.REASON_PROMPT and llm.prompts[1][1].content == STICKERS
+    assert llm.options[1].temperature == 0
 
 
 @needs_firejail
-async def test_agreeing_second_program_raises_the_confidence() -> None:
-    other = "lena = 14 * 3\nlena -= 9\nprint(lena, 'stickers')\n"
-    llm = ScriptedBackend([(fenced(STICKER_CODE), UNSURE), (fenced(other), UNSURE)])
-    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
-    assert ans.answer == "33 stickers"
-    assert ans.confidence == wm.AGREE_CONF > wm.calibrated([UNSURE])
-    assert any("cross-checked" in n for n in ans.notes)
-    assert llm.options[1].temperature > 0  # the check is a sampled program, not a repeat
-
-
-@needs_firejail
-async def test_disagreeing_programs_lower_the_confidence_and_say_so() -> None:
-    wrong = "print(14 * 3 + 9, 'stickers')\n"
-    other = "print(14 * 3 + 18, 'stickers')\n"
-    programs = [(fenced(STICKER_CODE), UNSURE), (fenced(wrong), UNSURE), (fenced(other), UNSURE)]
-    # Three different answers: the model reasons it through in words, and its answer decides.
-    reasoning = ("Omar has 14, Lena 3 * 14 = 42, minus 9 is 33.\nAnswer: 33 stickers", UNSURE)
-    llm = ScriptedBackend([*programs, reasoning])
-    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
-    assert ans.answer == "33 stickers" and ans.code == STICKER_CODE
-    assert ans.confidence == wm.VOTE_CONF
-    assert any("51 stickers" in n for n in ans.notes)
-    assert any("60 stickers" in n for n in ans.notes)  # the third program broke no tie
-    assert any("step-by-step reasoning reached" in n for n in ans.notes)
-    assert len(llm.prompts) == 4 and llm.options[2].temperature > 0
-    assert llm.prompts[3][0].content == wm.REASON_PROMPT and llm.options[3].temperature == 0
-
-    # The reasoning reaches none of them: its own answer, below the programs' usual confidence,
-    # with no program under it, and the notes say what the programs printed.
-    reasoning = ("Lena has 3 * 14 = 42 and gives away 9 + 1.\nAnswer: 32 stickers", UNSURE)
-    llm = ScriptedBackend([*programs, reasoning])
-    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
-    assert ans.answer == "32 stickers" and ans.code is None
-    assert ans.confidence == wm.REASONED_CONF < 0.5
-    assert any("33 stickers, 51 stickers, 60 stickers" in n for n in ans.notes)
-
-
-@needs_firejail
-async def test_a_third_program_breaks_a_tie_between_two() -> None:
-    wrong = "print(14 * 3 + 9, 'stickers')\n"
-    third = "lena = 3 * 14\nprint(lena - 9, 'stickers')\n"
+async def test_a_disagreement_is_put_to_a_vote_of_four() -> None:
     llm = ScriptedBackend(
-        [(fenced(wrong), UNSURE), (fenced(STICKER_CODE), UNSURE), (fenced(third), UNSURE)]
+        [(fenced(STICKER_CODE), SURE), said("51"), (fenced(STICKER_CODE), UNSURE), said("33")]
     )
     ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
-    assert ans.answer == "33 stickers"  # the second and third agree; the first is outvoted
-    assert ans.confidence == wm.VOTE_CONF
-    assert any("two of three" in n and "51 stickers" in n for n in ans.notes)
-    assert not any(n.startswith("unsure") for n in ans.notes)
+    assert ans.answer == "33 stickers" and ans.code == STICKER_CODE  # the program's output
+    assert ans.confidence == wm.VOTE_CONF < 0.9
+    assert any("3 of 4" in n and "51" in n for n in ans.notes)
+    assert len(llm.prompts) == 4
+    assert llm.options[2].temperature > 0 and llm.options[3].temperature > 0  # sampled
+
+
+@needs_firejail
+async def test_a_tie_goes_to_the_step_by_step_answer_and_says_so() -> None:
+    """Programs that misread the story tend to misread it the same way: a program answer does
+    not beat the reasoning's on a tie. The answer then has no program under it."""
+    llm = ScriptedBackend(
+        [(fenced(WRONG), SURE), said("33 stickers"), (fenced(OTHER), SURE), ("Hmm.", UNSURE)]
+    )
+    ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
+    assert ans.answer == "33 stickers" and ans.code is None
+    assert ans.confidence == wm.SPLIT_CONF < 0.5
+    assert any("51 stickers" in n and "60 stickers" in n for n in ans.notes)
+    assert any("gave no final answer" in n for n in ans.notes)
 
 
 @needs_firejail
 async def test_a_failing_program_is_repaired_with_its_error() -> None:
     broken = "print(lena_total)\n"
-    llm = ScriptedBackend([(fenced(broken), SURE), (fenced(STICKER_CODE), SURE)])
+    llm = ScriptedBackend([(fenced(broken), SURE), (fenced(STICKER_CODE), SURE), said("33")])
     ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
-    assert ans.answer == "33 stickers"
+    assert ans.answer == "33 stickers" and ans.confidence == wm.AGREE_CONF
     repair = llm.prompts[1][-1].content
     assert "NameError" in repair and "lena_total" in repair
 
 
 @needs_firejail
-async def test_an_implausible_count_is_replaced_by_a_plausible_second_answer() -> None:
+async def test_an_implausible_count_does_not_vote() -> None:
     half = "print(33 / 2, 'stickers')\n"
-    reasoning = ("42 - 9 = 33\nAnswer: 33", SURE)
-    llm = ScriptedBackend([(fenced(half), SURE), (fenced(STICKER_CODE), SURE), reasoning])
+    llm = ScriptedBackend(
+        [(fenced(half), SURE), said("33"), (fenced(STICKER_CODE), SURE), said("33")]
+    )
     ans = await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
-    assert ans.answer == "33 stickers"
-    assert ans.confidence == wm.VOTE_CONF  # the second program, confirmed by the reasoning
+    assert ans.answer == "33 stickers" and ans.code == STICKER_CODE
+    assert ans.confidence == wm.ALL_AGREE_CONF
     assert any("not a whole number" in n for n in ans.notes)
 
 
@@ -270,12 +279,12 @@ async def test_programs_that_loop_fork_or_allocate_are_stopped_and_the_skill_dec
     loop = "while True:\n    pass\n"
     hog = "x = bytearray(8 * 1024 ** 3)\nprint(len(x))\n"
     no_answer = ("I cannot tell from this.", SURE)  # reasoning with no "Answer:" line
-    llm = ScriptedBackend([(fenced(loop), SURE), (fenced(hog), SURE), no_answer])
+    llm = ScriptedBackend([(fenced(loop), SURE), no_answer, (fenced(hog), SURE), no_answer])
     ctx = make_ctx(llm)
     with pytest.raises(SkillDeclined) as info:
         await WordMathSkill(ctx).answer(Query(STICKERS))
     assert "timeout" in str(info.value) and "memory" in str(info.value)
-    assert len(llm.prompts) == 3  # the programs failed: it tried reasoning before declining
+    assert len(llm.prompts) == 4  # two programs and two reasonings before it declined
 
 
 @needs_firejail
@@ -288,8 +297,9 @@ async def test_the_general_model_answers_when_no_program_works(
     llm = ScriptedBackend(
         [
             (fenced(loop), SURE),
-            (fenced(loop), SURE),
             ("I am not sure.", -0.5),  # the skill's reasoning: no final answer line
+            (fenced(loop), SURE),
+            ("I am not sure.", -0.5),
             ("Lena has 33 stickers.", -0.05),  # the general model
         ]
     )
@@ -308,7 +318,7 @@ async def test_routed_through_the_council_with_the_program_under_the_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code = "bill = 84.50\ntip = bill * 15 / 100\nprint(round(tip, 2), 'dollars')\n"
-    llm = ScriptedBackend([(fenced(code), SURE)])
+    llm = ScriptedBackend([(fenced(code), SURE), ("15% of 84.50 is 12.675.\nAnswer: $12.68", SURE)])
     ctx = make_ctx(llm)
     monkeypatch.setitem(
         registry.load_group(registry.SKILLS_GROUP).classes, "wordmath", WordMathSkill
@@ -326,7 +336,7 @@ async def test_the_program_never_runs_outside_the_sandbox(tmp_path) -> None:
     workspace, if anywhere: nothing appears on the host."""
     marker = tmp_path / "written-by-the-model.txt"
     code = f"open({str(marker)!r}, 'w').write('x')\nprint(1)\n"
-    llm = ScriptedBackend([(fenced(code), SURE), (fenced(code), SURE), (fenced(code), SURE)])
+    llm = ScriptedBackend([(fenced(code), SURE), said("2"), (fenced(code), SURE), said("2")])
     try:
         await WordMathSkill(make_ctx(llm)).answer(Query(STICKERS))
     except SkillDeclined:
@@ -349,13 +359,14 @@ async def test_asks_before_running_when_the_setting_says_so() -> None:
 @needs_firejail
 async def test_money_is_rounded_as_people_round_it() -> None:
     """15% of 84.50 is 12.675: Python's round() gives 12.67 (binary float, ties to even); the
-    program runs with a half-up round() in front of it, shown with the program."""
+    program runs with a half-up round() in front of it, shown with the program. The reasoning's
+    unrounded 12.675 is the same answer; the program's rounded output is shown."""
     code = "bill = 84.50\ntip = 0.15 * bill\nprint(round(tip, 2), 'dollars')\n"
-    llm = ScriptedBackend([(fenced(code), SURE)])
+    llm = ScriptedBackend([(fenced(code), SURE), said("$12.675")])
     ans = await WordMathSkill(make_ctx(llm)).answer(
         Query("How much is a 15% tip on a $84.50 bill?")
     )
-    assert ans.answer == "12.68 dollars"
+    assert ans.answer == "12.68 dollars" and ans.confidence == wm.AGREE_CONF
     assert ans.code is not None and ans.code.endswith(code) and "def round(" in ans.code
 
 

@@ -25,8 +25,9 @@ _YEAR = re.compile(r"(?<![\d.,$])\b(?:1[5-9]\d\d|20\d\d)\b(?![\d.,%])")
 # A question about a quantity.
 _ASKS = re.compile(
     r"\bhow\s+(?:many|much|long|far|old|fast|tall|big|large|heavy|often|wide|deep|high)\b|"
-    r"\bwhat(?:'s|\s+is|\s+was|\s+will|\s+would|\s+are|\s+were|\s+does|\s+did)\s+"
-    r"(?:(?:the|her|his|their|its|[A-Z][a-z]+'s)\s+)?(?:\w+\s+)?(?:total|sum|average|mean|median|"
+    r"\bwhat(?:'s|s|\s+is|\s+was|\s+will|\s+would|\s+are|\s+were|\s+does|\s+did)\s+"
+    r"(?:(?:the|her|his|their|its|an?|[A-Z][a-z]+'s)\s+)?(?:\d[\d.,]*\s*%\s*|\w+\s+)?"
+    r"(?:tip|tax|discount|total|sum|average|mean|median|"
     r"difference|product|ratio|percentage|percent|area|volume|perimeter|circumference|"
     r"cost|price|value|amount|speed|rate|distance|number|result|probability|interest|"
     r"square root|cube root|remainder|profit|balance|change|weight|length|height|age|time|"

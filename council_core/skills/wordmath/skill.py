@@ -1,19 +1,21 @@
-"""The word-problem skill: the local coder model writes a short program, the Firejail sandbox
-runs it, and the answer is what it printed, with the program under the answer.
+"""The word-problem skill: every question gets two answers made in different ways, a short
+program the local coder model writes (run in the Firejail sandbox: exact arithmetic) and the
+model's own step-by-step reasoning in words (the prompt the model-alone baseline gets). When
+they agree the answer is the program's output, with the program under it; when they do not, a
+second, sampled program and a second, sampled reasoning vote, and the confidence says how the
+answers agreed.
 
 The model's text is only ever run inside the sandbox (never eval'd here). A program that fails
 gets one repair with its error; one that loops, forks or allocates is stopped by the sandbox's
-limits. The confidence comes from the program's lowest token log-probabilities through a
-logistic map (bench/bench_wordmath.py --always, then --fit, refits it on the GSM8K dev split);
-an unsure or implausible first answer is cross-checked with a second, sampled program:
-agreement raises the confidence, disagreement lowers it and says so. When no program gives an answer the skill declines and the
+limits. When neither a program nor the reasoning gives an answer the skill declines and the
 general model answers instead.
 """
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, ClassVar
 
 from council_core.approval import ApprovalRequest
@@ -42,47 +44,34 @@ PROGRAM_TIMEOUT_S = 5.0  # arithmetic takes milliseconds; a loop is cut here
 SANDBOX_SESSION = "wordmath"  # its own workspace: programs never see the user's code files
 SECOND_TEMPERATURE = 0.7
 SECOND_SEED = 7
-# conf = sigmoid(CALIB_A + CALIB_B * mean of the LOW_TOKENS lowest token log-probabilities of
-# the program). NOT yet fitted: a first setting that sends most programs (mean of the lowest
-# three below about -0.5) to the cross-check. Refit with bench/bench_wordmath.py --always on
-# dev rows, then --fit (it prints A, B and the reliability table).
+# The mean of a program's lowest token log-probabilities, kept in the answer's data (the bench
+# reports it); the confidence itself comes from how the answers agree (below).
 LOW_TOKENS = 3
-CALIB_A = 2.2
-CALIB_B = 0.9
-# Below this the first program is cross-checked with a second one.
-CROSSCHECK_BELOW = 0.85
-# Two programs, one greedy and one sampled from the same prompt, printed the same answer. They
-# are not independent: on held-out GSM8K rows both agreed on a wrong answer (README), so
-# agreement stays below 0.9 until a fit on dev rows says otherwise.
-AGREE_CONF = 0.85
-MAX_SINGLE_CONF = 0.85  # one program, however sure its tokens: not above agreement
-DISAGREE_FACTOR = 0.5  # they did not: the first answer's confidence is scaled by this
-IMPLAUSIBLE_CONF = 0.15  # a count that is negative or fractional, kept only if nothing better
-# When the first two programs print different answers, a third (sampled) program votes. Two of
-# three agreeing is weaker evidence than the first two agreeing (not fitted; a first setting).
-THIRD_TEMPERATURE = 0.8
-THIRD_SEED = 11
-VOTE_CONF = 0.6
-# Below this, the programs did not settle it (they disagree or failed): the model reasons the
-# question through step by step, in words, and its final answer decides. Answers below 0.5 were
-# right 1 time in 11 on GSM8K rows (dev and held-out, README); the same model reasoning step by
-# step was right on about half of those. A first setting, not fitted.
-REASON_BELOW = 0.5
+# Every question gets two answers made in different ways: a program (exact arithmetic, run in
+# the sandbox) and the model's own step-by-step reasoning in words, with the prompt the
+# model-alone baseline gets (bench/eval/harness.py). Programs alone lost to reasoning on GSM8K
+# (README): a small model misreads a story more often in code than in words, and computes
+# worse in words than in code. When the two agree the answer is the program's output; when
+# they do not, a second program and a second (sampled) reasoning vote.
 REASON_MAX_TOKENS = 512
-REASONED_CONF = 0.4  # the reasoning's answer, no program printed it
+REASON_TEMPERATURE = 0.7
+REASON_SEED = 5
 REASON_PROMPT = (
-    "Think the question through step by step, in plain text (no LaTeX, no code). End with a "
-    "last line of the form 'Answer: <the final answer>'."
+    "You are a helpful assistant. Think the question through step by step when it needs "
+    "working out, in plain text (no LaTeX). End with a last line of the form "
+    "'Answer: <the final answer>'."
 )
-
-
-def calibrated(logprobs: list[float] | None) -> float:
-    if not logprobs:
-        return 0.5
-    low = sorted(logprobs)[:LOW_TOKENS]
-    x = sum(low) / len(low)
-    z = CALIB_A + CALIB_B * x
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+# Confidence by how the answers agreed (fitted on GSM8K dev rows, bench/bench_wordmath.py
+# --signals; the reliability table is in README).
+AGREE_CONF = 0.9  # the first program and the first reasoning reached the same answer
+ALL_AGREE_CONF = 0.8  # after a disagreement, three of four answers agree
+VOTE_CONF = 0.6  # two answers agree and beat the others
+SPLIT_CONF = 0.35  # a tie between two pairs, or no two answers agree
+IMPLAUSIBLE_CONF = 0.15  # a count that is negative or fractional, kept only if nothing better
+# Two numbers are the same answer when they differ by rounding: the program's 12.68 and the
+# reasoning's 12.675 (the program's exact output is what is shown).
+CLOSE_ABS = 0.01
+CLOSE_REL = 1e-4
 
 
 def low_logprob(logprobs: list[float] | None) -> float | None:
@@ -120,8 +109,19 @@ class Attempt:
 
 
 @dataclass
+class Vote:
+    """One answer to the question and where it came from: a program (its attempt) or the
+    model's step-by-step reasoning (no program)."""
+
+    reading: Reading
+    source: str  # "program" or "reasoning"
+    attempt: Attempt | None = None
+
+
+@dataclass
 class _Run:
-    attempts: list[Attempt] = field(default_factory=list)
+    programs: list[Attempt] = field(default_factory=list)  # every program run, repairs too
+    votes: list[Vote] = field(default_factory=list)  # in the order they were made
     notes: list[str] = field(default_factory=list)
 
 
@@ -129,14 +129,15 @@ class WordMathSkill(Skill):
     name: ClassVar[str] = "wordmath"
     description: ClassVar[str] = (
         "Word problems (percentages, money, rates, averages, units, dates and time zones, "
-        "geometry, counting): the local model writes a short program, the sandbox runs it."
+        "geometry, counting): the local model writes a short program, the sandbox runs it, "
+        "and its answer is checked against the model's own reasoning."
     )
     threshold: ClassVar[float] = 0.5
-    # The confidence is calibrated: even a 0.3 answer from a program is right more often
-    # than the general model alone on these questions (README, GSM8K rows).
+    # The confidence says how the answers agreed (README's reliability table, GSM8K rows).
     confident_at: ClassVar[float] = 0.25
-    # bench/bench_wordmath.py sets this to 1.01 to cross-check every problem while fitting.
-    crosscheck_below: float = CROSSCHECK_BELOW
+    # bench/bench_wordmath.py --signals sets this to make all four answers on every problem
+    # (the decision is the same function; the figures for each rule come from one run).
+    always_vote: bool = False
 
     def score(self, query: Query) -> float:
         return word_problem_score(query.text)
@@ -150,88 +151,100 @@ class WordMathSkill(Skill):
             # Paid calls only go through cloud escalation, with approval.
             raise SkillDeclined("the configured model is a paid endpoint")
         run = _Run()
-        emit(Progress("wordmath", 1, 2, "writing a program"))
-        first = await self._attempt(backend, messages_for(question), question, 0.0, None, emit)
-        run.attempts.append(first)
-        if not first.answered and first.outcome in ("error", "empty"):
-            emit(Progress("wordmath", 1, 2, "repairing the program"))
-            msgs = [
-                *messages_for(question),
-                *repair_message(first.code.removeprefix(HALF_UP_ROUND), first.error),
-            ]
-            first = await self._attempt(backend, msgs, question, 0.0, None, emit)
-            run.attempts.append(first)
-        conf = min(calibrated(first.logprobs), MAX_SINGLE_CONF) if first.answered else 0.0
-        chosen: Attempt | None = first if first.answered else None
-        if first.doubt:
-            conf = min(conf, IMPLAUSIBLE_CONF)
-        if chosen is None or conf < self.crosscheck_below:
-            emit(Progress("wordmath", 2, 2, "checking with a second program"))
-            second = await self._attempt(
-                backend, messages_for(question), question, SECOND_TEMPERATURE, SECOND_SEED, emit
-            )
-            run.attempts.append(second)
-            chosen, conf = _cross_check(chosen, conf, second, run.notes)
-            if _split_vote(first, second):
-                emit(Progress("wordmath", 3, 3, "the two programs disagree: writing a third"))
-                third = await self._attempt(
-                    backend, messages_for(question), question, THIRD_TEMPERATURE, THIRD_SEED, emit
-                )
-                run.attempts.append(third)
-                chosen, conf = _third_vote(first, second, third, chosen, conf, run.notes)
-        reasoned: Reading | None = None
-        if chosen is None or conf < REASON_BELOW:
-            emit(Progress("wordmath", 3, 3, "the programs did not settle it: reasoning it through"))
-            reasoned = await self._reason(backend, question)
-            chosen, conf = _with_reasoning(run.attempts, chosen, conf, reasoned, run.notes)
-            if chosen is None and reasoned is not None:
-                return self._reasoned_answer(reasoned, run, backend)
-        if chosen is None or chosen.reading is None:
-            why = "; ".join(f"{a.outcome}: {a.error[-200:]}" for a in run.attempts)
-            log.info("no program answered %r (%s)", question[:120], why)
-            raise SkillDeclined(f"no program printed an answer ({why})")
+        emit(Progress("wordmath", 1, 3, "writing a program"))
+        await self._program(backend, question, 0.0, None, run, emit)
+        emit(Progress("wordmath", 2, 3, "reasoning it through to check the program"))
+        await self._reason(backend, question, 0.0, None, run)
+        first_round = len(run.votes)
+        if self.always_vote or not _settled(run.votes):
+            emit(Progress("wordmath", 3, 3, "they disagree: a second program and a second try"))
+            await self._program(backend, question, SECOND_TEMPERATURE, SECOND_SEED, run, emit)
+            await self._reason(backend, question, REASON_TEMPERATURE, REASON_SEED, run)
+        chosen, conf = decide(run.votes, run.notes)
+        if chosen is None:
+            doubtful = [a for a in run.programs if a.reading is not None and a.doubt]
+            if doubtful and doubtful[0].reading is not None:
+                chosen = Vote(doubtful[0].reading, "program", doubtful[0])
+                conf = IMPLAUSIBLE_CONF
+        if chosen is None:
+            why = "; ".join(f"{a.outcome}: {a.error[-200:]}" for a in run.programs)
+            log.info("no answer for %r (%s)", question[:120], why)
+            raise SkillDeclined(f"no program or reasoning gave an answer ({why})")
         text = chosen.reading.line
         emit(Chunk(text))
         notes = run.notes
-        if chosen.doubt:
-            notes.append(f"doubtful: {chosen.doubt}")
-        notes.append(f"programs written: {len(run.attempts)}")
+        att = chosen.attempt
+        if att is not None and att.doubt:
+            notes.append(f"doubtful: {att.doubt}")
+        notes.append(f"programs written: {len(run.programs)}")
         return SkillAnswer(
             text,
             confidence=round(conf, 4),
-            code=chosen.code,
-            output=chosen.stdout,
+            code=att.code if att else None,
+            output=att.stdout if att else None,
             notes=notes,
             data={
                 "value": str(chosen.reading.value) if chosen.reading.value is not None else None,
-                "attempts": [a.summary() for a in run.attempts],
+                "attempts": [a.summary() for a in run.programs],
+                "votes": [
+                    {
+                        "source": v.source,
+                        "answer": v.reading.line,
+                        "value": str(v.reading.value) if v.reading.value is not None else None,
+                    }
+                    for v in run.votes
+                ],
+                "first_round": first_round,
+                "reasoned": att is None,
                 "model": backend.model_name,
             },
         )
 
-    async def _reason(self, backend: Any, question: str) -> Reading | None:
-        """The model's own step-by-step answer, read from its last "Answer:" line."""
-        opts = GenerationOptions(max_tokens=REASON_MAX_TOKENS, temperature=0.0)
+    async def _program(
+        self,
+        backend: Any,
+        question: str,
+        temperature: float,
+        seed: int | None,
+        run: _Run,
+        emit: Emit,
+    ) -> None:
+        """One program (repaired once if it fails to run); its answer votes when plausible."""
+        att = await self._attempt(
+            backend, messages_for(question), question, temperature, seed, emit
+        )
+        run.programs.append(att)
+        if not att.answered and att.outcome in ("error", "empty"):
+            emit(Progress("wordmath", message="repairing the program"))
+            msgs = [
+                *messages_for(question),
+                *repair_message(att.code.removeprefix(HALF_UP_ROUND), att.error),
+            ]
+            att = await self._attempt(backend, msgs, question, temperature, seed, emit)
+            run.programs.append(att)
+        if att.reading is not None and not att.doubt:
+            run.votes.append(Vote(att.reading, "program", att))
+        elif att.reading is not None:
+            run.notes.append(f"a program printed {att.reading.line}: {att.doubt}")
+
+    async def _reason(
+        self, backend: Any, question: str, temperature: float, seed: int | None, run: _Run
+    ) -> None:
+        """The model's own step-by-step answer, read from its final "Answer:" line."""
+        opts = GenerationOptions(max_tokens=REASON_MAX_TOKENS, temperature=temperature, seed=seed)
         reply = await backend.chat(
             [Message("system", REASON_PROMPT), Message("user", question)], opts
         )
         line = answer_line(reply.text)
-        return read_output(line) if line else None
-
-    def _reasoned_answer(self, reading: Reading, run: _Run, backend: Any) -> SkillAnswer:
-        text = reading.line
-        notes = [*run.notes, f"programs written: {len(run.attempts)}"]
-        return SkillAnswer(
-            text,
-            confidence=REASONED_CONF,
-            notes=notes,
-            data={
-                "value": str(reading.value) if reading.value is not None else None,
-                "attempts": [a.summary() for a in run.attempts],
-                "reasoned": True,
-                "model": backend.model_name,
-            },
-        )
+        reading = reasoned_reading(line) if line else None
+        if reading is None:
+            run.notes.append("a step-by-step reasoning gave no final answer")
+            return
+        doubt = implausible(question, reading)
+        if doubt:
+            run.notes.append(f"a step-by-step answer was {reading.line}: {doubt}")
+            return
+        run.votes.append(Vote(reading, "reasoning"))
 
     # ----- one program -----
 
@@ -296,101 +309,96 @@ class WordMathSkill(Skill):
             raise SkillDeclined("the user declined running the program")
 
 
-def _cross_check(
-    first: Attempt | None, conf: float, second: Attempt, notes: list[str]
-) -> tuple[Attempt | None, float]:
-    """Weigh the first answer against a second program's; returns the answer and confidence."""
-    if first is None or first.reading is None:
-        if second.reading is None:
-            return None, 0.0
-        c = calibrated(second.logprobs) * DISAGREE_FACTOR
-        if second.doubt:
-            c = min(c, IMPLAUSIBLE_CONF)
-        notes.append("the first program failed; this answer is from a second one")
-        return second, c
-    if second.reading is None:
-        notes.append(f"a second program, written to check this answer, failed ({second.outcome})")
-        return first, conf
-    if second.reading.key == first.reading.key:
-        if first.doubt:
-            return first, conf
-        notes.append("cross-checked: a second program printed the same answer")
-        return first, max(conf, AGREE_CONF)
-    if first.doubt and not second.doubt:
+def same_answer(a: Reading, b: Reading) -> bool:
+    """The same answer: equal numbers up to rounding (12.675 and 12.68), else equal text."""
+    if a.value is not None and b.value is not None:
+        x, y = float(a.value), float(b.value)
+        return abs(x - y) <= CLOSE_ABS + CLOSE_REL * max(abs(x), abs(y))
+    return a.key == b.key
+
+
+def _settled(votes: list[Vote]) -> bool:
+    """The first program and the first reasoning gave the same answer."""
+    progs = [v for v in votes if v.source == "program"]
+    reasons = [v for v in votes if v.source == "reasoning"]
+    return bool(progs and reasons) and same_answer(progs[0].reading, reasons[0].reading)
+
+
+def _groups(votes: list[Vote]) -> list[list[Vote]]:
+    """Votes grouped by answer, in the order each answer first appeared."""
+    groups: list[list[Vote]] = []
+    for v in votes:
+        for g in groups:
+            if same_answer(g[0].reading, v.reading):
+                g.append(v)
+                break
+        else:
+            groups.append([v])
+    return groups
+
+
+def _shown(group: list[Vote]) -> Vote:
+    """The vote a group is answered with: its first program (exact output, code under it),
+    else its first reasoning."""
+    for v in group:
+        if v.source == "program":
+            return v
+    return group[0]
+
+
+def decide(votes: list[Vote], notes: list[str]) -> tuple[Vote | None, float]:
+    """The answer most votes reached, and a confidence from how they agreed. The first program
+    and the first reasoning agreeing settle it; otherwise up to four vote, and a tie goes to
+    the answer the first (greedy) reasoning reached, else to one a reasoning reached."""
+    if not votes:
+        return None, 0.0
+    groups = _groups(votes)
+    first_reason = next((v for v in votes if v.source == "reasoning"), None)
+
+    def rank(g: list[Vote]) -> tuple[int, bool, bool]:
+        return (len(g), first_reason in g, any(v.source == "reasoning" for v in g))
+
+    best = max(groups, key=rank)
+    shown = _shown(best)
+    others = ", ".join(_shown(g).reading.line for g in groups if g is not best)
+    n, k = len(votes), len(best)
+    both = len({v.source for v in best}) == 2  # a program and a reasoning among them
+    runner_up = max((len(g) for g in groups if g is not best), default=0)
+    if k == n and n >= 2 and both:
         notes.append(
-            f"the first program's answer ({first.reading.line}) was {first.doubt}; "
-            "this answer is from a second program"
+            "checked: the program and the model's step-by-step reasoning agree"
+            if n == 2
+            else f"all {n} answers agree (programs and step-by-step reasoning)"
         )
-        return second, calibrated(second.logprobs) * DISAGREE_FACTOR
-    notes.append(f"unsure: a second program printed {second.reading.line}")
-    return first, conf * DISAGREE_FACTOR
-
-
-def _split_vote(first: Attempt, second: Attempt) -> bool:
-    """Both programs gave a plausible answer, and not the same one."""
-    return (
-        first.reading is not None
-        and second.reading is not None
-        and not first.doubt
-        and not second.doubt
-        and first.reading.key != second.reading.key
+        return shown, AGREE_CONF if n == 2 else ALL_AGREE_CONF
+    if k >= 2 and k > runner_up and both:
+        notes.append(f"{k} of {n} answers agree; the others: {others}")
+        return shown, VOTE_CONF
+    if n == 1:
+        what = "a program" if shown.source == "program" else "the step-by-step reasoning"
+        notes.append(f"unsure: only {what} gave an answer")
+        return shown, SPLIT_CONF
+    notes.append(
+        "unsure: the answers disagree ("
+        + ", ".join(f"{len(g)}x {_shown(g).reading.line}" for g in groups)
+        + ")"
     )
+    return shown, SPLIT_CONF
 
 
-def _third_vote(
-    first: Attempt,
-    second: Attempt,
-    third: Attempt,
-    chosen: Attempt | None,
-    conf: float,
-    notes: list[str],
-) -> tuple[Attempt | None, float]:
-    """The answer two of the three programs printed, else the cross-check's choice."""
-    if third.reading is None or third.doubt:
-        why = (
-            f"{third.reading.line}: {third.doubt}"
-            if third.doubt and third.reading
-            else third.outcome
-        )
-        notes.append(f"a third program, written to break the tie, gave no usable answer ({why})")
-        return chosen, conf
-    for a in (first, second):
-        if a.reading is not None and a.reading.key == third.reading.key:
-            notes[:] = [n for n in notes if not n.startswith("unsure: ")]
-            other = second if a is first else first
-            assert other.reading is not None
-            notes.append(
-                f"two of three programs printed this answer (one printed {other.reading.line})"
-            )
-            return a, VOTE_CONF
-    notes.append(f"unsure: a third program printed {third.reading.line}")
-    return chosen, conf
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
-def _with_reasoning(
-    attempts: list[Attempt],
-    chosen: Attempt | None,
-    conf: float,
-    reasoned: Reading | None,
-    notes: list[str],
-) -> tuple[Attempt | None, float]:
-    """The program whose answer the step-by-step reasoning reached; else the reasoning's own
-    answer (chosen None), when it gave one; else what the programs gave."""
-    if reasoned is None:
-        notes.append("reasoning it through step by step gave no final answer")
-        return chosen, conf
-    for a in attempts:
-        if a.reading is not None and not a.doubt and a.reading.key == reasoned.key:
-            notes.append("the model's step-by-step reasoning reached this program's answer")
-            return a, VOTE_CONF
-    printed = sorted({a.reading.line for a in attempts if a.reading is not None})
-    if printed:
-        notes[:] = [n for n in notes if not n.startswith("unsure: ")]
-        notes.append(
-            "unsure: the programs printed "
-            + ", ".join(printed)
-            + "; this answer is the model's step-by-step reasoning, not a program's"
-        )
-    else:
-        notes.append("no program printed an answer; this is the model's step-by-step reasoning")
-    return None, REASONED_CONF
+def reasoned_reading(line: str) -> Reading | None:
+    """A reasoning's final answer line read as an answer: "Answer: $18" is 18 dollars; a
+    sentence with one number in it ("Janet makes 18 dollars a day") is that number."""
+    reading = read_output(line)
+    if reading is None or reading.value is not None:
+        return reading
+    nums = {m.group().replace(",", "") for m in _NUMBER.finditer(line)}
+    if len(nums) == 1:
+        try:
+            return Reading(reading.line, Fraction(nums.pop()))
+        except (ValueError, ZeroDivisionError):
+            return reading
+    return reading
