@@ -13,8 +13,11 @@ and split:
     quotes extractively instead).
 The unseen set was written before any tuning (see its commit); tune on dev only. Its split
 heldout2 (30 questions on 27 pages, 21 in neither earlier set) was written before the second
-pass's tuning, after the first held-out half had been looked at.
-Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|all] [--set unseen|docs|all]
+pass's tuning, after the first held-out half had been looked at; heldout3 (30 questions on 23
+pages no earlier split uses) before the third pass's, which tuned on the other three (--split
+tuned).
+Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|heldout3|tuned|all]
+[--set unseen|docs|all]
 (writes bench/results/knowledge_answers.json, and one line per answer to
 bench/results/knowledge_answers.jsonl)
 """
@@ -41,6 +44,7 @@ OLD = ROOT / "bench" / "eval" / "sets" / "knowledge_manpages.jsonl"
 DOCS_SET = ROOT / "bench" / "eval" / "sets" / "knowledge.jsonl"
 NOTES = ROOT / "bench" / "eval" / "docs"
 STORE_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "council-bench"
+TUNED = ("dev", "heldout", "heldout2")  # the splits looked at while tuning
 MARKER = re.compile(r"\[\d+\]")
 
 
@@ -68,6 +72,12 @@ def questions(which: str) -> list[dict[str, Any]]:
                 "split": q["split"], "set": "docs", "doc": None,
             })  # fmt: skip
     return out
+
+
+def in_split(q: dict[str, Any], split: str) -> bool:
+    if split == "tuned":
+        return q["split"] in TUNED
+    return split in ("all", q["split"])
 
 
 def corpus_files() -> list[Path]:
@@ -115,7 +125,11 @@ def build_store(files: list[Path], work: Path) -> Any:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="all", choices=("dev", "heldout", "heldout2", "all"))
+    ap.add_argument(
+        "--split", default="all",
+        choices=("dev", "heldout", "heldout2", "heldout3", "tuned", "all"),
+        help="tuned: dev, heldout and heldout2 (the splits looked at while tuning)",
+    )  # fmt: skip
     ap.add_argument("--set", default="all", choices=("unseen", "docs", "all"))
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument(
@@ -134,7 +148,7 @@ def main() -> int:
     from council_core.context import SkillContext
     from council_core.router import Council
 
-    qs = [q for q in questions(args.set) if args.split in ("all", q["split"])]
+    qs = [q for q in questions(args.set) if in_split(q, args.split)]
     if args.limit:
         qs = qs[: args.limit]
     store = build_store(corpus_files(), work)

@@ -122,6 +122,10 @@ def test_counts_must_be_whole_and_not_negative() -> None:
     assert implausible(q, read_output("7")) is None  # type: ignore[arg-type]
     hours = "How many hours does the trip take?"
     assert implausible(hours, read_output("2.5 hours")) is None  # type: ignore[arg-type]
+    longer = "How much longer does Kevin's walk take than Ann's?"
+    assert implausible(longer, read_output("-24 minutes")) == "a negative amount"  # type: ignore[arg-type]
+    cold = "How much did the temperature change from noon to midnight?"
+    assert implausible(cold, read_output("-7 degrees")) is None  # type: ignore[arg-type]
 
 
 def test_a_reasoning_line_with_one_number_is_that_number() -> None:

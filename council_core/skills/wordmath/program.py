@@ -145,14 +145,27 @@ _FRACTIONAL_OK = re.compile(
 )
 
 
+_SIZE_Q = re.compile(r"\bhow\s+(?:much|long|far|old|fast|tall|big|large|heavy|wide|deep)\b", re.I)
+# Questions where a number below zero is a fair answer.
+_SIGNED = re.compile(
+    r"\b(?:temperatures?|degrees?|below zero|negative|minus|debt|owe[sd]?|loss|deficit|"
+    r"balance|change in|elevation|sea level|net)\b|°",
+    re.I,
+)
+
+
 def implausible(question: str, reading: Reading) -> str | None:
     """A reason the answer cannot be right for this question, or None. Counting questions
-    ("how many apples") have whole, non-negative answers."""
+    ("how many apples") have whole, non-negative answers; "how much / how long / how far"
+    answers are not negative unless the question is about signed things (temperatures,
+    debts, losses)."""
     v = reading.value
     if v is None:
         return None
     if _COUNT_Q.search(question) and v < 0:
         return "a negative count"
+    if v < 0 and _SIZE_Q.search(question) and not _SIGNED.search(question):
+        return "a negative amount"
     m = _COUNT_Q.search(question)
     if m and v.denominator != 1:
         asked = question[m.end() : m.end() + 40]
