@@ -215,7 +215,7 @@ async def test_answers_with_the_program_when_the_reasoning_agrees() -> None:
     ans = await WordMathSkill(ctx).answer(Query(STICKERS))
     assert ans.answer == "33 stickers"
     assert ans.code == STICKER_CODE and ans.output == "33 stickers\n"
-    assert ans.confidence == wm.AGREE_CONF >= 0.9
+    assert ans.confidence == wm.AGREE_CONF >= 0.85
     assert any("reasoning agree" in n for n in ans.notes)
     assert len(llm.prompts) == 2 and ctx.llm.purposes == ["code"]  # agreed: nothing more
     # The program prompt: the fixed system prompt and examples first (KV cache), the question

@@ -61,12 +61,13 @@ REASON_PROMPT = (
     "working out, in plain text (no LaTeX). End with a last line of the form "
     "'Answer: <the final answer>'."
 )
-# Confidence by how the answers agreed (fitted on GSM8K dev rows, bench/bench_wordmath.py
-# --signals; the reliability table is in README).
-AGREE_CONF = 0.9  # the first program and the first reasoning reached the same answer
-ALL_AGREE_CONF = 0.8  # after a disagreement, three of four answers agree
-VOTE_CONF = 0.6  # two answers agree and beat the others
-SPLIT_CONF = 0.35  # a tie between two pairs, or no two answers agree
+# Confidence by how the answers agreed, set from 20 GSM8K dev rows (bench/bench_wordmath.py,
+# 2026-12-01; few rows, so rounded down): the first program and reasoning agreed on 10, 9 right;
+# after a disagreement, three or four agreeing 3 of 5 right, a tie or no majority 2 of 4.
+AGREE_CONF = 0.85  # the first program and the first reasoning reached the same answer
+ALL_AGREE_CONF = 0.7  # after a disagreement, all the other answers agree
+VOTE_CONF = 0.5  # a majority of the answers, programs and reasoning among them
+SPLIT_CONF = 0.35  # a tie, or no two answers agree (the tie goes to the reasoning)
 IMPLAUSIBLE_CONF = 0.15  # a count that is negative or fractional, kept only if nothing better
 # Two numbers are the same answer when they differ by rounding: the program's 12.68 and the
 # reasoning's 12.675 (the program's exact output is what is shown).
