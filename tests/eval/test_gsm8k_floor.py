@@ -18,9 +18,9 @@ sys.path.insert(0, str(REPO / "bench" / "eval"))
 
 import harness  # noqa: E402
 
-# Four, not ten: each problem costs ~15-25 s on an idle 2-core machine (one or two programs of
-# up to 256 tokens after a 721-token prefix), and ten ran past the 600 s limit in a full CI
-# run on 2026-12-01. Set below the held-out figure in the README (GSM8K rows).
+# Four, not ten: each problem costs a program (up to 256 tokens after a 721-token prefix) and a
+# step-by-step reasoning (up to 512 tokens), twice when they disagree: ~20-60 s on an idle
+# 2-core machine. Set well below the held-out figure in the README (GSM8K rows).
 N = 4
 FLOOR = 0.4
 ROUTED = 0.8  # share of them the word-problem skill answers
