@@ -12,8 +12,10 @@ and a confidence that is never 0.9 or more unless every example passed.
 from __future__ import annotations
 
 import ast
+import time
 from typing import TYPE_CHECKING, Any
 
+from council_core.base.logs import get_logger
 from council_core.base.result import Progress, SkillAnswer
 from council_core.skill import Emit, Query
 
@@ -22,6 +24,8 @@ from .code_request import FENCE, CodeRequest, Example, functions, is_stub, parse
 
 if TYPE_CHECKING:
     from .code import CodeSkill
+
+log = get_logger("skills.code_function")
 
 # The first attempt is the model's plain completion of the request (no extra rules in the way
 # of how it writes the function); what the skill adds is the checking: the user's examples and
@@ -154,11 +158,68 @@ def _what_happened(error: str | None, got: str) -> str:
     return f"it raised {error}"
 
 
+class Phases:
+    """Where the time of one function request went: each model turn (prompt tokens, how many
+    of them the KV cache already held, tokens written) and each sandbox run. It goes into the
+    answer's data (``phases``) and the debug log."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._t0 = time.perf_counter()
+
+    async def chat(self, name: str, backend: Any, messages: list[Any], opts: Any) -> str:
+        """The model's reply to `messages` (streamed, to time its first token)."""
+        t = time.perf_counter()
+        first: float | None = None
+        parts: list[str] = []
+        usage = None
+        async for piece in backend.stream_chat(messages, opts):
+            if first is None:
+                first = time.perf_counter() - t
+            parts.append(piece.text)
+            if piece.usage is not None:
+                usage = piece.usage
+        self._add(
+            name,
+            t,
+            first_token_s=None if first is None else round(first, 3),
+            prompt_tokens=getattr(usage, "prompt_tokens", None),
+            reused_tokens=getattr(backend, "last_prompt_reused", None),
+            completion_tokens=getattr(usage, "completion_tokens", None),
+        )
+        return "".join(parts)
+
+    def sandbox(self, t: float, res: Any, n_examples: int) -> None:
+        self._add(
+            "sandbox",
+            t,
+            examples=n_examples,
+            run_s=round(float(getattr(res, "duration_s", 0.0)), 3),
+            pooled=getattr(res, "pooled", None),
+        )
+
+    def _add(self, name: str, t: float, **info: Any) -> None:
+        row = {"phase": name, "s": round(time.perf_counter() - t, 3), **info}
+        self.rows.append(row)
+        log.debug("function request phase %s", row, extra={"phase": row})
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self._t0, 3)
+
+
 async def check(
-    skill: CodeSkill, query: Query, code: str, examples: list[Example], emit: Emit
+    skill: CodeSkill,
+    query: Query,
+    code: str,
+    examples: list[Example],
+    emit: Emit,
+    phases: Phases | None = None,
 ) -> CheckRun:
     tag = new_tag()
+    t = time.perf_counter()
     res, _notes = await skill.execute(query, "python", check_program(code, examples, tag), emit)
+    if phases is not None:
+        phases.sandbox(t, res, len(examples))
     return read_check(res, examples, tag)
 
 
@@ -172,12 +233,13 @@ async def write_function(
     origin = "user" if examples else "own"
     request = query.text
     tried_user_code = False
+    phases = Phases()
     if req.intent == "fix" and req.code and examples:
         await skill.approve_code("python", req.code)
         emit(Progress("code", message="running your code on your examples"))
-        first = await check(skill, query, req.code, examples, emit)
+        first = await check(skill, query, req.code, examples, emit, phases)
         if first.all_passed:
-            return _answer(req, req.code, first, origin, 0, given=True)
+            return _answer(req, req.code, first, origin, 0, given=True, phases=phases)
         request += "\n\n" + failures(first).replace("your code", "the code above", 1)
         tried_user_code = True
     # With the user's examples, the model also writes a few edge-case checks of its own: they
@@ -209,10 +271,11 @@ async def write_function(
         )
         if fresh:  # later repairs build on this attempt, not on the repeated ones
             messages = list(asked)
-        reply = await backend.chat(messages, opts)
-        code, asserts = split_reply(reply.text)
+        turn = "write" if attempt == 1 else ("fresh" if fresh else "repair")
+        reply = await phases.chat(turn, backend, messages, opts)
+        code, asserts = split_reply(reply)
         if attempt == 1 and not asserts and code.strip():
-            asserts = await _own_checks(backend, messages, code, bool(examples))
+            asserts = await _own_checks(backend, messages, code, bool(examples), phases)
         if origin == "own" and not examples and asserts:
             examples = [Example(a, "", "assert", "own") for a in asserts[:5]]
         elif origin == "user" and not own and asserts and attempt == 1:
@@ -231,7 +294,7 @@ async def write_function(
         if problem is None:
             if attempt == 1 and not tried_user_code:
                 await skill.approve_code("python", code)
-            run = await check(skill, query, code, examples + own, emit)
+            run = await check(skill, query, code, examples + own, emit, phases)
             if best is None or _score(run) > _score(best[1]):
                 best = (code, run, attempt)
             if run.all_passed:
@@ -242,9 +305,7 @@ async def write_function(
         if attempt > repairs:
             break
         messages += [
-            Message(
-                "assistant", f"```python\n{code.rstrip()}\n```" if code.strip() else reply.text
-            ),
+            Message("assistant", f"```python\n{code.rstrip()}\n```" if code.strip() else reply),
             Message("user", f"{problem}\n{REPAIR}"),
         ]
     if best is None:
@@ -253,16 +314,24 @@ async def write_function(
             f"(last problem: {problem or 'the same code again'}).",
             confidence=0.2,
             notes=[f"attempts: {attempt}", "no function written"],
-            data={"intent": req.intent, "attempts": attempt, "outcome": "no code"},
+            data={
+                "intent": req.intent,
+                "attempts": attempt,
+                "outcome": "no code",
+                "phases": phases.rows,
+                "phases_total_s": phases.total(),
+            },
         )
     code, run, at = best
-    return _answer(req, code, run, origin, attempt, given=False, best_at=at)
+    return _answer(req, code, run, origin, attempt, given=False, best_at=at, phases=phases)
 
 
 MAX_EDGE_CHECKS = 3
 
 
-async def _own_checks(backend: Any, messages: list[Any], code: str, edge: bool) -> list[str]:
+async def _own_checks(
+    backend: Any, messages: list[Any], code: str, edge: bool, phases: Phases
+) -> list[str]:
     """A second turn: the model writes a few assert lines for the function it just wrote."""
     from council_core.llm.base import GenerationOptions, Message
 
@@ -271,10 +340,10 @@ async def _own_checks(backend: Any, messages: list[Any], code: str, edge: bool) 
         Message("assistant", f"```python\n{code.rstrip()}\n```"),
         Message("user", EDGE_CHECKS if edge else OWN_CHECKS),
     ]
-    reply = await backend.chat(
-        turn, GenerationOptions(max_tokens=CHECKS_MAX_TOKENS, temperature=0.0)
+    reply = await phases.chat(
+        "checks", backend, turn, GenerationOptions(max_tokens=CHECKS_MAX_TOKENS, temperature=0.0)
     )
-    return split_reply(reply.text)[1]
+    return split_reply(reply)[1]
 
 
 def _user_passed(run: CheckRun) -> bool:
@@ -317,6 +386,7 @@ def _answer(
     attempts: int,
     given: bool,
     best_at: int | None = None,
+    phases: Phases | None = None,
 ) -> SkillAnswer:
     parts = [f"```python\n{code.rstrip()}\n```"]
     if given:
@@ -384,5 +454,7 @@ def _answer(
             "exit_code": getattr(res, "exit_code", None),
             "killed_reason": getattr(res, "killed_reason", None),
             "duration_s": round(float(getattr(res, "duration_s", 0.0)), 4),
+            "phases": phases.rows if phases else [],
+            "phases_total_s": phases.total() if phases else None,
         },
     )
