@@ -3,6 +3,11 @@ one line per task as it finishes (for slow, shared machines; `harness.py --categ
 --baseline` gives the same figures through `council batch`).
 
     python bench/eval/run_function_eval.py [--split dev|heldout|all] [--limit N] [--report F]
+        [--ids ID,ID] [--only council|alone] [--threads N] [--phases]
+
+--phases prints, under each council line, where the time went: each model turn (seconds, time
+to the first token, prompt tokens / tokens the KV cache already held, tokens written) and each
+sandbox run (pre-started or cold).
 
 Council: the prompt goes through the router (real skills, the configured model, the sandbox).
 Model alone: the same GGUF through llama.cpp with function_tasks.BASELINE_PROMPT. Both are
@@ -66,6 +71,7 @@ async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--split", default="heldout", choices=["dev", "heldout", "all"])
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--ids", default="", help="comma-separated task ids to run (of the split)")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--report", type=Path)
     ap.add_argument("--skill-timeout", type=float, default=600.0)
@@ -85,6 +91,9 @@ async def main() -> int:
     )
     args = ap.parse_args()
     rows = load_rows([HERE / "sets" / "function.jsonl"], args.split)
+    if args.ids:
+        wanted = set(args.ids.split(","))
+        rows = [r for r in rows if r["id"] in wanted]
     if args.limit:
         rows = rows[: args.limit]
     i, n = (int(x) for x in args.shard.split("/"))

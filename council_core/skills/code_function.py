@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from council_core.base.logs import get_logger
@@ -43,7 +44,7 @@ EDGE_CHECKS = (
     "repeated values, negative numbers, ...), each following from the description, in one "
     "```python block."
 )
-CHECKS_MAX_TOKENS = 200
+CHECKS_MAX_TOKENS = 200  # a backstop: the turn ends once the checks that are used are written
 OWN_GUESS = (
     "The checks not in the request are my own reading of the description. If one of them "
     "contradicts the description, reply with your code unchanged."
@@ -95,6 +96,45 @@ def _normalized(code: str) -> str:
     """The code without blank lines and trailing spaces: two attempts that differ only so are
     the same attempt."""
     return "\n".join(line.rstrip() for line in code.splitlines() if line.strip())
+
+
+PY_FENCES = ("", "python", "python3", "py")
+
+
+def function_written(name: str | None) -> Callable[[str], str | None]:
+    """For a write or repair turn: the reply is enough once its first block is closed, is
+    Python that loads, and defines the function asked for with a body. What the model writes
+    after it (an explanation, usage) is never read; a first block that is not yet a function
+    lets the model go on as before."""
+
+    def enough(text: str) -> str | None:
+        m = FENCE.search(text)
+        if m is None or m.group(1).lower() not in PY_FENCES:
+            return None
+        tree = parse(m.group(2))
+        if tree is None:
+            return None
+        fns = [f for f in functions(tree) if name is None or f.name == name]
+        return text[: m.end()] if fns and not is_stub(fns[0]) else None
+
+    return enough
+
+
+def checks_written(need: int, least: int) -> Callable[[str], str | None]:
+    """For the checks turn: the reply is enough once it holds the `need` assert lines that are
+    used (the rest would be dropped), or its blocks are closed with at least `least` of them.
+    An open block counts to its last whole line."""
+
+    def enough(text: str) -> str | None:
+        fences = text.count("```")
+        if fences == 0:
+            return None
+        closed = fences % 2 == 0
+        upto = text[: text.rfind("```") + 3] if closed else text[: text.rfind("\n") + 1] + "```"
+        n = len(split_reply(upto)[1])
+        return upto if n >= need or (closed and n >= least) else None
+
+    return enough
 
 
 def _problem(code: str, name: str | None) -> str | None:
@@ -167,27 +207,49 @@ class Phases:
         self.rows: list[dict[str, Any]] = []
         self._t0 = time.perf_counter()
 
-    async def chat(self, name: str, backend: Any, messages: list[Any], opts: Any) -> str:
-        """The model's reply to `messages` (streamed, to time its first token)."""
+    async def chat(
+        self,
+        name: str,
+        backend: Any,
+        messages: list[Any],
+        opts: Any,
+        enough: Callable[[str], str | None] | None = None,
+    ) -> str:
+        """The model's reply to `messages`, streamed (to time its first token). After each
+        line, `enough` may return the reply to keep: the generation stops there (what the
+        model would write after it is never read)."""
         t = time.perf_counter()
         first: float | None = None
-        parts: list[str] = []
+        text = ""
         usage = None
-        async for piece in backend.stream_chat(messages, opts):
-            if first is None:
-                first = time.perf_counter() - t
-            parts.append(piece.text)
-            if piece.usage is not None:
-                usage = piece.usage
+        pieces = 0
+        cut = False
+        stream = backend.stream_chat(messages, opts)
+        try:
+            async for piece in stream:
+                if first is None:
+                    first = time.perf_counter() - t
+                pieces += 1
+                text += piece.text
+                if piece.usage is not None:
+                    usage = piece.usage
+                if enough is not None and ("\n" in piece.text or "`" in piece.text):
+                    kept = enough(text)
+                    if kept is not None:
+                        text, cut = kept, True
+                        break
+        finally:
+            await stream.aclose()  # stops the generation when it was cut short
         self._add(
             name,
             t,
             first_token_s=None if first is None else round(first, 3),
             prompt_tokens=getattr(usage, "prompt_tokens", None),
             reused_tokens=getattr(backend, "last_prompt_reused", None),
-            completion_tokens=getattr(usage, "completion_tokens", None),
+            completion_tokens=getattr(usage, "completion_tokens", pieces),
+            stopped_early=cut,
         )
-        return "".join(parts)
+        return text
 
     def sandbox(self, t: float, res: Any, n_examples: int) -> None:
         self._add(
@@ -205,6 +267,15 @@ class Phases:
 
     def total(self) -> float:
         return round(time.perf_counter() - self._t0, 3)
+
+
+def _warm_sandbox(skill: CodeSkill, query: Query) -> None:
+    """Start this session's sandbox in the background while the model writes (a run then
+    skips firejail's start-up); a sandbox that cannot start says so at the run itself."""
+    try:
+        skill.ctx.sandbox.warm(query.session)
+    except Exception as exc:
+        log.debug("could not pre-start a sandbox: %s", exc)
 
 
 async def check(
@@ -234,6 +305,7 @@ async def write_function(
     request = query.text
     tried_user_code = False
     phases = Phases()
+    _warm_sandbox(skill, query)
     if req.intent == "fix" and req.code and examples:
         await skill.approve_code("python", req.code)
         emit(Progress("code", message="running your code on your examples"))
@@ -272,12 +344,12 @@ async def write_function(
         if fresh:  # later repairs build on this attempt, not on the repeated ones
             messages = list(asked)
         turn = "write" if attempt == 1 else ("fresh" if fresh else "repair")
-        reply = await phases.chat(turn, backend, messages, opts)
+        reply = await phases.chat(turn, backend, messages, opts, function_written(req.name))
         code, asserts = split_reply(reply)
         if attempt == 1 and not asserts and code.strip():
             asserts = await _own_checks(backend, messages, code, bool(examples), phases)
         if origin == "own" and not examples and asserts:
-            examples = [Example(a, "", "assert", "own") for a in asserts[:5]]
+            examples = [Example(a, "", "assert", "own") for a in asserts[:MAX_OWN_CHECKS]]
         elif origin == "user" and not own and asserts and attempt == 1:
             own = [Example(a, "", "assert", "own") for a in asserts[:MAX_EDGE_CHECKS]]
         key = _normalized(code)
@@ -326,7 +398,9 @@ async def write_function(
     return _answer(req, code, run, origin, attempt, given=False, best_at=at, phases=phases)
 
 
-MAX_EDGE_CHECKS = 3
+MAX_EDGE_CHECKS = 3  # edge-case checks used next to the user's examples
+MAX_OWN_CHECKS = 5  # checks used when the user gave no examples
+OWN_CHECKS_ASKED = 3  # what either checks prompt asks for
 
 
 async def _own_checks(
@@ -341,7 +415,11 @@ async def _own_checks(
         Message("user", EDGE_CHECKS if edge else OWN_CHECKS),
     ]
     reply = await phases.chat(
-        "checks", backend, turn, GenerationOptions(max_tokens=CHECKS_MAX_TOKENS, temperature=0.0)
+        "checks",
+        backend,
+        turn,
+        GenerationOptions(max_tokens=CHECKS_MAX_TOKENS, temperature=0.0),
+        checks_written(MAX_EDGE_CHECKS if edge else MAX_OWN_CHECKS, OWN_CHECKS_ASKED),
     )
     return split_reply(reply)[1]
 
