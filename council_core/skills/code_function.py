@@ -53,6 +53,7 @@ REPAIR = "Reply with the whole corrected code in one ```python block."
 REPAIR_TEMPERATURE = 0.3
 FRESH_TEMPERATURE = 0.8
 MAX_FAILURES_SHOWN = 6
+OWN_ONLY_REPAIRS = 1  # repairs for failures of the model's own checks alone
 
 
 def split_reply(text: str) -> tuple[str, list[str]]:
@@ -326,6 +327,7 @@ async def write_function(
     seen: set[str] = set()
     fresh = False
     attempt = 0
+    own_only = 0  # runs where the user's examples passed and only its own checks failed
     problem: str | None = None
     for attempt in range(1, repairs + 2):
         what = "writing the function" if attempt == 1 else "repairing it from the failures"
@@ -373,6 +375,12 @@ async def write_function(
                 break
             problem = failures(run)
             if own and _user_passed(run):
+                # Only its own checks fail: the model gets one repair to fix the case or stand
+                # by its code; a repair that still fails only them ends it (the best attempt
+                # is kept, below 0.9).
+                own_only += 1
+                if own_only > OWN_ONLY_REPAIRS:
+                    break
                 problem += "\n" + OWN_GUESS
         if attempt > repairs:
             break

@@ -172,3 +172,31 @@ async def test_the_sandbox_is_started_while_the_model_writes() -> None:
     assert ans.data["outcome"] == "ok"
     (run,) = [p for p in ans.data["phases"] if p["phase"] == "sandbox"]
     assert run["pooled"] is True  # the first run found a sandbox already started
+
+
+@pytest.mark.sandbox
+@pytest.mark.skipif(shutil.which("firejail") is None, reason="firejail is not installed")
+async def test_only_its_own_checks_failing_gets_one_repair_not_all() -> None:
+    # The user's example passes every time; the model's own check is wrong (add(0, 0) == 1)
+    # and each repair rewrites the code differently without satisfying it.
+    variants = [
+        FUNCTION,
+        "```python\ndef add(a: int, b: int) -> int:\n    return b + a\n```",
+        "```python\ndef add(a: int, b: int) -> int:\n    return sum((a, b))\n```",
+    ]
+    wrong = "```python\nassert add(0, 0) == 1\nassert add(1, 1) == 2\nassert add(2, 1) == 3\n```"
+    llm = StreamingBackend(variants, wrong)
+    ctx = SkillContext(approval=ApprovalChannel(Recorder()))
+    ctx.settings.sandbox.pool_size = 0
+    ctx.settings.sandbox.max_repairs = 2
+    ctx.provide("llm", Manager(llm))
+    try:
+        ans = await CodeSkill(ctx).answer(Query(PROMPT, "speed3"))
+    finally:
+        await ctx.aclose()
+    assert ans.data["attempts"] == 2 and len(llm.replies) == 1  # the third was never asked
+    assert ans.data["best_attempt"] == 1 and ans.code == variants[0][10:-3]
+    assert 0.5 <= ans.confidence < 0.9
+    assert "a check of my own does not" in ans.answer
+    runs = [p for p in ans.data["phases"] if p["phase"] == "sandbox"]
+    assert len(runs) == 2
