@@ -3,6 +3,11 @@ one line per task as it finishes (for slow, shared machines; `harness.py --categ
 --baseline` gives the same figures through `council batch`).
 
     python bench/eval/run_function_eval.py [--split dev|heldout|all] [--limit N] [--report F]
+        [--ids ID,ID] [--only council|alone] [--threads N] [--phases]
+
+--phases prints, under each council line, where the time went: each model turn (seconds, time
+to the first token, prompt tokens / tokens the KV cache already held, tokens written) and each
+sandbox run (pre-started or cold).
 
 Council: the prompt goes through the router (real skills, the configured model, the sandbox).
 Model alone: the same GGUF through llama.cpp with function_tasks.BASELINE_PROMPT. Both are
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -28,10 +34,44 @@ import function_tasks  # noqa: E402
 from harness import default_model_path, load_rows, pct  # noqa: E402
 
 
+class PhaseLog(logging.Handler):
+    """Collects the code skill's phase records (its debug log) for the task running."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.rows: list[dict] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        row = getattr(record, "phase", None)
+        if isinstance(row, dict):
+            self.rows.append(row)
+
+    def take(self) -> list[dict]:
+        rows, self.rows = self.rows, []
+        return rows
+
+
+def phase_line(rows: list[dict]) -> str:
+    """One line per task: each phase of a function request (model turns, sandbox runs)."""
+    parts = []
+    for p in rows:
+        if p["phase"] == "sandbox":
+            parts.append(f"sandbox {p['s']:.2f}s({'pool' if p.get('pooled') else 'cold'})")
+        else:
+            parts.append(
+                f"{p['phase']} {p['s']:.1f}s (first token {p.get('first_token_s')}s)"
+                f" p{p.get('prompt_tokens')}"
+                f"/r{p.get('reused_tokens')} c{p.get('completion_tokens')}"
+            )
+    spent = sum(p["s"] for p in rows)
+    return f"phases {spent:.1f}s: " + (", ".join(parts) or "(none)")
+
+
 async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--split", default="heldout", choices=["dev", "heldout", "all"])
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--ids", default="", help="comma-separated task ids to run (of the split)")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--report", type=Path)
     ap.add_argument("--skill-timeout", type=float, default=600.0)
@@ -44,8 +84,16 @@ async def main() -> int:
         help="LLM threads for both sides (0: the configured default); on an oversubscribed "
         "machine 1 thread is several times faster than 2",
     )
+    ap.add_argument(
+        "--phases",
+        action="store_true",
+        help="print where each council answer's time went (model turns, sandbox runs)",
+    )
     args = ap.parse_args()
     rows = load_rows([HERE / "sets" / "function.jsonl"], args.split)
+    if args.ids:
+        wanted = set(args.ids.split(","))
+        rows = [r for r in rows if r["id"] in wanted]
     if args.limit:
         rows = rows[: args.limit]
     i, n = (int(x) for x in args.shard.split("/"))
@@ -71,6 +119,10 @@ async def main() -> int:
         llm = Llama(
             model_path=model, n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False
         )
+    phase_log = PhaseLog()
+    fn_log = logging.getLogger("council.skills.code_function")
+    fn_log.addHandler(phase_log)
+    fn_log.setLevel(logging.DEBUG)
     results: dict[str, dict] = {}
     alone: dict[str, dict] = {}
     for r in rows:
@@ -79,13 +131,17 @@ async def main() -> int:
             t0 = time.perf_counter()
             res = (await council.ask(r["prompt"], f"eval-{r['id']}")).to_dict()
             res["latency_ms"] = (time.perf_counter() - t0) * 1000
+            res["phases"] = phase_log.take()
             results[r["id"]] = res
             ok = function_tasks.judged(r, res)
             line += (
                 f" council {'PASS' if ok else 'fail'} {res['latency_ms'] / 1000:5.1f}s "
                 f"{res.get('skill')} conf {res.get('confidence', 0):.2f} {res.get('notes')}"
                 + (f" error {res['error']}" if res.get("error") else "")
+                + f" load {os.getloadavg()[0]:.2f}"
             )
+            if args.phases:
+                line += "\n    " + phase_line(res["phases"])
         if llm is not None:
             t1 = time.perf_counter()
             out = llm.create_chat_completion(

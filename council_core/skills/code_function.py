@@ -12,8 +12,11 @@ and a confidence that is never 0.9 or more unless every example passed.
 from __future__ import annotations
 
 import ast
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from council_core.base.logs import get_logger
 from council_core.base.result import Progress, SkillAnswer
 from council_core.skill import Emit, Query
 
@@ -22,6 +25,8 @@ from .code_request import FENCE, CodeRequest, Example, functions, is_stub, parse
 
 if TYPE_CHECKING:
     from .code import CodeSkill
+
+log = get_logger("skills.code_function")
 
 # The first attempt is the model's plain completion of the request (no extra rules in the way
 # of how it writes the function); what the skill adds is the checking: the user's examples and
@@ -39,7 +44,7 @@ EDGE_CHECKS = (
     "repeated values, negative numbers, ...), each following from the description, in one "
     "```python block."
 )
-CHECKS_MAX_TOKENS = 200
+CHECKS_MAX_TOKENS = 200  # a backstop: the turn ends once the checks that are used are written
 OWN_GUESS = (
     "The checks not in the request are my own reading of the description. If one of them "
     "contradicts the description, reply with your code unchanged."
@@ -48,6 +53,7 @@ REPAIR = "Reply with the whole corrected code in one ```python block."
 REPAIR_TEMPERATURE = 0.3
 FRESH_TEMPERATURE = 0.8
 MAX_FAILURES_SHOWN = 6
+OWN_ONLY_REPAIRS = 1  # repairs for failures of the model's own checks alone
 
 
 def split_reply(text: str) -> tuple[str, list[str]]:
@@ -91,6 +97,45 @@ def _normalized(code: str) -> str:
     """The code without blank lines and trailing spaces: two attempts that differ only so are
     the same attempt."""
     return "\n".join(line.rstrip() for line in code.splitlines() if line.strip())
+
+
+PY_FENCES = ("", "python", "python3", "py")
+
+
+def function_written(name: str | None) -> Callable[[str], str | None]:
+    """For a write or repair turn: the reply is enough once its first block is closed, is
+    Python that loads, and defines the function asked for with a body. What the model writes
+    after it (an explanation, usage) is never read; a first block that is not yet a function
+    lets the model go on as before."""
+
+    def enough(text: str) -> str | None:
+        m = FENCE.search(text)
+        if m is None or m.group(1).lower() not in PY_FENCES:
+            return None
+        tree = parse(m.group(2))
+        if tree is None:
+            return None
+        fns = [f for f in functions(tree) if name is None or f.name == name]
+        return text[: m.end()] if fns and not is_stub(fns[0]) else None
+
+    return enough
+
+
+def checks_written(need: int, least: int) -> Callable[[str], str | None]:
+    """For the checks turn: the reply is enough once it holds the `need` assert lines that are
+    used (the rest would be dropped), or its blocks are closed with at least `least` of them.
+    An open block counts to its last whole line."""
+
+    def enough(text: str) -> str | None:
+        fences = text.count("```")
+        if fences == 0:
+            return None
+        closed = fences % 2 == 0
+        upto = text[: text.rfind("```") + 3] if closed else text[: text.rfind("\n") + 1] + "```"
+        n = len(split_reply(upto)[1])
+        return upto if n >= need or (closed and n >= least) else None
+
+    return enough
 
 
 def _problem(code: str, name: str | None) -> str | None:
@@ -154,11 +199,99 @@ def _what_happened(error: str | None, got: str) -> str:
     return f"it raised {error}"
 
 
+class Phases:
+    """Where the time of one function request went: each model turn (prompt tokens, how many
+    of them the KV cache already held, tokens written) and each sandbox run. It goes into the
+    answer's data (``phases``) and the debug log."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._t0 = time.perf_counter()
+
+    async def chat(
+        self,
+        name: str,
+        backend: Any,
+        messages: list[Any],
+        opts: Any,
+        enough: Callable[[str], str | None] | None = None,
+    ) -> str:
+        """The model's reply to `messages`, streamed (to time its first token). After each
+        line, `enough` may return the reply to keep: the generation stops there (what the
+        model would write after it is never read)."""
+        t = time.perf_counter()
+        first: float | None = None
+        text = ""
+        usage = None
+        pieces = 0
+        cut = False
+        stream = backend.stream_chat(messages, opts)
+        try:
+            async for piece in stream:
+                if first is None:
+                    first = time.perf_counter() - t
+                pieces += 1
+                text += piece.text
+                if piece.usage is not None:
+                    usage = piece.usage
+                if enough is not None and ("\n" in piece.text or "`" in piece.text):
+                    kept = enough(text)
+                    if kept is not None:
+                        text, cut = kept, True
+                        break
+        finally:
+            await stream.aclose()  # stops the generation when it was cut short
+        self._add(
+            name,
+            t,
+            first_token_s=None if first is None else round(first, 3),
+            prompt_tokens=getattr(usage, "prompt_tokens", None),
+            reused_tokens=getattr(backend, "last_prompt_reused", None),
+            completion_tokens=getattr(usage, "completion_tokens", pieces),
+            stopped_early=cut,
+        )
+        return text
+
+    def sandbox(self, t: float, res: Any, n_examples: int) -> None:
+        self._add(
+            "sandbox",
+            t,
+            examples=n_examples,
+            run_s=round(float(getattr(res, "duration_s", 0.0)), 3),
+            pooled=getattr(res, "pooled", None),
+        )
+
+    def _add(self, name: str, t: float, **info: Any) -> None:
+        row = {"phase": name, "s": round(time.perf_counter() - t, 3), **info}
+        self.rows.append(row)
+        log.debug("function request phase %s", row, extra={"phase": row})
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self._t0, 3)
+
+
+def _warm_sandbox(skill: CodeSkill, query: Query) -> None:
+    """Start this session's sandbox in the background while the model writes (a run then
+    skips firejail's start-up); a sandbox that cannot start says so at the run itself."""
+    try:
+        skill.ctx.sandbox.warm(query.session)
+    except Exception as exc:
+        log.debug("could not pre-start a sandbox: %s", exc)
+
+
 async def check(
-    skill: CodeSkill, query: Query, code: str, examples: list[Example], emit: Emit
+    skill: CodeSkill,
+    query: Query,
+    code: str,
+    examples: list[Example],
+    emit: Emit,
+    phases: Phases | None = None,
 ) -> CheckRun:
     tag = new_tag()
+    t = time.perf_counter()
     res, _notes = await skill.execute(query, "python", check_program(code, examples, tag), emit)
+    if phases is not None:
+        phases.sandbox(t, res, len(examples))
     return read_check(res, examples, tag)
 
 
@@ -172,12 +305,14 @@ async def write_function(
     origin = "user" if examples else "own"
     request = query.text
     tried_user_code = False
+    phases = Phases()
+    _warm_sandbox(skill, query)
     if req.intent == "fix" and req.code and examples:
         await skill.approve_code("python", req.code)
         emit(Progress("code", message="running your code on your examples"))
-        first = await check(skill, query, req.code, examples, emit)
+        first = await check(skill, query, req.code, examples, emit, phases)
         if first.all_passed:
-            return _answer(req, req.code, first, origin, 0, given=True)
+            return _answer(req, req.code, first, origin, 0, given=True, phases=phases)
         request += "\n\n" + failures(first).replace("your code", "the code above", 1)
         tried_user_code = True
     # With the user's examples, the model also writes a few edge-case checks of its own: they
@@ -192,6 +327,7 @@ async def write_function(
     seen: set[str] = set()
     fresh = False
     attempt = 0
+    own_only = 0  # runs where the user's examples passed and only its own checks failed
     problem: str | None = None
     for attempt in range(1, repairs + 2):
         what = "writing the function" if attempt == 1 else "repairing it from the failures"
@@ -209,12 +345,13 @@ async def write_function(
         )
         if fresh:  # later repairs build on this attempt, not on the repeated ones
             messages = list(asked)
-        reply = await backend.chat(messages, opts)
-        code, asserts = split_reply(reply.text)
+        turn = "write" if attempt == 1 else ("fresh" if fresh else "repair")
+        reply = await phases.chat(turn, backend, messages, opts, function_written(req.name))
+        code, asserts = split_reply(reply)
         if attempt == 1 and not asserts and code.strip():
-            asserts = await _own_checks(backend, messages, code, bool(examples))
+            asserts = await _own_checks(backend, messages, code, bool(examples), phases)
         if origin == "own" and not examples and asserts:
-            examples = [Example(a, "", "assert", "own") for a in asserts[:5]]
+            examples = [Example(a, "", "assert", "own") for a in asserts[:MAX_OWN_CHECKS]]
         elif origin == "user" and not own and asserts and attempt == 1:
             own = [Example(a, "", "assert", "own") for a in asserts[:MAX_EDGE_CHECKS]]
         key = _normalized(code)
@@ -231,20 +368,24 @@ async def write_function(
         if problem is None:
             if attempt == 1 and not tried_user_code:
                 await skill.approve_code("python", code)
-            run = await check(skill, query, code, examples + own, emit)
+            run = await check(skill, query, code, examples + own, emit, phases)
             if best is None or _score(run) > _score(best[1]):
                 best = (code, run, attempt)
             if run.all_passed:
                 break
             problem = failures(run)
             if own and _user_passed(run):
+                # Only its own checks fail: the model gets one repair to fix the case or stand
+                # by its code; a repair that still fails only them ends it (the best attempt
+                # is kept, below 0.9).
+                own_only += 1
+                if own_only > OWN_ONLY_REPAIRS:
+                    break
                 problem += "\n" + OWN_GUESS
         if attempt > repairs:
             break
         messages += [
-            Message(
-                "assistant", f"```python\n{code.rstrip()}\n```" if code.strip() else reply.text
-            ),
+            Message("assistant", f"```python\n{code.rstrip()}\n```" if code.strip() else reply),
             Message("user", f"{problem}\n{REPAIR}"),
         ]
     if best is None:
@@ -253,16 +394,26 @@ async def write_function(
             f"(last problem: {problem or 'the same code again'}).",
             confidence=0.2,
             notes=[f"attempts: {attempt}", "no function written"],
-            data={"intent": req.intent, "attempts": attempt, "outcome": "no code"},
+            data={
+                "intent": req.intent,
+                "attempts": attempt,
+                "outcome": "no code",
+                "phases": phases.rows,
+                "phases_total_s": phases.total(),
+            },
         )
     code, run, at = best
-    return _answer(req, code, run, origin, attempt, given=False, best_at=at)
+    return _answer(req, code, run, origin, attempt, given=False, best_at=at, phases=phases)
 
 
-MAX_EDGE_CHECKS = 3
+MAX_EDGE_CHECKS = 3  # edge-case checks used next to the user's examples
+MAX_OWN_CHECKS = 5  # checks used when the user gave no examples
+OWN_CHECKS_ASKED = 3  # what either checks prompt asks for
 
 
-async def _own_checks(backend: Any, messages: list[Any], code: str, edge: bool) -> list[str]:
+async def _own_checks(
+    backend: Any, messages: list[Any], code: str, edge: bool, phases: Phases
+) -> list[str]:
     """A second turn: the model writes a few assert lines for the function it just wrote."""
     from council_core.llm.base import GenerationOptions, Message
 
@@ -271,10 +422,14 @@ async def _own_checks(backend: Any, messages: list[Any], code: str, edge: bool) 
         Message("assistant", f"```python\n{code.rstrip()}\n```"),
         Message("user", EDGE_CHECKS if edge else OWN_CHECKS),
     ]
-    reply = await backend.chat(
-        turn, GenerationOptions(max_tokens=CHECKS_MAX_TOKENS, temperature=0.0)
+    reply = await phases.chat(
+        "checks",
+        backend,
+        turn,
+        GenerationOptions(max_tokens=CHECKS_MAX_TOKENS, temperature=0.0),
+        checks_written(MAX_EDGE_CHECKS if edge else MAX_OWN_CHECKS, OWN_CHECKS_ASKED),
     )
-    return split_reply(reply.text)[1]
+    return split_reply(reply)[1]
 
 
 def _user_passed(run: CheckRun) -> bool:
@@ -317,6 +472,7 @@ def _answer(
     attempts: int,
     given: bool,
     best_at: int | None = None,
+    phases: Phases | None = None,
 ) -> SkillAnswer:
     parts = [f"```python\n{code.rstrip()}\n```"]
     if given:
@@ -384,5 +540,7 @@ def _answer(
             "exit_code": getattr(res, "exit_code", None),
             "killed_reason": getattr(res, "killed_reason", None),
             "duration_s": round(float(getattr(res, "duration_s", 0.0)), 4),
+            "phases": phases.rows if phases else [],
+            "phases_total_s": phases.total() if phases else None,
         },
     )
