@@ -265,6 +265,9 @@ def _answer_text(res: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+_ONE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def _judged(row: dict[str, Any], res: dict[str, Any]) -> bool:
     """Code answers are judged on what the program printed, then on the whole answer. The
     model alone's short answers are judged on its final "Answer:" line; function rows on the
@@ -272,7 +275,16 @@ def _judged(row: dict[str, Any], res: dict[str, Any]) -> bool:
     if function_tasks.is_function_row(row):  # function rows: the code on hidden tests
         return function_tasks.judged(row, res)
     if "final" in res and row["judge"] in _SHORT_KINDS:
-        return judge(str(row["expected"]), str(res["final"]), row["judge"])
+        if judge(str(row["expected"]), str(res["final"]), row["judge"]):
+            return True
+        # A final sentence with one number in it ("So, Pop spent 15 dollars.") is that number,
+        # as the word-problem skill reads its own step-by-step answer.
+        nums = set(_ONE_NUMBER.findall(str(res["final"]).replace(",", "")))
+        return (
+            row["judge"] == "number"
+            and len(nums) == 1
+            and judge(str(row["expected"]), nums.pop(), "number")
+        )
     if res.get("output") and judge(str(row["expected"]), str(res["output"]), row["judge"]):
         return True
     return judge(str(row["expected"]), _answer_text(res), row["judge"])

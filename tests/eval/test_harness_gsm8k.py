@@ -71,3 +71,17 @@ def test_calibration_buckets_count_accuracy_by_confidence() -> None:
     assert cal["0.5-0.7"] == {"n": 1, "accuracy": 1.0}
     assert cal["0.7-0.9"] == {"n": 0, "accuracy": None}
     assert cal["<0.5"] == {"n": 1, "accuracy": 0.0}
+
+
+def test_a_final_sentence_with_one_number_is_judged_on_that_number() -> None:
+    """The model alone often ends "So, Pop spent 15 dollars." with no Answer line: that is its
+    answer (the word-problem skill reads its own reasoning the same way); a sentence with two
+    numbers is not guessed at."""
+    row = {"id": "r", "prompt": "q", "expected": "15", "judge": "number", "category": "gsm8k"}
+    one = {"answer": "...\nSo, Pop spent 15 dollars.", "final": "So, Pop spent 15 dollars."}
+    two = {"answer": "...", "final": "In 3 weeks Pop spent 15 dollars."}
+    other = {"answer": "...", "final": "So, Pop spent 16 dollars."}
+    got = harness.score(
+        [row, {**row, "id": "t"}, {**row, "id": "o"}], {"r": one, "t": two, "o": other}
+    )
+    assert got["accuracy"] == pytest.approx(1 / 3)
