@@ -6,9 +6,9 @@ calibration of its confidence is fitted on.
     python bench/bench_wordmath.py --split dev --n 40 --always   # all four answers, always
     python bench/bench_wordmath.py --fit bench/results/wordmath_dev.jsonl   # report again
 
-Each record: the row id, expected answer, the first (greedy) program's answer and the mean of
-its lowest token log-probabilities, the second (sampled) program's answer when one ran, the
-skill's final answer and confidence, correctness of each, seconds. The GSM8K sample lives
+Each record: the row id, expected answer, every vote (programs and step-by-step reasonings,
+in order, each judged), the programs' outcomes, the skill's final answer and confidence, its
+correctness, seconds; the report replays the decision as shipped and its calibration. The GSM8K sample lives
 outside the repository (../shared/eval, see bench/eval/harness.py); tune on dev only.
 """
 

@@ -21,7 +21,7 @@ from council_core.base.result import Progress, SkillAnswer
 from council_core.skill import Emit, Query
 
 from .code_check import CheckRun, check_program, new_tag, read_check
-from .code_request import FENCE, CodeRequest, Example, functions, is_stub, parse
+from .code_request import FENCE, LANG_OF, CodeRequest, Example, functions, is_stub, parse
 
 if TYPE_CHECKING:
     from .code import CodeSkill
@@ -99,9 +99,6 @@ def _normalized(code: str) -> str:
     return "\n".join(line.rstrip() for line in code.splitlines() if line.strip())
 
 
-PY_FENCES = ("", "python", "python3", "py")
-
-
 def function_written(name: str | None) -> Callable[[str], str | None]:
     """For a write or repair turn: the reply is enough once its first block is closed, is
     Python that loads, and defines the function asked for with a body. What the model writes
@@ -110,7 +107,7 @@ def function_written(name: str | None) -> Callable[[str], str | None]:
 
     def enough(text: str) -> str | None:
         m = FENCE.search(text)
-        if m is None or m.group(1).lower() not in PY_FENCES:
+        if m is None or LANG_OF.get(m.group(1).lower()) != "python":
             return None
         tree = parse(m.group(2))
         if tree is None:

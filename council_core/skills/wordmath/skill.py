@@ -44,9 +44,6 @@ PROGRAM_TIMEOUT_S = 5.0  # arithmetic takes milliseconds; a loop is cut here
 SANDBOX_SESSION = "wordmath"  # its own workspace: programs never see the user's code files
 SECOND_TEMPERATURE = 0.7
 SECOND_SEED = 7
-# The mean of a program's lowest token log-probabilities, kept in the answer's data (the bench
-# reports it); the confidence itself comes from how the answers agree (below).
-LOW_TOKENS = 3
 # Every question gets two answers made in different ways: a program (exact arithmetic, run in
 # the sandbox) and the model's own step-by-step reasoning in words, with the prompt the
 # model-alone baseline gets (bench/eval/harness.py). Programs alone lost to reasoning on GSM8K
@@ -75,19 +72,11 @@ CLOSE_ABS = 0.01
 CLOSE_REL = 1e-4
 
 
-def low_logprob(logprobs: list[float] | None) -> float | None:
-    if not logprobs:
-        return None
-    low = sorted(logprobs)[:LOW_TOKENS]
-    return sum(low) / len(low)
-
-
 @dataclass
 class Attempt:
     """One program and what became of it."""
 
     code: str
-    logprobs: list[float] | None
     outcome: str = "not run"  # ok, error, timeout, limit, denied, empty
     stdout: str = ""
     error: str = ""
@@ -103,7 +92,6 @@ class Attempt:
         return {
             "outcome": self.outcome,
             "answer": self.reading.line if self.reading else None,
-            "low_logprob": low_logprob(self.logprobs),
             "tokens": self.tokens,
             "doubt": self.doubt,
         }
@@ -258,13 +246,10 @@ class WordMathSkill(Skill):
         seed: int | None,
         emit: Emit,
     ) -> Attempt:
-        opts = GenerationOptions(
-            max_tokens=MAX_TOKENS, temperature=temperature, logprobs=True, seed=seed
-        )
+        opts = GenerationOptions(max_tokens=MAX_TOKENS, temperature=temperature, seed=seed)
         reply = await backend.chat(messages, opts)
         att = Attempt(
             with_half_up_round(code_of(reply.text)),
-            reply.logprobs,
             tokens=reply.usage.completion_tokens,
         )
         if not att.code.strip():
