@@ -203,7 +203,8 @@ class Council:
             if owned is not None and skill.is_fallback:
                 break
             streamed = False
-            watch = StreamLimits(limits.skill_timeout_s, limits.silence_timeout_s, skill.name)
+            first = max(limits.skill_timeout_s, skill.first_answer_s or 0.0)
+            watch = StreamLimits(first, limits.silence_timeout_s, skill.name)
             partial: list[str] = []
 
             def skill_emit(

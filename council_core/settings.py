@@ -43,7 +43,8 @@ class RouterSettings(_Section):
         gt=0,
         title="First-answer limit (s)",
         description="A skill that shows no answer text within this time is stopped "
-        "(for a skill that does not stream, the limit for its whole answer).",
+        "(for a skill that does not stream, the limit for its whole answer; word problems, "
+        "which write a program and reason before answering, get at least 180 s).",
     )
     silence_timeout_s: float = Field(
         30.0,

@@ -47,6 +47,9 @@ class Skill(abc.ABC):
     needs_gpu: ClassVar[bool] = False
     # The general skill: tried last, whatever its score.
     is_fallback: ClassVar[bool] = False
+    # A skill that needs several model turns before its first text (word problems) may ask
+    # for a longer first-answer limit than router.skill_timeout_s; None: the setting applies.
+    first_answer_s: ClassVar[float | None] = None
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid")

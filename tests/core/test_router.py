@@ -130,6 +130,24 @@ async def test_timeout(ctx):
     assert r.error.kind == "timeout"
 
 
+async def test_a_skill_may_ask_for_a_longer_first_answer_limit(ctx):
+    """Word problems take a program and a reasoning before any text: the skill's own, longer
+    limit applies; a skill without one is still cut at the setting."""
+    ctx.settings.router.skill_timeout_s = 0.05
+
+    class Patient(Echo):
+        first_answer_s = 5.0
+
+        async def answer(self, query, emit=lambda e: None):
+            await asyncio.sleep(0.3)  # six times the setting, well inside its own limit
+            return SkillAnswer("late", confidence=0.9)
+
+    r = await make(ctx, a=Patient(ctx)).ask("q")
+    assert r.error is None and r.answer == "late"
+    r = await make(ctx, a=Echo(ctx, behaviour="slow")).ask("q")
+    assert r.error.kind == "timeout"
+
+
 class Streamer(Skill):
     """Streams `pieces`, sleeping `gaps[i]` before each one."""
 

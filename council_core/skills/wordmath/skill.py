@@ -124,6 +124,10 @@ class WordMathSkill(Skill):
     threshold: ClassVar[float] = 0.5
     # The confidence says how the answers agreed (README's reliability table, GSM8K rows).
     confident_at: ClassVar[float] = 0.25
+    # A program and a step-by-step reasoning come before any text (four turns when they
+    # disagree: up to ~1,500 tokens, ~47 s p50 idle on 2 cores): the default 60 s first-answer
+    # limit cut it and the general model answered instead (seen from a fresh install).
+    first_answer_s: ClassVar[float | None] = 180.0
     # bench/bench_wordmath.py --signals sets this to make all four answers on every problem
     # (the decision is the same function; the figures for each rule come from one run).
     always_vote: bool = False
