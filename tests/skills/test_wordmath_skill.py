@@ -133,6 +133,13 @@ def test_a_reasoning_line_with_one_number_is_that_number() -> None:
 
     got = reasoned_reading("Janet makes $18 every day")
     assert got is not None and got.value == 18
+    assert got.line == "18 — Janet makes $18 every day"  # the answer first, then its sentence
+    assert reasoned_reading("The final answer is $42.").line == "42"  # type: ignore[union-attr]
+    # an expression with an unknown is no answer; units are not unknowns
+    assert reasoned_reading("x + 4") is None
+    assert reasoned_reading("4+x") is None
+    assert reasoned_reading("The speed is 5 m/s").value == 5  # type: ignore[union-attr]
+    assert reasoned_reading("He bought 5 T-shirts").value == 5  # type: ignore[union-attr]
     assert reasoned_reading("$1,200").value == 1200  # type: ignore[union-attr]
     two = reasoned_reading("between 3 and 5 apples")
     assert two is not None and two.value is None  # two numbers: not read as either

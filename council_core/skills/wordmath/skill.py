@@ -377,18 +377,37 @@ def decide(votes: list[Vote], notes: list[str]) -> tuple[Vote | None, float]:
 
 
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+# a lone letter next to an operator: an expression with an unknown ("x + 4", "2*y")
+_UNKNOWN = re.compile(
+    r"(?<![A-Za-z$])[A-Za-z](?:\s*[+*^=]|\s+-\s)\s*[\w(]"  # "x + 4", "y = 2", "a - 3"
+    r"|[\d)](?:\s*[+*^=/]|\s+-\s)\s*[A-Za-z](?![A-Za-z])"  # "4 + x", "2*y", "3 - b"
+    r"|(?<![A-Za-z$])[A-Za-z]\s*/\s*\d"  # "x/2" (not "m/s")
+)
+# what is left of "Answer: 42" or "The final answer is $42." without its number
+_LABEL_ONLY = re.compile(r"(?i)\s*(?:the\s+)?(?:final\s+)?answer(?:\s+is)?\s*[:=]?\s*\$?\s*\.?\s*")
 
 
 def reasoned_reading(line: str) -> Reading | None:
     """A reasoning's final answer line read as an answer: "Answer: $18" is 18 dollars; a
-    sentence with one number in it ("Janet makes 18 dollars a day") is that number."""
+    sentence with one number in it ("Janet makes 18 dollars a day") is that number, shown
+    first ("18 — Janet makes 18 dollars a day"). A line that still holds an unknown ("x + 4")
+    is no answer (None)."""
     reading = read_output(line)
-    if reading is None or reading.value is not None:
+    if reading is None:
+        return None
+    if _UNKNOWN.search(reading.line):
+        return None  # still an expression: no answer
+    if reading.value is not None:
         return reading
     nums = {m.group().replace(",", "") for m in _NUMBER.finditer(line)}
     if len(nums) == 1:
+        lit = nums.pop()
         try:
-            return Reading(reading.line, Fraction(nums.pop()))
+            value = Fraction(lit)
         except (ValueError, ZeroDivisionError):
             return reading
+        if _LABEL_ONLY.fullmatch(reading.line.replace(lit, "", 1)):
+            return Reading(lit, value)
+        return Reading(f"{lit} — {reading.line}", value)
+    return reading
     return reading
