@@ -14,6 +14,7 @@ import pytest
 from council_core import registry
 from council_core.approval import ApprovalChannel, Choice, Decision
 from council_core.base.errors import SkillDeclined
+from council_core.base.result import Progress
 from council_core.context import SkillContext
 from council_core.llm.base import GenerationOptions, LLMBackend, Message, Piece
 from council_core.router import Council
@@ -219,8 +220,12 @@ OTHER = "print(14 * 3 + 18, 'stickers')\n"  # 60
 async def test_answers_with_the_program_when_the_reasoning_agrees() -> None:
     llm = ScriptedBackend([(fenced(STICKER_CODE), SURE), said("33 stickers")])
     ctx = make_ctx(llm)
-    ans = await WordMathSkill(ctx).answer(Query(STICKERS))
+    events: list[object] = []
+    ans = await WordMathSkill(ctx).answer(Query(STICKERS), events.append)
     assert ans.answer == "33 stickers"
+    # while the reasoning runs, the user sees what the program gave, marked as being checked
+    checking = [e.message for e in events if isinstance(e, Progress) and "checking" in e.message]
+    assert checking == ["the program gives 33 stickers; checking it by reasoning step by step"]
     assert ans.code == STICKER_CODE and ans.output == "33 stickers\n"
     assert ans.confidence == wm.AGREE_CONF >= 0.85
     assert any("reasoning agree" in n for n in ans.notes)

@@ -146,7 +146,19 @@ class WordMathSkill(Skill):
         run = _Run()
         emit(Progress("wordmath", 1, 3, "writing a program"))
         await self._program(backend, question, 0.0, None, run, emit)
-        emit(Progress("wordmath", 2, 3, "reasoning it through to check the program"))
+        # The program's answer is shown while the reasoning checks it (a minute on 2 cores),
+        # as progress: not yet the answer.
+        said = next((v.reading.line for v in run.votes if v.source == "program"), None)
+        emit(
+            Progress(
+                "wordmath",
+                2,
+                3,
+                f"the program gives {said}; checking it by reasoning step by step"
+                if said
+                else "reasoning it through step by step",
+            )
+        )
         await self._reason(backend, question, 0.0, None, run)
         first_round = len(run.votes)
         if self.always_vote or not _settled(run.votes):
