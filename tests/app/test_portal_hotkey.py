@@ -119,6 +119,8 @@ def test_session_created_shortcut_bound_and_activated_shows_the_popup(qtbot, hot
     st = hotkey.start("Ctrl+Alt+Space")
     qtbot.waitUntil(lambda: hotkey.status.ok, timeout=5000)
     assert st.ok or st.pending
+    # the test portal's own record of each call arrives on another pipe, maybe after the reply
+    qtbot.waitUntil(lambda: bool(portal_bus.named("BindShortcuts")), timeout=5000)
     created = portal_bus.named("CreateSession")
     assert len(created) == 1
     token = created[0]["options"]["handle_token"]
