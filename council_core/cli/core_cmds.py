@@ -62,6 +62,9 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_settings)
 
 
+CLEAR_LINE = "\r\033[K"  # back to the line's start, erase it
+
+
 def _new_session() -> str:
     return time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
@@ -80,7 +83,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 return await council.ask(prompt, args.session or _new_session(), **opts)
             shown = ""
             result = None
+            status = False  # a progress line is on the terminal
             async for ev in council.stream(prompt, args.session or _new_session(), **opts):
+                if status and not isinstance(ev, Progress):
+                    sys.stderr.write(CLEAR_LINE)
+                    sys.stderr.flush()
+                    status = False
                 if isinstance(ev, Chunk):
                     sys.stdout.write(safe_text(ev.text))
                     sys.stdout.flush()
@@ -89,7 +97,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
                     sys.stdout.write("\n[withdrawn: " + ev.skill + " was unsure]\n")
                     shown = ""
                 elif isinstance(ev, Progress):
-                    sys.stderr.write(f"\r[{ev.stage}] {ev.done}/{ev.total} {ev.message}"[:120])
+                    # one status line, rewritten in place (and wiped before the answer)
+                    line = f"[{ev.stage}] {ev.done}/{ev.total} {ev.message}"[:120]
+                    sys.stderr.write(CLEAR_LINE + line)
+                    sys.stderr.flush()
+                    status = True
                 elif isinstance(ev, Done):
                     result = ev.result
             if result is not None and shown.strip() != result.answer.strip():
