@@ -422,4 +422,3 @@ def reasoned_reading(line: str) -> Reading | None:
             return Reading(lit, value)
         return Reading(f"{lit} — {reading.line}", value)
     return reading
-    return reading
