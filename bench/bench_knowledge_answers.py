@@ -15,8 +15,9 @@ The unseen set was written before any tuning (see its commit); tune on dev only.
 heldout2 (30 questions on 27 pages, 21 in neither earlier set) was written before the second
 pass's tuning, after the first held-out half had been looked at; heldout3 (30 questions on 23
 pages no earlier split uses) before the third pass's, which tuned on the other three (--split
-tuned).
-Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|heldout3|tuned|all]
+tuned); heldout4 (30 questions on 26 pages no earlier split uses) before the fourth pass's,
+which tuned on the first four.
+Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|heldout3|heldout4|tuned|all]
 [--set unseen|docs|all]
 (writes bench/results/knowledge_answers.json, and one line per answer to
 bench/results/knowledge_answers.jsonl)
@@ -127,7 +128,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument(
         "--split", default="all",
-        choices=("dev", "heldout", "heldout2", "heldout3", "tuned", "all"),
+        choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "tuned", "all"),
         help="tuned: dev, heldout and heldout2 (the splits looked at while tuning)",
     )  # fmt: skip
     ap.add_argument("--set", default="all", choices=("unseen", "docs", "all"))
