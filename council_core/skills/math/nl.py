@@ -13,6 +13,7 @@ from typing import Any
 from council_core import cues
 from council_core.base.errors import BadInput
 
+from . import everyday as formulas_everyday
 from . import formulas
 from .parser import _ENGLISH as ENGLISH_2
 from .parser import ALIASES, CONSTANTS, FUNCTIONS, GREEK, Node, parse, symbols_in
@@ -667,6 +668,13 @@ def interpret(text: str) -> Task:
         decimal = True
         t = strip_lead(t)
     t = drop_restatement(t)
+    t, rounded = _round_verb(t)
+    if rounded and places is None:
+        places = 0
+    if places is None:
+        everyday = formulas_everyday.answer(t)
+        if everyday is not None:
+            return Task("answer", text=everyday)
     days = formulas.days_between(t)
     if days is not None:
         return Task("answer", text=days)
@@ -679,6 +687,23 @@ def interpret(text: str) -> Task:
     if places is not None:
         task.extra["places"] = places
     return task
+
+
+# "round 3.14159 to 2 decimals": the verb, not the function round() (which rounds to a whole
+# number: with "to 2 decimals" taken off, it answered 3.00); "round 2.5" -> 3 (halves up, as
+# "to N decimal places" rounds), "round 7.46 to the nearest whole number" -> 7
+_ROUND = re.compile(
+    r"^round(?:\s+off)?\s+(?!\()(?P<rest>.+?)"
+    r"(?:\s+to\s+the\s+nearest\s+(?:whole\s+number|integer|unit|one))?$",
+    re.IGNORECASE,
+)
+
+
+def _round_verb(t: str) -> tuple[str, bool]:
+    m = _ROUND.match(t.strip())
+    if m is None:
+        return t, False
+    return m.group("rest").strip(), True
 
 
 def _task(t: str, decimal: bool) -> Task:

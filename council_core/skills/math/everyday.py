@@ -1,0 +1,318 @@
+"""Everyday questions with one exact answer that the math skill works out from the text and
+the machine's clock, with no model: the time now (here or in a named place), today's date,
+days until a date or a holiday, time units ("how many seconds in a week"), and the average,
+median, sum, product, smallest or largest of a list of numbers.
+
+Each function returns the answer in words, or None when the text is not that question (the
+caller goes on to the other readings). Found from a user's test on 2026-12-02: "how many days
+until christmas?" -> "12 days" and "what time is it in Tokyo right now" -> "I don't have
+real-time access" from the general model, "average of 12, 15 and 21" -> 19 at 0.95 and "how
+many seconds in a week" -> 1689600 at 0.92 (the general model's arithmetic).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from fractions import Fraction
+
+from .fmt import format_fraction
+from .formulas import _MONTH, _month
+
+# ----- the clock -----
+
+# Places people name that are not the last part of an IANA zone name ("Asia/Tokyo" gives
+# "tokyo"): countries with one zone, and big cities that share another city's zone.
+_PLACE_ZONES = {
+    "india": "Asia/Kolkata", "delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata", "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata",
+    "japan": "Asia/Tokyo", "china": "Asia/Shanghai", "beijing": "Asia/Shanghai",
+    "korea": "Asia/Seoul", "south korea": "Asia/Seoul", "uk": "Europe/London",
+    "england": "Europe/London", "britain": "Europe/London", "scotland": "Europe/London",
+    "ireland": "Europe/Dublin", "france": "Europe/Paris", "germany": "Europe/Berlin",
+    "spain": "Europe/Madrid", "italy": "Europe/Rome", "netherlands": "Europe/Amsterdam",
+    "poland": "Europe/Warsaw", "greece": "Europe/Athens", "turkey": "Europe/Istanbul",
+    "israel": "Asia/Jerusalem", "egypt": "Africa/Cairo", "nigeria": "Africa/Lagos",
+    "kenya": "Africa/Nairobi", "thailand": "Asia/Bangkok", "vietnam": "Asia/Ho_Chi_Minh",
+    "philippines": "Asia/Manila", "indonesia": "Asia/Jakarta", "pakistan": "Asia/Karachi",
+    "uae": "Asia/Dubai", "new zealand": "Pacific/Auckland", "iceland": "Atlantic/Reykjavik",
+    "washington dc": "America/New_York", "washington d.c.": "America/New_York",
+    "boston": "America/New_York", "miami": "America/New_York", "atlanta": "America/New_York",
+    "san francisco": "America/Los_Angeles", "seattle": "America/Los_Angeles",
+    "california": "America/Los_Angeles", "las vegas": "America/Los_Angeles",
+    "dallas": "America/Chicago", "houston": "America/Chicago", "texas": "America/Chicago",
+    "montreal": "America/Toronto", "hawaii": "Pacific/Honolulu", "utc": "UTC", "gmt": "UTC",
+}  # fmt: skip
+
+_NOW = re.compile(
+    r"^(?:what(?:'s| is)\s+(?:the\s+)?(?:current\s+|local\s+)?time(?:\s+is\s+it)?"
+    r"|what\s+time\s+is\s+it|current\s+time|(?:the\s+)?time\s+now|local\s+time|time)"
+    r"(?:\s+(?:right\s+)?now)?(?:\s+in\s+(?P<place>[a-z][a-z .'-]*?))?"
+    r"(?:\s+(?:right\s+)?now)?$",
+    re.IGNORECASE,
+)
+_TODAY = re.compile(
+    r"^(?:what(?:'s| is)\s+(?:the\s+)?(?:date|day)(?:\s+(?:it\s+)?today|\s+is\s+it(?:\s+today)?)?"
+    r"|what(?:'s| is)\s+today(?:'s\s+date)?|what\s+day\s+(?:of\s+the\s+week\s+)?is\s+(?:it\s+)?today"
+    r"|today'?s\s+date|what\s+(?:date|day)\s+is\s+(?:it|today)|(?:the\s+)?date(?:\s+today)?"
+    r"|(?:the\s+)?day\s+(?:is\s+)?(?:it\s+)?today)$",
+    re.IGNORECASE,
+)
+
+
+def _zone(place: str) -> str | None:
+    import zoneinfo
+
+    key = " ".join(place.lower().replace("the ", " ").split())
+    if key in _PLACE_ZONES:
+        return _PLACE_ZONES[key]
+    want = key.replace(" ", "_")
+    for name in sorted(zoneinfo.available_timezones()):
+        if "/" in name and name.rsplit("/", 1)[1].lower() == want:
+            return name
+    return None
+
+
+def clock(t: str, now: _dt.datetime | None = None) -> str | None:
+    """'what time is it in Tokyo' -> '15:04 in Tokyo (Asia/Tokyo, UTC+09:00), Wednesday 2
+    December 2026'; 'what's today's date' -> 'Wednesday, 2 December 2026'."""
+    from zoneinfo import ZoneInfo
+
+    text = t.strip().rstrip("?!. ")
+    now = now or _dt.datetime.now().astimezone()
+    if _TODAY.match(text):
+        return f"{now:%A}, {now.day} {now:%B %Y}"
+    m = _NOW.match(text)
+    if m is None:
+        return None
+    place = (m.group("place") or "").strip()
+    if not place or place.lower() in ("here", "my time zone", "my timezone"):
+        return f"{now:%H:%M} ({now:%Z}, UTC{_offset(now)}), {now:%A} {now.day} {now:%B %Y}"
+    zone = _zone(place)
+    if zone is None:
+        return None  # a place the zone database does not name: another skill may know it
+    there = now.astimezone(ZoneInfo(zone))
+    out = f"{there:%H:%M} in {place.title()} ({zone}, UTC{_offset(there)}), {there:%A} {there.day} {there:%B}"
+    if there.date() != now.date():
+        out += f" (your date is {now:%A} {now.day} {now:%B})"
+    return out
+
+
+def _offset(d: _dt.datetime) -> str:
+    off = d.utcoffset() or _dt.timedelta(0)
+    mins = int(off.total_seconds() // 60)
+    sign = "+" if mins >= 0 else "-"
+    return f"{sign}{abs(mins) // 60:02d}:{abs(mins) % 60:02d}"
+
+
+# ----- days until a date or a holiday -----
+
+
+def _easter(year: int) -> _dt.date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    day = (h + l_ - 7 * m + 114) % 31 + 1
+    return _dt.date(year, month, day)
+
+
+def _thanksgiving(year: int) -> _dt.date:
+    """US Thanksgiving: the fourth Thursday of November."""
+    first = _dt.date(year, 11, 1)
+    return first + _dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+_HOLIDAYS = {
+    "christmas eve": lambda y: _dt.date(y, 12, 24),
+    "christmas day": lambda y: _dt.date(y, 12, 25),
+    "christmas": lambda y: _dt.date(y, 12, 25),
+    "xmas": lambda y: _dt.date(y, 12, 25),
+    "boxing day": lambda y: _dt.date(y, 12, 26),
+    "new year's eve": lambda y: _dt.date(y, 12, 31),
+    "new years eve": lambda y: _dt.date(y, 12, 31),
+    "new year's day": lambda y: _dt.date(y, 1, 1),
+    "new year's": lambda y: _dt.date(y, 1, 1),
+    "new years": lambda y: _dt.date(y, 1, 1),
+    "new year": lambda y: _dt.date(y, 1, 1),
+    "halloween": lambda y: _dt.date(y, 10, 31),
+    "valentine's day": lambda y: _dt.date(y, 2, 14),
+    "valentines day": lambda y: _dt.date(y, 2, 14),
+    "valentine's": lambda y: _dt.date(y, 2, 14),
+    "st patrick's day": lambda y: _dt.date(y, 3, 17),
+    "st. patrick's day": lambda y: _dt.date(y, 3, 17),
+    "the fourth of july": lambda y: _dt.date(y, 7, 4),
+    "fourth of july": lambda y: _dt.date(y, 7, 4),
+    "independence day": lambda y: _dt.date(y, 7, 4),
+    "easter": _easter,
+    "easter sunday": _easter,
+    "thanksgiving": _thanksgiving,
+}
+_HOLIDAY_NAMES = {
+    "xmas": "Christmas", "new years": "New Year's Day", "new year": "New Year's Day",
+    "new year's": "New Year's Day", "valentines day": "Valentine's Day",
+    "valentine's": "Valentine's Day", "new years eve": "New Year's Eve",
+    "thanksgiving": "Thanksgiving (US)", "fourth of july": "the Fourth of July",
+    "the fourth of july": "the Fourth of July",
+}  # fmt: skip
+
+_UNTIL = re.compile(
+    r"^(?:how\s+(?:many|much)\s+(?P<unit>days|weeks|sleeps)(?:\s+(?:are\s+)?(?:left|are\s+there|is\s+it|remain))?"
+    r"|how\s+long(?:\s+is\s+it)?)"
+    r"\s+(?:until|till|til|'til|to|before|left\s+until|left\s+till)\s+(?P<what>.+?)$",
+    re.IGNORECASE,
+)
+_ON_DATE = re.compile(rf"^(?:{_MONTH}\.?\s+(\d{{1,2}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})"
+                      r"(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$", re.IGNORECASE)  # fmt: skip
+
+
+def days_until(t: str, today: _dt.date | None = None) -> str | None:
+    """'how many days until christmas' -> '23 days until Christmas (Friday, 25 December
+    2026)'; also a date ('until March 3', 'till 3rd of March 2027')."""
+    m = _UNTIL.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    today = today or _dt.date.today()
+    what = " ".join(m.group("what").lower().replace("’", "'").split())
+    what = re.sub(r"^(?:this|next)\s+", "", what)
+    name: str
+    if what in _HOLIDAYS:
+        rule = _HOLIDAYS[what]
+        day = rule(today.year)
+        if day < today:
+            day = rule(today.year + 1)
+        name = _HOLIDAY_NAMES.get(what, what.title().replace("'S", "'s"))
+    else:
+        d = _ON_DATE.match(what)
+        if d is None:
+            return None
+        mon = d.group(1) or d.group(4)
+        num = d.group(2) or d.group(3)
+        month = _month(mon)
+        year = int(d.group(5)) if d.group(5) else today.year
+        try:
+            day = _dt.date(year, month, int(num))
+        except ValueError:
+            return None
+        if day < today and not d.group(5):
+            day = day.replace(year=year + 1)
+        name = f"{day:%B} {day.day}"
+    n = (day - today).days
+    when = f"{day:%A}, {day.day} {day:%B %Y}"
+    if n == 0:
+        return f"{name} is today ({when})"
+    if n < 0:
+        return f"{name} was {-n} day{'s' if n != -1 else ''} ago ({when})"
+    unit = (m.group("unit") or "days").lower()
+    if unit == "weeks":
+        w, r = divmod(n, 7)
+        return f"{w} week{'s' if w != 1 else ''} and {r} day{'s' if r != 1 else ''} until {name} ({when}; {n} days)"
+    return f"{n} day{'s' if n != 1 else ''} until {name} ({when})"
+
+
+# ----- time units -----
+
+_SECONDS = {
+    "second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600,
+    "day": 86400, "week": 604800, "fortnight": 1209600,
+}  # fmt: skip
+_UNIT = r"(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|fortnights?)"
+_HOW_MANY_IN = re.compile(
+    rf"^how\s+many\s+{_UNIT}\s+(?:are\s+(?:there\s+)?)?in\s+(?:a|an|one|(\d+(?:\.\d+)?))\s+{_UNIT}$",
+    re.IGNORECASE,
+)
+
+
+def _unit(word: str) -> int:
+    w = word.lower()
+    w = w[:-1] if w.endswith("s") and w[:-1] in _SECONDS else w
+    return _SECONDS[w]
+
+
+def time_units(t: str) -> str | None:
+    """'how many seconds in a week' -> '604,800 seconds (7 × 24 × 60 × 60)'."""
+    m = _HOW_MANY_IN.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    count = Fraction(m.group(2)) if m.group(2) else Fraction(1)
+    value = count * _unit(m.group(3)) / _unit(m.group(1))
+    unit = m.group(1).lower()
+    unit = unit if unit.endswith("s") else unit + "s"
+    return f"{format_fraction(value)} {unit}"
+
+
+# ----- statistics of a list -----
+
+_NUM = r"-?\d[\d,]*(?:\.\d+)?(?![\d,])|-?\d+(?:\.\d+)?"
+_STATS = re.compile(
+    r"^(?:the\s+)?(?P<what>average|mean|arithmetic\s+mean|median|sum|total|product|"
+    r"smallest|largest|minimum|maximum|min|max|range)"
+    r"\s+(?:value\s+)?(?:of\s+)?(?:the\s+numbers\s+)?(?P<list>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _numbers(text: str) -> list[Fraction] | None:
+    """'12, 15 and 21' / '4 8 15 16' -> the numbers; None when anything else stands there."""
+    parts = [
+        p for p in re.split(r"\s*(?:,\s+|;\s*|\s+and\s+|,\s*and\s+|\s+)\s*", text.strip()) if p
+    ]
+    if len(parts) < 2:
+        return None
+    out = []
+    for p in parts:
+        p = p.strip(",")
+        if not re.fullmatch(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", p):
+            return None
+        out.append(Fraction(p.replace(",", "")))
+    return out
+
+
+def statistics(t: str) -> str | None:
+    """'average of 12, 15 and 21' -> '16 (the sum 48 divided by 3 numbers)'."""
+    m = _STATS.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    xs = _numbers(m.group("list"))
+    if xs is None:
+        return None
+    what = " ".join(m.group("what").lower().split())
+    n = len(xs)
+    total = sum(xs, Fraction(0))
+    f = format_fraction
+    if what in ("average", "mean", "arithmetic mean"):
+        return f"{f(total / n)} (the sum {f(total)} divided by {n} numbers)"
+    if what == "median":
+        s = sorted(xs)
+        mid = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+        how = (
+            "the middle one" if n % 2 else f"halfway between {f(s[n // 2 - 1])} and {f(s[n // 2])}"
+        )
+        return f"{f(mid)} ({how} of the {n} numbers in order)"
+    if what in ("sum", "total"):
+        return f(total)
+    if what == "product":
+        p = Fraction(1)
+        for x in xs:
+            p *= x
+        return f(p)
+    if what in ("smallest", "minimum", "min"):
+        return f(min(xs))
+    if what in ("largest", "maximum", "max"):
+        return f(max(xs))
+    return f"{f(max(xs) - min(xs))} (from {f(min(xs))} to {f(max(xs))})"  # range
+
+
+def answer(t: str) -> str | None:
+    """The answer when t is one of these everyday questions, else None."""
+    for fn in (clock, days_until, time_units, statistics):
+        out = fn(t)
+        if out is not None:
+            return out
+    return None

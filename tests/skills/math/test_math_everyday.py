@@ -1,0 +1,127 @@
+"""Everyday exact answers (council_core/skills/math/everyday.py): the clock, days until a date
+or a holiday, time units, statistics of a list, and "round X to N places", on fixed dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from council_core.skills.math import everyday, nl
+
+TODAY = dt.date(2026, 12, 2)
+NOW = dt.datetime(2026, 12, 2, 2, 5, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("how many days until christmas", "23 days until Christmas (Friday, 25 December 2026)"),
+        ("How many days till Xmas?", "23 days until Christmas (Friday, 25 December 2026)"),
+        ("how many days until new year", "30 days until New Year's Day (Friday, 1 January 2027)"),
+        # passed this year: next year's
+        ("how many days until halloween", "333 days until Halloween (Sunday, 31 October 2027)"),
+        (
+            "how many days until thanksgiving",
+            "358 days until Thanksgiving (US) (Thursday, 25 November 2027)",
+        ),
+        ("how many days until easter", "116 days until Easter (Sunday, 28 March 2027)"),
+        (
+            "how many weeks until christmas",
+            "3 weeks and 2 days until Christmas (Friday, 25 December 2026; 23 days)",
+        ),
+        ("how many days until March 3rd", "91 days until March 3 (Wednesday, 3 March 2027)"),
+        (
+            "how many days until 10th of December",
+            "8 days until December 10 (Thursday, 10 December 2026)",
+        ),
+        ("how long until December 2", "December 2 is today (Wednesday, 2 December 2026)"),
+        ("how many days until June 1, 2026", "June 1 was 184 days ago (Monday, 1 June 2026)"),
+    ],
+)
+def test_days_until(prompt, expected):
+    assert everyday.days_until(prompt, TODAY) == expected
+
+
+def test_easter_dates_known_years():
+    assert everyday._easter(2024) == dt.date(2024, 3, 31)
+    assert everyday._easter(2025) == dt.date(2025, 4, 20)
+    assert everyday._easter(2026) == dt.date(2026, 4, 5)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        (
+            "what time is it in Tokyo",
+            "11:05 in Tokyo (Asia/Tokyo, UTC+09:00), Wednesday 2 December",
+        ),
+        (
+            "time in new york",
+            "21:05 in New York (America/New_York, UTC-05:00), Tuesday 1 December (your date is Wednesday 2 December)",
+        ),
+        (
+            "what's the time in India right now",
+            "07:35 in India (Asia/Kolkata, UTC+05:30), Wednesday 2 December",
+        ),
+        ("what time is it", "02:05 (UTC, UTC+00:00), Wednesday 2 December 2026"),
+        ("what's today's date", "Wednesday, 2 December 2026"),
+        ("what day is it today", "Wednesday, 2 December 2026"),
+        ("what time is it in Narnia", None),  # no zone: the question goes on to other skills
+        ("what time does the train leave", None),
+    ],
+)
+def test_clock(prompt, expected):
+    assert everyday.clock(prompt, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("how many seconds in a week", "604800 seconds"),
+        ("how many minutes are in 3.5 hours", "210 minutes"),
+        ("how many hours in a fortnight", "336 hours"),
+        ("how many weeks in 10 days", "10/7 ≈ 1.42857142857 weeks"),
+        ("how many seconds in a year", None),  # 365 or 365.25 days: not this table's to say
+    ],
+)
+def test_time_units(prompt, expected):
+    assert everyday.time_units(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("average of 12, 15 and 21", "16 (the sum 48 divided by 3 numbers)"),
+        ("the mean of 1, 2", "3/2 = 1.5 (the sum 3 divided by 2 numbers)"),
+        ("median of 3, 1, 4, 1, 5", "3 (the middle one of the 5 numbers in order)"),
+        ("median of 4 1 3 2", "5/2 = 2.5 (halfway between 2 and 3 of the 4 numbers in order)"),
+        ("sum of 1,000, 2,500 and 3", "3503"),
+        ("product of 2, 3 and 4", "24"),
+        ("largest of -5, 2.5 and 1", "5/2 = 2.5"),
+        ("range of 7, 2, 9", "7 (from 2 to 9)"),
+        ("average of the three numbers", None),
+        ("sum of 5", None),  # one number is no list
+    ],
+)
+def test_statistics(prompt, expected):
+    assert everyday.statistics(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "text", "places"),
+    [
+        ("round 3.14159 to 2 decimals", "3.14159", 2),  # answered 3.00 (round() then 2 places)
+        ("round 2.5", "2.5", 0),  # halves up, as "to N decimal places" rounds
+        ("round 7.46 to the nearest whole number", "7.46", 0),
+    ],
+)
+def test_round_the_verb_keeps_the_places(prompt, text, places):
+    task = nl.interpret(prompt)
+    assert task.text == text and task.extra["places"] == places
+
+
+def test_round_the_function_is_unchanged():
+    task = nl.interpret("round(2.5)")
+    assert task.expr[0] == "call" and "places" not in task.extra
