@@ -36,8 +36,8 @@ class ReachedGeneral(Skill):
 
 # (prompt, the skill that answers, substrings the answer must hold)
 ISSUE = [
-    ("how much is 15% tip on a 84.50 bill", "wordmath", []),
-    ("whats 15% tip on a 84.50 bill", "wordmath", []),
+    ("how much is 15% tip on a 84.50 bill", "math", ["$12.68", "12.675"]),
+    ("whats 15% tip on a 84.50 bill", "math", ["$12.68"]),
     (
         "If I invest 1000 dollars at 5% interest compounded yearly, how much will I have "
         "after 10 years?",
@@ -156,6 +156,9 @@ USER_SESSION = [
     ("what is the median of 3, 1, 4, 1, 5?", "math", ["3 ("]),
     ("What time is it in Narnia?", "general", []),  # no such zone: not a dead end
     ("how many days until my birthday?", "general", []),
+    ("is 2027 a leap year", "math", ["No"]),  # the general model: "Yes" at 0.95
+    ("tip of 18% on $62.40", "math", ["$11.23"]),  # the general model: $11.76
+    ("what day of the week was July 4 1976", "math", ["Sunday"]),
 ]
 
 

@@ -309,9 +309,92 @@ def statistics(t: str) -> str | None:
     return f"{f(max(xs) - min(xs))} (from {f(min(xs))} to {f(max(xs))})"  # range
 
 
+# ----- leap years, the weekday of a date -----
+
+_LEAP = re.compile(r"^(?:is|was|will)\s+(\d{1,5})\s+(?:be\s+)?a\s+leap\s+year$", re.IGNORECASE)
+
+
+def leap_year(t: str) -> str | None:
+    """'is 2027 a leap year' -> 'No: 2027 is not a leap year (not divisible by 4)'."""
+    m = _LEAP.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    y = int(m.group(1))
+    if y % 400 == 0:
+        return f"Yes: {y} is a leap year (divisible by 400)"
+    if y % 100 == 0:
+        return f"No: {y} is not a leap year (divisible by 100 but not by 400)"
+    if y % 4 == 0:
+        return f"Yes: {y} is a leap year (divisible by 4, not by 100)"
+    return f"No: {y} is not a leap year (not divisible by 4)"
+
+
+_A_DATE = (
+    rf"(?:{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{1,4}})"
+    rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{1,4}})"
+    r"|(\d{4})-(\d{2})-(\d{2}))"
+)
+_WEEKDAY = re.compile(
+    r"^(?:what|which)\s+day(?:\s+of\s+the\s+week)?\s+(?:was|is|will\s+be|did|does|will)\s+"
+    rf"{_A_DATE}(?:\s+(?:be|fall\s+on|fall|land\s+on))?$",
+    re.IGNORECASE,
+)
+
+
+def weekday(t: str) -> str | None:
+    """'what day of the week was July 4 1976' -> 'Sunday (4 July 1976)'."""
+    m = _WEEKDAY.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    g = m.groups()
+    try:
+        if g[0]:
+            day = _dt.date(int(g[2]), _month(g[0]), int(g[1]))
+        elif g[3]:
+            day = _dt.date(int(g[5]), _month(g[4]), int(g[3]))
+        else:
+            day = _dt.date(int(g[6]), int(g[7]), int(g[8]))
+    except ValueError:
+        return None
+    return f"{day:%A} ({day.day} {day:%B} {day.year})"
+
+
+# ----- tips -----
+
+_MONEY = r"([$€£])?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*([$€£])?"
+_TIP = re.compile(
+    r"^(?:(?:how\s+much\s+is|what(?:'s|\s+is)|calculate|work\s+out)\s+)?(?:(?:a|an|the)\s+)?"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:%|percent)\s+tip|tip\s+of\s+(\d+(?:\.\d+)?)\s*(?:%|percent))"
+    rf"\s+(?:on|of|for)\s+(?:a|an|the|my)?\s*{_MONEY}"
+    r"(?:\s*(?:dollars?|euros?|pounds?|bill|check|cheque|meal|tab|dinner|lunch))*$",
+    re.IGNORECASE,
+)
+
+
+def tip(t: str) -> str | None:
+    """'tip of 18% on $62.40' -> '$11.23 (18% of $62.40 = $11.232); $73.63 with the tip'."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    m = _TIP.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    rate = Decimal(m.group(1) or m.group(2))
+    bill = Decimal(m.group(4).replace(",", ""))
+    cur = m.group(3) or m.group(5) or "$"
+    exact = bill * rate / 100
+    cents = Decimal("0.01")
+    tip_ = exact.quantize(cents, rounding=ROUND_HALF_UP)
+    total = (bill + exact).quantize(cents, rounding=ROUND_HALF_UP)
+    shown = f"{cur}{bill:,.2f}"
+    more = "" if exact == tip_ else f" = {cur}{exact.normalize():f}"
+    return (
+        f"{cur}{tip_:,.2f} ({rate.normalize():f}% of {shown}{more}); {cur}{total:,.2f} with the tip"
+    )
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these everyday questions, else None."""
-    for fn in (clock, days_until, time_units, statistics):
+    for fn in (clock, days_until, time_units, statistics, leap_year, weekday, tip):
         out = fn(t)
         if out is not None:
             return out

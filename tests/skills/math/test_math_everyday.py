@@ -125,3 +125,47 @@ def test_round_the_verb_keeps_the_places(prompt, text, places):
 def test_round_the_function_is_unchanged():
     task = nl.interpret("round(2.5)")
     assert task.expr[0] == "call" and "places" not in task.extra
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("is 2027 a leap year", "No: 2027 is not a leap year (not divisible by 4)"),
+        ("was 1900 a leap year", "No: 1900 is not a leap year (divisible by 100 but not by 400)"),
+        ("is 2000 a leap year", "Yes: 2000 is a leap year (divisible by 400)"),
+        ("will 2028 be a leap year", "Yes: 2028 is a leap year (divisible by 4, not by 100)"),
+    ],
+)
+def test_leap_year(prompt, expected):
+    assert everyday.leap_year(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("what day of the week was July 4 1976", "Sunday (4 July 1976)"),
+        ("what day was 4th of July, 1976", "Sunday (4 July 1976)"),
+        ("which day of the week is 2026-12-25", "Friday (25 December 2026)"),
+        ("what day of the week was February 30 2020", None),  # no such date
+        ("what day of the week will Christmas be", None),
+    ],
+)
+def test_weekday(prompt, expected):
+    assert everyday.weekday(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("tip of 18% on $62.40", "$11.23 (18% of $62.40 = $11.232); $73.63 with the tip"),
+        ("15% tip on a 84.50 bill", "$12.68 (15% of $84.50 = $12.675); $97.18 with the tip"),
+        ("20% tip on €45", "€9.00 (20% of €45.00); €54.00 with the tip"),
+        (
+            "a 10% tip for a 1,250 dollar dinner",
+            "$125.00 (10% of $1,250.00); $1,375.00 with the tip",
+        ),
+        ("15% tip on a bill for four people", None),
+    ],
+)
+def test_tip(prompt, expected):
+    assert everyday.tip(prompt) == expected

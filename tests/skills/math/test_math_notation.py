@@ -59,7 +59,7 @@ async def test_answers(ctx, prompt, answer):
 @pytest.mark.parametrize(
     "prompt",
     [
-        "how much is 15% tip on a 84.50 bill",
+        "dinner was 84.50 and we want to leave a 15% tip. how much is the tip?",
         "If I invest 1000 dollars at 5% interest compounded yearly, how much will I have after "
         "10 years?",
         "What is the sum of the first 10 prime numbers?",
