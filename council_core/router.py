@@ -167,6 +167,11 @@ class Council:
             if answer is None:
                 answer, skill_time = await self._cascade(query, emit, result)
             if answer is not None:
+                for hook in self.hooks:
+                    try:
+                        await hook.review(query, answer, emit)
+                    except Exception as exc:  # a check must never take the answer down
+                        log.warning("hook %s review() failed: %s", hook.name, exc)
                 _fill(result, answer)
         except CouncilError as exc:
             result.error = ErrorInfo.from_exc(exc)

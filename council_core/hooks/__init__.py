@@ -29,6 +29,10 @@ class CouncilHook:
         """Answer before any skill runs (e.g. a correction the user gave). None: go on."""
         return None
 
+    async def review(self, query: Query, answer: SkillAnswer, emit: Emit) -> None:
+        """Look at the chosen answer before it is final: it may add to it (emitting what it
+        adds) and lower its confidence (an exact check of what it claims)."""
+
     async def rescue(
         self, query: Query, best: SkillAnswer | None, errors: list[ErrorInfo], emit: Emit
     ) -> SkillAnswer | None:

@@ -19,8 +19,9 @@ from council_core.skill import Query
 
 
 def test_council_own_hooks_checks_and_commands_load() -> None:
-    # corrections first, escalation last among the answering hooks, the request log after it
-    assert list(registry.hook_classes()) == ["memory", "cloud", "request_log"]
+    # corrections first, the arithmetic check, escalation last among the answering hooks, the
+    # request log after it
+    assert list(registry.hook_classes()) == ["memory", "arith_check", "cloud", "request_log"]
     checks = registry.load_group(registry.CHECKS_GROUP)
     assert {"llm", "sandbox", "memory", "cloud"} <= set(checks.classes) and not checks.failures
     commands = registry.load_group(registry.COMMANDS_GROUP)
