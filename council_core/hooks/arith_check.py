@@ -35,6 +35,20 @@ _CLAIM = re.compile(
 )
 
 
+_FRAC = re.compile(r"\\[dt]?frac\s*\{\s*([\d.,]+)\s*\}\s*\{\s*([\d.,]+)\s*\}")
+_LATEX = {"\\times": "×", "\\cdot": "·", "\\div": "÷", "\\(": " ", "\\)": " ", "\\[": " ",
+          "\\]": " ", "\\,": "", "\\$": "$"}  # fmt: skip
+
+
+def plain(text: str) -> str:
+    """LaTeX arithmetic as plain text: "\\( \\frac{1}{4} \\times 20 = 5 \\)" -> "(1/4) × 20 = 5"
+    (the model writes it both ways)."""
+    text = _FRAC.sub(r"(\1/\2)", text)
+    for k, v in _LATEX.items():
+        text = text.replace(k, v)
+    return text
+
+
 def wrong_claims(text: str) -> list[tuple[str, str, Fraction]]:
     """(expression, the value stated, the exact value) for each "expr = value" in text whose
     value is wrong beyond the rounding of its shown digits."""
@@ -42,7 +56,7 @@ def wrong_claims(text: str) -> list[tuple[str, str, Fraction]]:
     from council_core.skills.math.parser import parse
 
     out = []
-    for m in _CLAIM.finditer(text):
+    for m in _CLAIM.finditer(plain(text)):
         expr = m.group("expr").strip()
         if expr.count("(") != expr.count(")"):
             continue  # the claim starts inside a bracket: not the whole expression

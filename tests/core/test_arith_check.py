@@ -40,6 +40,9 @@ from council_core.skills.math import MathSkill
         ("(3 + 4 = 7", []),  # starts inside a bracket
         ("2 * 3 = 6%", []),
         ("12 + 15 = 27 + 21 = 48", []),
+        # LaTeX, as the model also writes it
+        (r"\(8 \times 3 = 25\)", [("8 × 3", "25", Fraction(24))]),
+        (r"\( \frac{1}{4} \times 20 = 5 \) meters", []),
     ],
 )
 def test_wrong_claims(text, expected):
