@@ -159,6 +159,8 @@ USER_SESSION = [
     ("is 2027 a leap year", "math", ["No"]),  # the general model: "Yes" at 0.95
     ("tip of 18% on $62.40", "math", ["$11.23"]),  # the general model: $11.76
     ("what day of the week was July 4 1976", "math", ["Sunday"]),
+    ("days till xmas?", "math", ["until Christmas"]),  # the general model: "24 days"
+    ("how many days between christmas and new year", "math", ["7 days"]),  # general: 24
 ]
 
 

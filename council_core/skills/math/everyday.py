@@ -164,12 +164,41 @@ _HOLIDAY_NAMES = {
 
 _UNTIL = re.compile(
     r"^(?:how\s+(?:many|much)\s+(?P<unit>days|weeks|sleeps)(?:\s+(?:are\s+)?(?:left|are\s+there|is\s+it|remain))?"
-    r"|how\s+long(?:\s+is\s+it)?)"
+    r"|how\s+long(?:\s+is\s+it)?|(?:number\s+of\s+)?(?P<unit2>days|weeks|sleeps)(?:\s+left)?|countdown)"
     r"\s+(?:until|till|til|'til|to|before|left\s+until|left\s+till)\s+(?P<what>.+?)$",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(
+    r"^how\s+many\s+days\s+(?:are\s+there\s+|is\s+it\s+|are\s+)?(?:between|from)\s+(?P<a>.+?)"
+    r"\s+(?:and|to|until|till)\s+(?P<b>.+?)$",
     re.IGNORECASE,
 )
 _ON_DATE = re.compile(rf"^(?:{_MONTH}\.?\s+(\d{{1,2}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})"
                       r"(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$", re.IGNORECASE)  # fmt: skip
+
+
+def _resolve(what: str, start: _dt.date) -> tuple[_dt.date, str, bool] | None:
+    """A holiday's or a date's next day on or after start: (day, its name, whether a holiday).
+    A date with a year stands as it is."""
+    what = " ".join(what.lower().replace("’", "'").split())
+    what = re.sub(r"^(?:this|next)\s+", "", what)
+    if what in _HOLIDAYS:
+        rule = _HOLIDAYS[what]
+        day = rule(start.year)
+        if day < start:
+            day = rule(start.year + 1)
+        return day, _HOLIDAY_NAMES.get(what, what.title().replace("'S", "'s")), True
+    d = _ON_DATE.match(what)
+    if d is None:
+        return None
+    year = int(d.group(5)) if d.group(5) else start.year
+    try:
+        day = _dt.date(year, _month(d.group(1) or d.group(4)), int(d.group(2) or d.group(3)))
+    except ValueError:
+        return None
+    if day < start and not d.group(5):
+        day = day.replace(year=year + 1)
+    return day, f"{day:%B} {day.day}", False
 
 
 def days_until(t: str, today: _dt.date | None = None) -> str | None:
@@ -179,41 +208,43 @@ def days_until(t: str, today: _dt.date | None = None) -> str | None:
     if m is None:
         return None
     today = today or _dt.date.today()
-    what = " ".join(m.group("what").lower().replace("’", "'").split())
-    what = re.sub(r"^(?:this|next)\s+", "", what)
-    name: str
-    if what in _HOLIDAYS:
-        rule = _HOLIDAYS[what]
-        day = rule(today.year)
-        if day < today:
-            day = rule(today.year + 1)
-        name = _HOLIDAY_NAMES.get(what, what.title().replace("'S", "'s"))
-    else:
-        d = _ON_DATE.match(what)
-        if d is None:
-            return None
-        mon = d.group(1) or d.group(4)
-        num = d.group(2) or d.group(3)
-        month = _month(mon)
-        year = int(d.group(5)) if d.group(5) else today.year
-        try:
-            day = _dt.date(year, month, int(num))
-        except ValueError:
-            return None
-        if day < today and not d.group(5):
-            day = day.replace(year=year + 1)
-        name = f"{day:%B} {day.day}"
+    found = _resolve(m.group("what"), today)
+    if found is None:
+        return None
+    day, name, _ = found
     n = (day - today).days
     when = f"{day:%A}, {day.day} {day:%B %Y}"
     if n == 0:
         return f"{name} is today ({when})"
     if n < 0:
         return f"{name} was {-n} day{'s' if n != -1 else ''} ago ({when})"
-    unit = (m.group("unit") or "days").lower()
+    unit = (m.group("unit") or m.group("unit2") or "days").lower()
     if unit == "weeks":
         w, r = divmod(n, 7)
         return f"{w} week{'s' if w != 1 else ''} and {r} day{'s' if r != 1 else ''} until {name} ({when}; {n} days)"
     return f"{n} day{'s' if n != 1 else ''} until {name} ({when})"
+
+
+def days_between_holidays(t: str, today: _dt.date | None = None) -> str | None:
+    """'how many days between christmas and new year' -> '7 days (Friday, 25 December 2026 to
+    Friday, 1 January 2027)'. Only when a holiday is named: two plain dates are
+    formulas.days_between's."""
+    m = _BETWEEN.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    today = today or _dt.date.today()
+    first = _resolve(m.group("a"), today)
+    if first is None:
+        return None
+    second = _resolve(m.group("b"), first[0])
+    if second is None or not (first[2] or second[2]):
+        return None
+    n = (second[0] - first[0]).days
+    a, b = first[0], second[0]
+    return (
+        f"{n} day{'s' if n != 1 else ''} (from {first[1]}, {a:%A} {a.day} {a:%B %Y}, "
+        f"to {second[1]}, {b:%A} {b.day} {b:%B %Y})"
+    )
 
 
 # ----- time units -----
@@ -394,7 +425,16 @@ def tip(t: str) -> str | None:
 
 def answer(t: str) -> str | None:
     """The answer when t is one of these everyday questions, else None."""
-    for fn in (clock, days_until, time_units, statistics, leap_year, weekday, tip):
+    for fn in (
+        clock,
+        days_until,
+        days_between_holidays,
+        time_units,
+        statistics,
+        leap_year,
+        weekday,
+        tip,
+    ):
         out = fn(t)
         if out is not None:
             return out

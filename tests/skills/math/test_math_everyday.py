@@ -44,6 +44,21 @@ def test_days_until(prompt, expected):
     assert everyday.days_until(prompt, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("days till xmas", "23 days until Christmas (Friday, 25 December 2026)"),  # general: 24
+        ("countdown to christmas", "23 days until Christmas (Friday, 25 December 2026)"),
+        (
+            "weeks until easter",
+            "16 weeks and 4 days until Easter (Sunday, 28 March 2027; 116 days)",
+        ),
+    ],
+)
+def test_days_until_terse(prompt, expected):
+    assert everyday.days_until(prompt, TODAY) == expected
+
+
 def test_easter_dates_known_years():
     assert everyday._easter(2024) == dt.date(2024, 3, 31)
     assert everyday._easter(2025) == dt.date(2025, 4, 20)
@@ -169,3 +184,22 @@ def test_weekday(prompt, expected):
 )
 def test_tip(prompt, expected):
     assert everyday.tip(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        # the general model: "24 days"
+        (
+            "how many days between christmas and new year",
+            "7 days (from Christmas, Friday 25 December 2026, to New Year's Day, Friday 1 January 2027)",
+        ),
+        (
+            "how many days from halloween to christmas",
+            "55 days (from Halloween, Sunday 31 October 2027, to Christmas, Saturday 25 December 2027)",
+        ),
+        ("how many days between March 3 and April 20", None),  # formulas.days_between's
+    ],
+)
+def test_days_between_holidays(prompt, expected):
+    assert everyday.days_between_holidays(prompt, TODAY) == expected
