@@ -1,6 +1,7 @@
 """The general model's arithmetic, checked exactly: every "12 + 15 + 21) / 3 = 19" it writes is
 evaluated by the math skill's parser and exact evaluator (no eval of model text), and a wrong
-result is pointed out under the answer, with its confidence lowered.
+result is pointed out under the answer, with its confidence lowered. A word problem that only
+the general model answered (no program ran) keeps at most UNCHECKED_CONF.
 
 Seen from a new user's batch (2026-12-02): "average of 12, 15 and 21" -> "(12 + 15 + 21) / 3 =
 19" at confidence 0.95; "how many seconds in a week" -> "7 * 24 * 60 * 60 = 1689600 seconds"
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 # answers from these skills are the model's own words (specialists compute theirs)
 CHECKED_SKILLS = ("general", "cloud")
 WRONG_CONF = 0.3  # an answer whose own arithmetic is wrong: shown, but never as sure
+# The general model's own answer to a word problem: on 28 GSM8K dev rows (answer first, as the
+# general skill asks) 3 were right, and all 6 it gave at >= 0.9 were wrong; its token
+# confidence says nothing there. (No question of the general-knowledge set is a word problem.)
+UNCHECKED_CONF = 0.5
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _OPERAND = rf"\(*\s*{_NUM}\s*\)*"
@@ -86,6 +91,16 @@ class ArithmeticCheck(CouncilHook):
     async def review(self, query: Query, answer: SkillAnswer, emit: Emit) -> None:
         if answer.skill not in CHECKED_SKILLS or not answer.answer:
             return
+        if answer.skill == "general" and answer.confidence > UNCHECKED_CONF:
+            from council_core.skills.wordmath.cues import word_problem_score
+
+            if word_problem_score(query.text) > 0:
+                # no program checked it (the word-problem skill declined or is disabled)
+                answer.confidence = UNCHECKED_CONF
+                answer.notes.append(
+                    "a word problem answered by the general model alone, with no program to "
+                    "check it"
+                )
         wrong = wrong_claims(answer.answer)
         if not wrong:
             return

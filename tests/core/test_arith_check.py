@@ -87,7 +87,7 @@ async def test_a_wrong_sum_is_pointed_out_and_the_confidence_falls(ctx):
 
 async def test_right_arithmetic_keeps_its_answer_and_confidence(ctx):
     council = _council(ctx, "There are 7 * 24 * 60 * 60 = 604800 seconds in a week.")
-    r = await council.ask("how many seconds are there in one week, roughly?")
+    r = await council.ask("explain how a week is counted in seconds")
     await council.aclose()
     assert r.answer == "There are 7 * 24 * 60 * 60 = 604800 seconds in a week."
     assert r.confidence == 0.95
@@ -98,3 +98,21 @@ async def test_a_specialists_answer_is_not_checked(ctx):
     r = await council.ask("2 + 2")
     await council.aclose()
     assert r.skill == "math" and r.answer == "4" and "check" not in r.answer
+
+
+async def test_a_word_problem_answered_by_the_general_model_alone_is_not_sure(ctx):
+    """No program checked it: its token confidence (0.95 here) is not evidence."""
+    from council_core.hooks.arith_check import UNCHECKED_CONF
+
+    council = _council(ctx, "James writes 624 pages a year.")
+    r = await council.ask(
+        "James writes a 3-page letter to 2 different friends twice a week. "
+        "How many pages does he write a year?"
+    )
+    await council.aclose()
+    assert r.confidence == UNCHECKED_CONF
+    assert any("no program" in n for n in r.notes)
+    council = _council(ctx, "Paris is the capital of France.")
+    r = await council.ask("What is the capital of France?")
+    await council.aclose()
+    assert r.confidence == 0.95
