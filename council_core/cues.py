@@ -78,10 +78,12 @@ KNOWLEDGE_CUE = re.compile(
 
 # ----- files: actions on the user's files and the machine -----
 
+# (a file extension: ".pdf", ".7z"; not the ".5" of a decimal, which read "what's the mean of
+# 1.5, 2.5 and 3.5" as a request about files)
 FILES_CUE = re.compile(
     r"\b(files?|folders?|directory|directories|pdfs?|photos?|pictures?|images?|screenshots?|"
     r"documents?|notes|videos?|music|downloads|desktop|trash|disk space|free space|"
-    r"taking (up )?space|battery|ram|memory usage|how much memory|\.[a-z0-9]{1,5}\b|"
+    r"taking (up )?space|battery|ram|memory usage|how much memory|(?<!\d)\.[a-z0-9]{1,5}\b|"
     r"undo)\b",
     re.I,
 )
