@@ -35,7 +35,7 @@ TABLE = [
     ("move the screenshots on my Desktop into Pictures/Screenshots", "files"),
     ("how much disk space is free?", "files"),
     ("find the pdf files in Downloads", "files"),
-    ("find report.7z in Downloads", "files"),
+    ("find the report.pdf in Downloads", "files"),
     ("what's the mean of 1.5, 2.5 and 3.5", "-"),  # a decimal is no file extension
     # conversation
     ("hi! what can you do?", "conversation"),
