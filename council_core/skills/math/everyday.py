@@ -92,7 +92,10 @@ def clock(t: str, now: _dt.datetime | None = None) -> str | None:
     if zone is None:
         return None  # a place the zone database does not name: another skill may know it
     there = now.astimezone(ZoneInfo(zone))
-    out = f"{there:%H:%M} in {place.title()} ({zone}, UTC{_offset(there)}), {there:%A} {there.day} {there:%B}"
+    shown = place.upper() if len(place) <= 3 else place.title()  # "UTC", "UK", "New York"
+    out = (
+        f"{there:%H:%M} in {shown} ({zone}, UTC{_offset(there)}), {there:%A} {there.day} {there:%B}"
+    )
     if there.date() != now.date():
         out += f" (your date is {now:%A} {now.day} {now:%B})"
     return out
