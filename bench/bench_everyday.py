@@ -1,6 +1,7 @@
 """Everyday exact questions through the whole council, as `council batch` runs them.
 
-    python bench/bench_everyday.py        # bench/eval/sets/everyday_heldout.jsonl
+    python bench/bench_everyday.py                     # bench/eval/sets/everyday_heldout.jsonl
+    python bench/bench_everyday.py units_heldout       # bench/eval/sets/units_heldout.jsonl
 
 The set (24 prompts: the clock, countdowns, leap years, weekdays, tips, list statistics, time
 units, rounding) was written after the math skill learned these (from a new user's batch) and
@@ -25,8 +26,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("COUNCIL_HOME", tempfile.mkdtemp(prefix="council-bench-everyday-"))
 
-SET = REPO / "bench" / "eval" / "sets" / "everyday_heldout.jsonl"
-OUT = REPO / "bench" / "results" / "everyday.json"
+SETS = REPO / "bench" / "eval" / "sets"
+RESULTS = REPO / "bench" / "results"
 
 
 def _next(md: str, today: dt.date) -> int:
@@ -49,11 +50,12 @@ def judged(row: dict[str, Any], answer: str, today: dt.date) -> bool:
     raise ValueError(f"row {row['id']} has no judge")
 
 
-async def main() -> int:
+async def main(name: str) -> int:
     from council_core.approval import decline_all
     from council_core.cli.common import make_council
 
-    rows = [json.loads(x) for x in SET.read_text().splitlines() if x.strip()]
+    path = SETS / f"{name}.jsonl"
+    rows = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
     council = make_council(decline_all)
     out = []
     for r in rows:
@@ -75,10 +77,11 @@ async def main() -> int:
         "p50_ms": statistics.median(x["ms"] for x in out),
         "rows": out,
     }
-    OUT.write_text(json.dumps(figures, indent=2) + "\n")
+    out_path = RESULTS / ("everyday.json" if name == "everyday_heldout" else f"{name}.json")
+    out_path.write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps({k: v for k, v in figures.items() if k != "rows"}, indent=2))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(asyncio.run(main()))
+    raise SystemExit(asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "everyday_heldout")))

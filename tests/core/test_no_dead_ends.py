@@ -161,6 +161,8 @@ USER_SESSION = [
     ("what day of the week was July 4 1976", "math", ["Sunday"]),
     ("days till xmas?", "math", ["until Christmas"]),  # the general model: "24 days"
     ("how many days between christmas and new year", "math", ["7 days"]),  # general: 24
+    ("convert 5 miles to km", "math", ["8.04672 km"]),  # was a model-written program, 47 s
+    ("convert 100 fahrenheit to celsius", "math", ["37.7778"]),  # was 25 s
 ]
 
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from .fmt import format_fraction
 from .formulas import _MONTH, _month
+from .units import convert
 
 # ----- the clock -----
 
@@ -437,6 +438,7 @@ def answer(t: str) -> str | None:
         leap_year,
         weekday,
         tip,
+        convert,
     ):
         out = fn(t)
         if out is not None:

@@ -204,3 +204,32 @@ def test_tip(prompt, expected):
 )
 def test_days_between_holidays(prompt, expected):
     assert everyday.days_between_holidays(prompt, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        # from a new user's batch: the word-problem skill wrote programs for these (47 s, 25 s)
+        ("convert 5 miles to km", "5 mi = 8.04672 km"),
+        ("convert 100 fahrenheit to celsius", "100°F ≈ 37.7778°C (exactly 340/9)"),
+        ("how many ounces in a pound", "1 lb = 16 oz"),
+        ("how many grams in one pound", "1 lb = 453.59237 g"),
+        ("how many km is 5 miles", "5 mi = 8.04672 km"),
+        ("72 degrees fahrenheit in celsius", "72°F ≈ 22.2222°C (exactly 200/9)"),
+        ("-40 c to f", "-40°C = -40°F"),
+        ("300 K to C", "300 K = 26.85°C"),
+        ("convert 100 km/h to mph", "100 km/h ≈ 62.1371 mph"),
+        ("how many cups in a gallon", "1 gal = 16 cups (US measures)"),
+        ("how many MiB in a GiB", "1 GiB = 1,024 MiB"),
+        ("2 acres in square meters", "2 acres = 8,093.7128448 m²"),
+        ("how many square feet in an acre", "1 acre = 43,560 ft²"),  # "an acre", not "a" + "n acre"
+        ("convert 90 minutes to hours", "90 min = 1.5 h"),
+        ("convert 100 pounds to dollars", None),  # not a unit it knows: another skill's
+        ("5 apples to oranges", None),
+        ("convert 5 kg to km", None),  # different kinds
+    ],
+)
+def test_unit_conversions(prompt, expected):
+    from council_core.skills.math import units
+
+    assert units.convert(prompt) == expected

@@ -1,0 +1,197 @@
+"""Unit conversions people type, exact: "convert 5 miles to km", "100 f to c", "how many grams in
+a pound", "what is 3 cups in ml". Every factor is the unit's definition (1 inch = 2.54 cm, 1 lb =
+0.45359237 kg, 1 US gallon = 231 in³), kept as a fraction, so the result is exact and shown as a
+decimal (rounded only where it does not end, with the exact value beside it).
+
+From a new user's batch (2026-12-02): "convert 5 miles to km" took the word-problem skill 47 s
+(a program from the model), "convert 100 fahrenheit to celsius" 25 s. Volumes are US customary
+(said in the answer); data sizes are decimal (kB = 1000 B) with the binary ones (KiB) by name.
+A unit it does not know, or two of different kinds, is not its question (None).
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+F = Fraction
+
+# unit -> (kind, factor to the kind's base unit), then the names people type for it
+_UNITS: dict[str, tuple[str, Fraction, tuple[str, ...]]] = {
+    # length (metre)
+    "mm": ("length", F(1, 1000), ("millimeter", "millimeters", "millimetre", "millimetres")),
+    "cm": ("length", F(1, 100), ("centimeter", "centimeters", "centimetre", "centimetres")),
+    "m": ("length", F(1), ("meter", "meters", "metre", "metres")),
+    "km": ("length", F(1000), ("kilometer", "kilometers", "kilometre", "kilometres", "kms")),
+    "in": ("length", F("0.0254"), ("inch", "inches")),
+    "ft": ("length", F("0.3048"), ("foot", "feet")),
+    "yd": ("length", F("0.9144"), ("yard", "yards", "yds")),
+    "mi": ("length", F("1609.344"), ("mile", "miles")),
+    "nmi": ("length", F(1852), ("nautical mile", "nautical miles")),
+    # mass (kilogram)
+    "mg": ("mass", F(1, 10**6), ("milligram", "milligrams")),
+    "g": ("mass", F(1, 1000), ("gram", "grams", "gr")),
+    "kg": ("mass", F(1), ("kilogram", "kilograms", "kilo", "kilos", "kgs")),
+    "t": ("mass", F(1000), ("tonne", "tonnes", "metric ton", "metric tons")),
+    "oz": ("mass", F("0.028349523125"), ("ounce", "ounces")),
+    "lb": ("mass", F("0.45359237"), ("pound", "pounds", "lbs")),
+    "st": ("mass", F("6.35029318"), ("stone", "stones")),
+    # volume (litre), US customary
+    "ml": ("volume", F(1, 1000), ("milliliter", "milliliters", "millilitre", "millilitres", "mls")),
+    "l": ("volume", F(1), ("liter", "liters", "litre", "litres")),
+    "gal": ("volume", F("3.785411784"), ("gallon", "gallons", "us gallon", "us gallons")),
+    "qt": ("volume", F("0.946352946"), ("quart", "quarts")),
+    "pt": ("volume", F("0.473176473"), ("pint", "pints")),
+    "cup": ("volume", F("0.2365882365"), ("cups",)),
+    "fl oz": ("volume", F("0.0295735295625"), ("fluid ounce", "fluid ounces", "floz")),
+    "tbsp": ("volume", F("0.01478676478125"), ("tablespoon", "tablespoons")),
+    "tsp": ("volume", F("0.00492892159375"), ("teaspoon", "teaspoons")),
+    # speed (metre per second)
+    "m/s": ("speed", F(1), ("meters per second", "metres per second")),
+    "km/h": ("speed", F(5, 18), ("kph", "kmh", "kmph", "kilometers per hour", "kilometres per hour")),
+    "mph": ("speed", F("0.44704"), ("miles per hour",)),
+    "kn": ("speed", F(1852, 3600), ("knot", "knots")),
+    # time (second)
+    "s": ("time", F(1), ("sec", "secs", "second", "seconds")),
+    "min": ("time", F(60), ("mins", "minute", "minutes")),
+    "h": ("time", F(3600), ("hr", "hrs", "hour", "hours")),
+    "day": ("time", F(86400), ("days",)),
+    "week": ("time", F(604800), ("weeks", "wk", "wks")),
+    # area (square metre)
+    "m²": ("area", F(1), ("m2", "sq m", "square meter", "square meters", "square metre", "square metres")),
+    "km²": ("area", F(10**6), ("km2", "sq km", "square kilometer", "square kilometers", "square kilometre", "square kilometres")),
+    "ft²": ("area", F("0.09290304"), ("ft2", "sq ft", "square foot", "square feet")),
+    "mi²": ("area", F("2589988.110336"), ("mi2", "sq mi", "square mile", "square miles")),
+    "acre": ("area", F("4046.8564224"), ("acres",)),
+    "ha": ("area", F(10000), ("hectare", "hectares")),
+    # data (byte)
+    "bit": ("data", F(1, 8), ("bits",)),
+    "B": ("data", F(1), ("byte", "bytes")),
+    "kB": ("data", F(10**3), ("kb", "kilobyte", "kilobytes")),
+    "MB": ("data", F(10**6), ("mb", "megabyte", "megabytes")),
+    "GB": ("data", F(10**9), ("gb", "gigabyte", "gigabytes")),
+    "TB": ("data", F(10**12), ("tb", "terabyte", "terabytes")),
+    "KiB": ("data", F(2**10), ("kib", "kibibyte", "kibibytes")),
+    "MiB": ("data", F(2**20), ("mib", "mebibyte", "mebibytes")),
+    "GiB": ("data", F(2**30), ("gib", "gibibyte", "gibibytes")),
+    "TiB": ("data", F(2**40), ("tib", "tebibyte", "tebibytes")),
+    # temperature: converted by formula below
+    "°C": ("temperature", F(1), ("c", "celsius", "centigrade", "degrees c", "degrees celsius", "degree celsius", "degrees centigrade")),
+    "°F": ("temperature", F(1), ("f", "fahrenheit", "degrees f", "degrees fahrenheit", "degree fahrenheit")),
+    "K": ("temperature", F(1), ("k", "kelvin", "kelvins")),
+}  # fmt: skip
+
+_NAMES: dict[str, str] = {}
+for _sym, (_kind, _f, _aliases) in _UNITS.items():
+    _NAMES.setdefault(_sym.lower(), _sym)
+    for _a in _aliases:
+        _NAMES[_a] = _sym
+
+_AMOUNT = r"(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+|(?:an|a|one)(?=\s))"
+_UNIT_WORDS = r"([a-z°²/][a-z°²/. 2]*?)"
+_CONVERT = re.compile(
+    rf"^(?:convert\s+|what\s+is\s+|what's\s+|how\s+much\s+is\s+)?{_AMOUNT}\s*{_UNIT_WORDS}"
+    rf"\s+(?:to|in|into|in\s+terms\s+of|as)\s+{_UNIT_WORDS}$",
+    re.IGNORECASE,
+)
+_HOW_MANY = re.compile(
+    rf"^how\s+many\s+{_UNIT_WORDS}\s+(?:are\s+(?:there\s+)?|is\s+|make\s+|does\s+it\s+take\s+to\s+make\s+)?"
+    rf"(?:in\s+)?{_AMOUNT}\s*{_UNIT_WORDS}(?:\s+make)?$",
+    re.IGNORECASE,
+)
+
+
+def _unit(words: str) -> str | None:
+    w = " ".join(words.strip().rstrip(".").split())
+    if w in _UNITS:  # case kept: "MB", "K", "B"
+        return w
+    low = w.lower()
+    if low in _NAMES:
+        return _NAMES[low]
+    if low.startswith("degrees "):
+        return _NAMES.get(low[len("degrees ") :])
+    return None
+
+
+def _amount(text: str) -> Fraction:
+    t = text.lower()
+    if t in ("a", "an", "one"):
+        return F(1)
+    return F(t.replace(",", ""))
+
+
+def _to_base(kind: str, sym: str, v: Fraction) -> Fraction:
+    if kind != "temperature":
+        return v * _UNITS[sym][1]
+    if sym == "°C":
+        return v + F("273.15")
+    if sym == "°F":
+        return (v - 32) * F(5, 9) + F("273.15")
+    return v  # K
+
+
+def _from_base(kind: str, sym: str, v: Fraction) -> Fraction:
+    if kind != "temperature":
+        return v / _UNITS[sym][1]
+    if sym == "°C":
+        return v - F("273.15")
+    if sym == "°F":
+        return (v - F("273.15")) * F(9, 5) + 32
+    return v
+
+
+def _decimal(v: Fraction) -> tuple[str, bool]:
+    """v as a decimal: (text, exact). Exact when it ends within 10 decimals; otherwise rounded
+    to 6 significant digits (at least 2 decimals)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    d = Decimal(v.numerator) / Decimal(v.denominator)
+    for places in range(11):
+        if (v * 10**places).denominator == 1:
+            return f"{d.quantize(Decimal(1).scaleb(-places)):,f}", True
+    digits = max(2, 6 - len(str(abs(int(d)))))
+    return f"{d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,f}", False
+
+
+def _shown(sym: str, n: Fraction) -> str:
+    if sym in ("°C", "°F", "K"):
+        return sym if sym != "K" else " K"
+    if sym in ("cup", "day", "week", "acre", "bit") and n != 1:
+        return f" {sym}s"
+    return f" {sym}"
+
+
+def convert(t: str) -> str | None:
+    """'convert 5 miles to km' -> '5 mi = 8.04672 km'; 'how many grams in a pound' ->
+    '1 lb = 453.59237 g'; '100 f to c' -> '100 °F ≈ 37.7778 °C (exactly 340/9)'."""
+    text = t.strip().rstrip("?!. ")
+    m = _CONVERT.match(text)
+    if m is not None:
+        amount, src, dst = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _HOW_MANY.match(text)
+        if m is None:
+            return None
+        dst, amount, src = m.group(1), m.group(2), m.group(3)
+    a, b = _unit(src), _unit(dst)
+    if a is None or b is None or a == b:
+        return None
+    kind = _UNITS[a][0]
+    if _UNITS[b][0] != kind:
+        return None
+    x = _amount(amount)
+    y = _from_base(kind, b, _to_base(kind, a, x))
+    xs, _ = _decimal(x)
+    ys, exact = _decimal(y)
+    out = f"{xs}{_shown(a, x)} {'=' if exact else '≈'} {ys}{_shown(b, y)}"
+    if not exact and y.denominator < 1000:  # 340/9, not 781250/12573
+        out += f" (exactly {y.numerator}/{y.denominator})"
+    if kind == "volume" and ({a, b} & {"gal", "qt", "pt", "cup", "fl oz", "tbsp", "tsp"}):
+        out += " (US measures)"
+    if (
+        kind == "data"
+        and ({a, b} & {"kB", "MB", "GB", "TB"})
+        and ({a, b} & {"B", "kB", "MB", "GB", "TB"}) == {a, b}
+    ):
+        out += " (decimal units: 1 kB = 1000 B; the binary KiB, MiB, GiB are 1024-based)"
+    return out
