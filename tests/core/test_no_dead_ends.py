@@ -163,6 +163,7 @@ USER_SESSION = [
     ("how many days between christmas and new year", "math", ["7 days"]),  # general: 24
     ("convert 5 miles to km", "math", ["8.04672 km"]),  # was a model-written program, 47 s
     ("convert 100 fahrenheit to celsius", "math", ["37.7778"]),  # was 25 s
+    ("I ran 5 km in 27 minutes. what was my pace per km?", "math", ["5:24 per km"]),
 ]
 
 

@@ -427,6 +427,67 @@ def tip(t: str) -> str | None:
     )
 
 
+# ----- a runner's pace -----
+
+_DIST = r"(?P<dist>\d+(?:\.\d+)?)\s*(?P<du>km|k|kilometers?|kilometres?|mi|miles?)\b"
+_TIME = (
+    r"(?:(?P<hms>\d+:\d{2}(?::\d{2})?)"
+    r"|(?:(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b\s*(?:and\s+)?)?"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:minutes?|mins?)\b\s*(?:and\s+)?)?"
+    r"(?:(?P<s>\d+)\s*(?:seconds?|secs?)\b)?)"
+)
+_RAN = re.compile(rf"{_DIST}[^.?!]{{0,40}}?\bin\s+{_TIME}", re.IGNORECASE)
+_PER = re.compile(r"(?:per|/|a|each)\s*(?P<per>km|kilometer|kilometre|mi|mile)\b", re.IGNORECASE)
+_KM_PER_MI = Fraction("1.609344")
+# asked for (not "runs 3 miles in 30 minutes at a steady pace. How far ...")
+_ASKS_PACE = re.compile(
+    r"\bwhat(?:'s|\s+is|\s+was|\s+were)?\s+(?:(?:my|the|his|her|their|our|your)\s+)?"
+    r"(?:average\s+)?pace\b|\bpace\s+(?:per|/|a)\b|\bpace\s*\?|\bmy\s+pace\b",
+    re.IGNORECASE,
+)
+
+
+def pace(t: str) -> str | None:
+    """'I ran 5 km in 27 minutes. what was my pace per km?' -> '5:24 per km (27 min over 5 km;
+    11.11 km/h)'."""
+    text = t.strip()
+    if len(text) > 240 or not _ASKS_PACE.search(text):
+        return None
+    m = _RAN.search(text)
+    if m is None:
+        return None
+    if m.group("hms"):
+        parts = [int(x) for x in m.group("hms").split(":")]
+        secs = (
+            Fraction(parts[0] * 60 + parts[1])
+            if len(parts) == 2
+            else Fraction(parts[0] * 3600 + parts[1] * 60 + parts[2])
+        )
+    else:
+        h, mi, s = m.group("h"), m.group("m"), m.group("s")
+        if not (h or mi or s):
+            return None
+        secs = Fraction(h or 0) * 3600 + Fraction(mi or 0) * 60 + Fraction(s or 0)
+    dist = Fraction(m.group("dist"))
+    if dist <= 0 or secs <= 0:
+        return None
+    in_km = m.group("du").lower().startswith("k")
+    km = dist if in_km else dist * _KM_PER_MI
+    per = _PER.search(text[m.end() :]) or _PER.search(text)
+    per_km = per.group("per").lower().startswith("k") if per else in_km
+    unit = "km" if per_km else "mile"
+    each = secs / km if per_km else secs / km * _KM_PER_MI
+    whole = int(each + Fraction(1, 2))  # to the nearest second
+    speed = km / secs * 3600 if per_km else km / _KM_PER_MI / secs * 3600
+    speed_unit = "km/h" if per_km else "mph"
+    return (
+        f"{whole // 60}:{whole % 60:02d} per {unit} "
+        f"({f'{float(secs / 60):.2f}'.rstrip('0').rstrip('.')} min over {m.group('dist')} "
+        f"{m.group('du')}; "
+        f"{float(speed):.2f} {speed_unit})"
+    )
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these everyday questions, else None."""
     for fn in (
@@ -439,6 +500,7 @@ def answer(t: str) -> str | None:
         weekday,
         tip,
         convert,
+        pace,
     ):
         out = fn(t)
         if out is not None:

@@ -233,3 +233,33 @@ def test_unit_conversions(prompt, expected):
     from council_core.skills.math import units
 
     assert units.convert(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        # a new user's: both programs computed speed ("11.11 km per minute", 0.35)
+        (
+            "I ran 5 km in 27 minutes. what was my pace per km?",
+            "5:24 per km (27 min over 5 km; 11.11 km/h)",
+        ),
+        ("I ran 10k in 52:30, what is my pace", "5:15 per km (52.5 min over 10 k; 11.43 km/h)"),
+        (
+            "ran 3.1 miles in 28 minutes and 15 seconds. pace per mile?",
+            "9:07 per mile (28.25 min over 3.1 miles; 6.58 mph)",
+        ),
+        (
+            "I ran 5 km in 27 minutes. what was my pace per mile?",
+            "8:41 per mile (27 min over 5 km; 6.90 mph)",
+        ),
+        (
+            "I ran a half marathon (21.1 km) in 1:55:00. what was my pace?",
+            "5:27 per km (115 min over 21.1 km; 11.01 km/h)",
+        ),
+        ("what pace is a marathon in 4 hours", None),  # no distance given: not this one's
+        ("I ran 5 km in 27 minutes", None),  # no pace asked
+        ("John runs 3 miles in 30 minutes at a steady pace. How far does he run in 2 hours?", None),
+    ],
+)
+def test_pace(prompt, expected):
+    assert everyday.pace(prompt) == expected
