@@ -49,7 +49,7 @@ _NOW = re.compile(
     r"^(?:what(?:'s| is)\s+(?:the\s+)?(?:current\s+|local\s+)?time(?:\s+is\s+it)?"
     r"|what\s+time\s+is\s+it|current\s+time|(?:the\s+)?time\s+now|local\s+time|time)"
     r"(?:\s+(?:right\s+)?now)?(?:\s+in\s+(?P<place>[a-z][a-z .'-]*?))?"
-    r"(?:\s+(?:right\s+)?now)?$",
+    r"(?:\s+(?:(?:right\s+)?now|at\s+the\s+moment|currently|please))?$",
     re.IGNORECASE,
 )
 _TODAY = re.compile(

@@ -84,6 +84,10 @@ def test_easter_dates_known_years():
         ("what's today's date", "Wednesday, 2 December 2026"),
         ("what day is it today", "Wednesday, 2 December 2026"),
         ("what's the time in UTC", "02:05 in UTC (UTC, UTC+00:00), Wednesday 2 December"),
+        (
+            "what time is it in Tokyo at the moment",
+            "11:05 in Tokyo (Asia/Tokyo, UTC+09:00), Wednesday 2 December",
+        ),
         ("what time is it in Narnia", None),  # no zone: the question goes on to other skills
         ("what time does the train leave", None),
     ],
