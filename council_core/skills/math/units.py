@@ -176,6 +176,11 @@ def convert(t: str) -> str | None:
     a, b = _unit(src), _unit(dst)
     if a is None or b is None or a == b:
         return None
+    # a runner's "5k" is kilometres when the other side is a length (else kelvin)
+    if a == "K" and src.strip().lower() == "k" and _UNITS[b][0] == "length":
+        a = "km"
+    if b == "K" and dst.strip().lower() == "k" and _UNITS[a][0] == "length":
+        b = "km"
     kind = _UNITS[a][0]
     if _UNITS[b][0] != kind:
         return None

@@ -228,6 +228,8 @@ def test_days_between_holidays(prompt, expected):
         ("2 acres in square meters", "2 acres = 8,093.7128448 m²"),
         ("how many square feet in an acre", "1 acre = 43,560 ft²"),  # "an acre", not "a" + "n acre"
         ("convert 90 minutes to hours", "90 min = 1.5 h"),
+        ("what's 5k in miles", "5 km ≈ 3.10686 mi"),  # a runner's 5k, not 5 kelvin
+        ("300 k in c", "300 K = 26.85°C"),
         ("convert 100 pounds to dollars", None),  # not a unit it knows: another skill's
         ("5 apples to oranges", None),
         ("convert 5 kg to km", None),  # different kinds
