@@ -2,6 +2,11 @@
 
     python bench/bench_everyday.py                     # bench/eval/sets/everyday_heldout.jsonl
     python bench/bench_everyday.py units_heldout       # bench/eval/sets/units_heldout.jsonl
+    python bench/bench_everyday.py everyday2_heldout   # zone conversions, compound units
+
+everyday2's zone answers assume northern winter offsets (no DST in London, New York, Paris,
+Chicago, Berlin; DST in Sydney): its expected times hold from November to March. Its prompts
+were written before the feature, but then used verbatim while building it: not blind.
 
 The set (24 prompts: the clock, countdowns, leap years, weekdays, tips, list statistics, time
 units, rounding) was written after the math skill learned these (from a new user's batch) and

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from .fmt import format_fraction
 from .formulas import _MONTH, _month
-from .units import convert
+from .units import compound, convert
 
 # ----- the clock -----
 
@@ -488,6 +488,78 @@ def pace(t: str) -> str | None:
     )
 
 
+# ----- a time in one place, in another -----
+
+_AT = r"(?P<time>noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2})"
+_PLACE = r"[a-z][a-z .'-]*?"
+_ZONE_TIME = [
+    re.compile(
+        rf"^(?:what(?:'s|\s+is)\s+|convert\s+)?{_AT}\s+(?:in\s+)?(?P<a>{_PLACE})(?:\s+time)?"
+        rf"\s+(?:in|to|into)\s+(?P<b>{_PLACE})(?:\s+time)?$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^(?:if|when)\s+it(?:'s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}),?\s+"
+        rf"what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE})$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE}),?\s+"
+        rf"(?:if|when)\s+it(?:'s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE})$",
+        re.IGNORECASE,
+    ),
+]
+
+
+def _clock_time(text: str) -> tuple[int, int] | None:
+    t = text.lower().replace(".", "").replace(" ", "")
+    if t == "noon":
+        return 12, 0
+    if t == "midnight":
+        return 0, 0
+    m = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", t)
+    if m is None:
+        return None
+    h, mi = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(3):
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if m.group(3) == "pm" else 0)
+    if h > 23 or mi > 59:
+        return None
+    return h, mi
+
+
+def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
+    """'If it's 09:30 in Paris, what time is it in Tokyo?' -> '17:30 in Tokyo (Asia/Tokyo,
+    UTC+09:00) when it is 09:30 in Paris (Europe/Paris, UTC+01:00), today'."""
+    from zoneinfo import ZoneInfo
+
+    text = t.strip().rstrip("?!. ")
+    for pat in _ZONE_TIME:
+        m = pat.match(text)
+        if m is not None:
+            break
+    else:
+        return None
+    hm = _clock_time(m.group("time"))
+    za, zb = _zone(m.group("a")), _zone(m.group("b"))
+    if hm is None or za is None or zb is None:
+        return None
+    now = now or _dt.datetime.now().astimezone()
+    day = now.astimezone(ZoneInfo(za)).date()
+    there = _dt.datetime(day.year, day.month, day.day, *hm, tzinfo=ZoneInfo(za))
+    here = there.astimezone(ZoneInfo(zb))
+    shift = (here.date() - there.date()).days
+    when = {1: " the next day", -1: " the day before"}.get(shift, "")
+    name = {a: (a.upper() if len(a) <= 3 else a.title()) for a in (m.group("a"), m.group("b"))}
+    return (
+        f"{here:%H:%M}{when} in {name[m.group('b')]} ({zb}, UTC{_offset(here)}) when it is "
+        f"{there:%H:%M} in {name[m.group('a')]} ({za}, UTC{_offset(there)}); "
+        f"offsets as of {there:%A} {there.day} {there:%B}"
+    )
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these everyday questions, else None."""
     for fn in (
@@ -500,6 +572,8 @@ def answer(t: str) -> str | None:
         weekday,
         tip,
         convert,
+        compound,
+        zone_time,
         pace,
     ):
         out = fn(t)

@@ -200,3 +200,42 @@ def convert(t: str) -> str | None:
     ):
         out += " (decimal units: 1 kB = 1000 B; the binary KiB, MiB, GiB are 1024-based)"
     return out
+
+
+# "5 feet 10 inches in cm", "6'2\" to meters", "1 hour 45 minutes in minutes": parts of one kind
+_FEET_INCHES = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:'|’|ft)\s*(\d+(?:\.\d+)?)\s*(?:\"|”|''|in)(?![a-z])"
+)
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.IGNORECASE)
+_COMPOUND = re.compile(
+    r"^(?:convert\s+|how\s+tall\s+is\s+|how\s+long\s+is\s+|what(?:'s|\s+is)\s+)?"
+    r"(?P<parts>\d+(?:\.\d+)?\s*[a-z]+(?:\s*,?\s*(?:and\s+)?\d+(?:\.\d+)?\s*[a-z]+){1,2})"
+    rf"\s+(?:to|in|into)\s+{_UNIT_WORDS}$",
+    re.IGNORECASE,
+)
+
+
+def compound(t: str) -> str | None:
+    """'5 feet 10 inches in cm' -> '5 ft 10 in = 177.8 cm'."""
+    text = _FEET_INCHES.sub(r"\1 ft \2 in", t.strip().rstrip("?!. "))
+    m = _COMPOUND.match(text)
+    if m is None:
+        return None
+    b = _unit(m.group(2))
+    if b is None:
+        return None
+    kind = _UNITS[b][0]
+    if kind == "temperature":
+        return None
+    total = Fraction(0)
+    shown = []
+    for amount, word in _PART.findall(m.group("parts")):
+        a = _unit(word)
+        if a is None or _UNITS[a][0] != kind:
+            return None
+        x = Fraction(amount)
+        total += _to_base(kind, a, x)
+        shown.append(f"{_decimal(x)[0]}{_shown(a, x)}")
+    y = _from_base(kind, b, total)
+    ys, exact = _decimal(y)
+    return f"{' '.join(shown)} {'=' if exact else '≈'} {ys}{_shown(b, y)}"

@@ -269,3 +269,47 @@ def test_unit_conversions(prompt, expected):
 )
 def test_pace(prompt, expected):
     assert everyday.pace(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        (
+            "3pm London time in New York",
+            "10:00 in New York (America/New_York, UTC-05:00) when it is 15:00 in London "
+            "(Europe/London, UTC+00:00); offsets as of Wednesday 2 December",
+        ),
+        (
+            "convert 7am Sydney time to UTC",
+            "20:00 the day before in UTC (UTC, UTC+00:00) when it is 07:00 in Sydney "
+            "(Australia/Sydney, UTC+11:00); offsets as of Wednesday 2 December",
+        ),
+        (
+            "What time is it in Tokyo when it is 3pm in London?",
+            "00:00 the next day in Tokyo (Asia/Tokyo, UTC+09:00) when it is 15:00 in London "
+            "(Europe/London, UTC+00:00); offsets as of Wednesday 2 December",
+        ),
+        ("3pm in Narnia to London", None),
+        ("13pm London time in Paris", None),
+        ("what time is it in Tokyo", None),  # the clock's
+    ],
+)
+def test_zone_time(prompt, expected):
+    assert everyday.zone_time(prompt, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("5 feet 10 inches in cm", "5 ft 10 in = 177.8 cm"),
+        ("convert 6'2\" to meters", "6 ft 2 in = 1.8796 m"),
+        ("1 hour 45 minutes in minutes", "1 h 45 min = 105 min"),
+        ("2 hours and 30 minutes to hours", "2 h 30 min = 2.5 h"),
+        ("3 apples 2 pears to kg", None),
+        ("5 kg 3 m to cm", None),  # two kinds
+    ],
+)
+def test_compound_units(prompt, expected):
+    from council_core.skills.math import units
+
+    assert units.compound(prompt) == expected
