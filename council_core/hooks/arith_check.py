@@ -17,7 +17,7 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, ClassVar
 
-from council_core.base.result import Chunk, CouncilResult, ErrorInfo, SkillAnswer
+from council_core.base.result import Chunk, SkillAnswer
 
 from . import CouncilHook
 
@@ -112,11 +112,3 @@ class ArithmeticCheck(CouncilHook):
         answer.notes.append(
             "the model's arithmetic was checked exactly and is wrong: treat its answer with care"
         )
-
-    async def rescue(
-        self, query: Query, best: SkillAnswer | None, errors: list[ErrorInfo], emit: Emit
-    ) -> SkillAnswer | None:
-        return None
-
-    async def after(self, query: Query, result: CouncilResult) -> None:
-        return None

@@ -1,7 +1,8 @@
 """Everyday questions with one exact answer that the math skill works out from the text and
-the machine's clock, with no model: the time now (here or in a named place), today's date,
-days until a date or a holiday, time units ("how many seconds in a week"), and the average,
-median, sum, product, smallest or largest of a list of numbers.
+the machine's clock, with no model: the time now (here or in a named place) and a time in one
+place in another, today's date, days until a date or a holiday and between holidays, time units
+("how many seconds in a week"), the average, median, sum, product or range of a list, leap
+years, the weekday of a date, tips, a runner's pace, and unit conversions (units.py).
 
 Each function returns the answer in words, or None when the text is not that question (the
 caller goes on to the other readings). Found from a user's test on 2026-12-02: "how many days
@@ -13,12 +14,13 @@ many seconds in a week" -> 1689600 at 0.92 (the general model's arithmetic).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from fractions import Fraction
 
 from .fmt import format_fraction
 from .formulas import _MONTH, _month
-from .units import compound, convert
+from .units import compound, convert, seconds_in
 
 # ----- the clock -----
 
@@ -61,17 +63,24 @@ _TODAY = re.compile(
 )
 
 
-def _zone(place: str) -> str | None:
+@functools.cache
+def _zones_by_city() -> dict[str, str]:
+    """'new_york' -> 'America/New_York': the zone database's last name parts, read once
+    (available_timezones() walks the tzdata folders)."""
     import zoneinfo
 
+    out: dict[str, str] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        if "/" in name:
+            out.setdefault(name.rsplit("/", 1)[1].lower(), name)
+    return out
+
+
+def _zone(place: str) -> str | None:
     key = " ".join(place.lower().replace("the ", " ").split())
     if key in _PLACE_ZONES:
         return _PLACE_ZONES[key]
-    want = key.replace(" ", "_")
-    for name in sorted(zoneinfo.available_timezones()):
-        if "/" in name and name.rsplit("/", 1)[1].lower() == want:
-            return name
-    return None
+    return _zones_by_city().get(key.replace(" ", "_"))
 
 
 def clock(t: str, now: _dt.datetime | None = None) -> str | None:
@@ -253,10 +262,6 @@ def days_between_holidays(t: str, today: _dt.date | None = None) -> str | None:
 
 # ----- time units -----
 
-_SECONDS = {
-    "second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600,
-    "day": 86400, "week": 604800, "fortnight": 1209600,
-}  # fmt: skip
 _UNIT = r"(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|fortnights?)"
 _HOW_MANY_IN = re.compile(
     rf"^how\s+many\s+{_UNIT}\s+(?:are\s+(?:there\s+)?)?in\s+(?:a|an|one|(\d+(?:\.\d+)?))\s+{_UNIT}$",
@@ -264,19 +269,14 @@ _HOW_MANY_IN = re.compile(
 )
 
 
-def _unit(word: str) -> int:
-    w = word.lower()
-    w = w[:-1] if w.endswith("s") and w[:-1] in _SECONDS else w
-    return _SECONDS[w]
-
-
 def time_units(t: str) -> str | None:
-    """'how many seconds in a week' -> '604,800 seconds (7 × 24 × 60 × 60)'."""
+    """'how many seconds in a week' -> '604800 seconds' (units.py's factors, said in the
+    question's own unit word)."""
     m = _HOW_MANY_IN.match(t.strip().rstrip("?!. "))
     if m is None:
         return None
     count = Fraction(m.group(2)) if m.group(2) else Fraction(1)
-    value = count * _unit(m.group(3)) / _unit(m.group(1))
+    value = count * seconds_in(m.group(3)) / seconds_in(m.group(1))
     unit = m.group(1).lower()
     unit = unit if unit.endswith("s") else unit + "s"
     return f"{format_fraction(value)} {unit}"

@@ -13,8 +13,7 @@ from typing import Any
 from council_core import cues
 from council_core.base.errors import BadInput
 
-from . import everyday as formulas_everyday
-from . import formulas
+from . import everyday, formulas
 from .parser import _ENGLISH as ENGLISH_2
 from .parser import ALIASES, CONSTANTS, FUNCTIONS, GREEK, Node, parse, symbols_in
 
@@ -672,9 +671,9 @@ def interpret(text: str) -> Task:
     if rounded and places is None:
         places = 0
     if places is None:
-        everyday = formulas_everyday.answer(t)
-        if everyday is not None:
-            return Task("answer", text=everyday)
+        said = everyday.answer(t)
+        if said is not None:
+            return Task("answer", text=said)
     days = formulas.days_between(t)
     if days is not None:
         return Task("answer", text=days)

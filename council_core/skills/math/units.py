@@ -57,6 +57,7 @@ _UNITS: dict[str, tuple[str, Fraction, tuple[str, ...]]] = {
     "h": ("time", F(3600), ("hr", "hrs", "hour", "hours")),
     "day": ("time", F(86400), ("days",)),
     "week": ("time", F(604800), ("weeks", "wk", "wks")),
+    "fortnight": ("time", F(1209600), ("fortnights",)),
     # area (square metre)
     "m²": ("area", F(1), ("m2", "sq m", "square meter", "square meters", "square metre", "square metres")),
     "km²": ("area", F(10**6), ("km2", "sq km", "square kilometer", "square kilometers", "square kilometre", "square kilometres")),
@@ -111,6 +112,14 @@ def _unit(words: str) -> str | None:
     if low.startswith("degrees "):
         return _NAMES.get(low[len("degrees ") :])
     return None
+
+
+def seconds_in(word: str) -> Fraction:
+    """A time unit's length in seconds ("hours" -> 3600)."""
+    sym = _unit(word)
+    if sym is None or _UNITS[sym][0] != "time":
+        raise ValueError(f"not a unit of time: {word!r}")
+    return _UNITS[sym][1]
 
 
 def _amount(text: str) -> Fraction:
