@@ -45,6 +45,8 @@ _PLACE_ZONES = {
     "california": "America/Los_Angeles", "las vegas": "America/Los_Angeles",
     "dallas": "America/Chicago", "houston": "America/Chicago", "texas": "America/Chicago",
     "montreal": "America/Toronto", "hawaii": "Pacific/Honolulu", "utc": "UTC", "gmt": "UTC",
+    "la": "America/Los_Angeles", "l.a.": "America/Los_Angeles", "nyc": "America/New_York",
+    "sf": "America/Los_Angeles",
 }  # fmt: skip
 
 _NOW = re.compile(
@@ -499,13 +501,13 @@ _ZONE_TIME = [
         re.IGNORECASE,
     ),
     re.compile(
-        rf"^(?:if|when)\s+it(?:'s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}),?\s+"
+        rf"^(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}),?\s+"
         rf"what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE})$",
         re.IGNORECASE,
     ),
     re.compile(
         rf"^what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE}),?\s+"
-        rf"(?:if|when)\s+it(?:'s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE})$",
+        rf"(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE})$",
         re.IGNORECASE,
     ),
 ]

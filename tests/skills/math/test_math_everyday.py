@@ -289,6 +289,12 @@ def test_pace(prompt, expected):
             "00:00 the next day in Tokyo (Asia/Tokyo, UTC+09:00) when it is 15:00 in London "
             "(Europe/London, UTC+00:00); offsets as of Wednesday 2 December",
         ),
+        # typed by a new user from a fresh clone: no apostrophe, "LA" (the general model: 12 AM)
+        (
+            "if its 6pm in london what time is it in LA",
+            "10:00 in LA (America/Los_Angeles, UTC-08:00) when it is 18:00 in London "
+            "(Europe/London, UTC+00:00); offsets as of Wednesday 2 December",
+        ),
         ("3pm in Narnia to London", None),
         ("13pm London time in Paris", None),
         ("what time is it in Tokyo", None),  # the clock's
