@@ -17,7 +17,7 @@ pass's tuning, after the first held-out half had been looked at; heldout3 (30 qu
 pages no earlier split uses) before the third pass's, which tuned on the other three (--split
 tuned); heldout4 (30 questions on 26 pages no earlier split uses) before the fourth pass's,
 which tuned on the first four.
-Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|heldout3|heldout4|tuned|all]
+Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|heldout3|heldout4|tuned|all|A,B]
 [--set unseen|docs|all]
 (writes bench/results/knowledge_answers.json, and one line per answer to
 bench/results/knowledge_answers.jsonl)
@@ -78,7 +78,7 @@ def questions(which: str) -> list[dict[str, Any]]:
 def in_split(q: dict[str, Any], split: str) -> bool:
     if split == "tuned":
         return q["split"] in TUNED
-    return split in ("all", q["split"])
+    return split == "all" or q["split"] in split.split(",")
 
 
 def corpus_files() -> list[Path]:
@@ -128,8 +128,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument(
         "--split", default="all",
-        choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "tuned", "all"),
-        help="tuned: dev, heldout and heldout2 (the splits looked at while tuning)",
+        help="dev, heldout, heldout2, heldout3, heldout4 (or several, comma-separated), all, "
+        "or tuned: dev, heldout and heldout2 (the splits looked at while tuning)",
     )  # fmt: skip
     ap.add_argument("--set", default="all", choices=("unseen", "docs", "all"))
     ap.add_argument("--limit", type=int, default=0)
