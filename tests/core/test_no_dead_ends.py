@@ -166,6 +166,18 @@ USER_SESSION = [
     ("I ran 5 km in 27 minutes. what was my pace per km?", "math", ["5:24 per km"]),
 ]
 
+# A user's propositional questions (2026-12-02): the general model answered the first "Yes" at
+# 0.95 with a wrong reason ("p -> q" is "not q or p"). Checked on the truth table now.
+PROPOSITIONAL = [
+    ("is (p -> q) equivalent to (not q -> not p)?", "logic", ["Yes", "4 rows"]),
+    ("Is p -> q the same as q -> p?", "logic", ["No", "p = T, q = F"]),
+    ("truth table for p xor q", "logic", ["| p | q | p ⊕ q |"]),
+    ("Step by step: is (p and q) -> p a tautology?", "logic", ["Yes"]),
+    ("simplify (p and q) or (p and not q)", "logic", ["simplifies to p"]),
+    ("simplify (x + 1)*(x - 1)", "math", ["x² - 1"]),
+    ("Is the sky blue and the grass green?", "general", []),
+]
+
 
 def _reached_wordmath() -> type[Skill]:
     """The word-problem skill with its real routing, answering without a model."""
@@ -192,7 +204,9 @@ async def council(ctx):
     await c.aclose()
 
 
-@pytest.mark.parametrize(("prompt", "skill", "contains"), ISSUE + OURS + HELDOUT + USER_SESSION)
+@pytest.mark.parametrize(
+    ("prompt", "skill", "contains"), ISSUE + OURS + HELDOUT + USER_SESSION + PROPOSITIONAL
+)
 async def test_prompt_reaches_the_right_skill(council, prompt, skill, contains):
     r = await council.ask(prompt)
     assert r.error is None, f"{prompt!r} ended in an error: {r.error}"

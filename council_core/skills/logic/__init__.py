@@ -3,7 +3,9 @@
 The text is parsed by a small grammar (``grammar.py``, ``questions.py``) into facts and one
 question; SWI-Prolog (``engine.py``, rules in ``rules.pl``) derives the answer; the answer
 comes back result first with a one-line derivation. "remember that Bob is Alice's brother"
-stores a relation in the personal knowledge base (``facts.py``).
+stores a relation in the personal knowledge base (``facts.py``). Propositional formulas
+("is (p -> q) equivalent to (not q -> not p)?", "truth table for p xor q") are checked on
+their whole truth table (``propositional.py``), no Prolog needed.
 """
 
 from __future__ import annotations
@@ -75,7 +77,8 @@ class LogicSkill(Skill):
     name: ClassVar[str] = "logic"
     description: ClassVar[str] = (
         "Reasoning in plain English: syllogisms, family and place relations, comparisons, "
-        "if/then and either/or, days of the week, sequences; remembers relations you teach it"
+        "if/then and either/or, days of the week, sequences; propositional formulas (is p -> q "
+        "equivalent to not q -> not p? truth tables); remembers relations you teach it"
     )
     threshold: ClassVar[float] = 0.5
     confident_at: ClassVar[float] = 0.6
@@ -90,6 +93,8 @@ class LogicSkill(Skill):
         text = premises_first(cues.strip_instructions(query.text))
         if len(text) > 4000:
             return 0.0
+        if _formula_question(cues.strip_instructions(query.text)) is not None:
+            return 0.95
         body = remember_body(text)
         if body is not None:
             return 0.9 if self._remember_facts(body) else 0.0
@@ -106,6 +111,9 @@ class LogicSkill(Skill):
     # ----- answering -----
 
     async def answer(self, query: Query, emit: Emit = _drop) -> SkillAnswer:
+        formula = _formula_question(cues.strip_instructions(query.text))
+        if formula is not None:
+            return self._propositional(formula, emit)
         text = premises_first(cues.strip_instructions(query.text))
         body = remember_body(text)
         if body is not None:
@@ -151,6 +159,19 @@ class LogicSkill(Skill):
             confidence=verdict.confidence,
             data={"result": verdict.result, **verdict.data},
         )
+
+    @staticmethod
+    def _propositional(question: Any, emit: Emit) -> SkillAnswer:
+        from council_core.base.errors import BadInput
+
+        from .propositional import answer
+
+        try:
+            text, data = answer(question)
+        except ValueError as exc:
+            raise BadInput(str(exc), fix="ask about fewer variables at a time") from exc
+        emit(Chunk(text))
+        return SkillAnswer(text, confidence=0.99, data={"result": data["kind"], **data})
 
     async def _remember(self, body: str, emit: Emit) -> SkillAnswer:
         from .reasoner import Formatter, to_term
@@ -212,6 +233,16 @@ class LogicSkill(Skill):
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _formula_question(text: str) -> Any:
+    """A propositional question (propositional.LogicQuestion), or None. Cheap: a regex
+    before any parse."""
+    if len(text) > 2000:
+        return None
+    from .propositional import parse_question
+
+    return parse_question(text)
 
 
 def _quantities(problem: Problem) -> bool:
