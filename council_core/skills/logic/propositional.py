@@ -267,8 +267,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 def parse_question(text: str) -> LogicQuestion | None:
     """The logic question in text, or None when it is not one of these forms with formulas."""
-    t = " ".join(text.strip().split())
-    t = re.sub(r"[`\"“”]", "", t)
+    t = _normal(text)
     for kind, pat in _PATTERNS:
         m = pat.match(t)
         if not m:
@@ -290,6 +289,31 @@ def parse_question(text: str) -> LogicQuestion | None:
             continue
         return LogicQuestion(kind, fs)
     return None
+
+
+_NOUN = r"(?:formula|expression|statement|proposition|sentence)s?"
+_KINDS = r"(?:a\s+tautology|a\s+contradiction|satisfiable|valid|unsatisfiable|consistent)"
+
+
+def _normal(text: str) -> str:
+    """The wordings people use, as the patterns read them: "Check whether X is equivalent to
+    Y" -> "is X equivalent to Y", "What's the truth table for X" -> "truth table for X",
+    "Simplify: X", "the formula X", "Is it a tautology: X" -> "is X a tautology"."""
+    t = " ".join(text.strip().split())
+    t = re.sub(r"[`\"“”]", "", t)
+    t = re.sub(r"^(?:please\s+)?(?:can\s+you\s+)?", "", t, flags=re.I)
+    t = re.sub(r"^(?:check|tell\s+me|determine|decide|verify)\s+(?:if|whether)\s+(.+?)\s+(is|are)"
+               r"\s+", r"\2 \1 ", t, flags=re.I)  # fmt: skip
+    t = re.sub(r"^(?:what\s+is|what's|whats|give\s+me|show\s+me|write|print|draw|make|build|"
+               r"create)\s+(?=(?:a|the)\s+truth\s+table)", "", t, flags=re.I)  # fmt: skip
+    m = re.match(rf"^is\s+(?:it|this|the\s+following(?:\s+{_NOUN})?)\s+({_KINDS})\s*[:?]\s*(.+?)"
+                 r"\s*\??$", t, re.I)  # fmt: skip
+    if m:
+        t = f"is {m.group(2)} {m.group(1)}"
+    t = re.sub(r"^(simplify|truth\s+table(?:\s+for|\s+of)?)\s*:\s*", r"\1 ", t, flags=re.I)
+    t = re.sub(rf"\b(?:the|this)\s+{_NOUN}\s+", "", t, flags=re.I)
+    t = re.sub(r"\s+or\s+not\s*\?\s*$", "?", t, flags=re.I)  # "... a tautology or not?"
+    return t
 
 
 def _premises(text: str) -> F:

@@ -32,6 +32,14 @@ from council_core.skills.logic import propositional as P
         ("simplify (p and q) or (p and not q)", "p\n", ["simplifies to p"]),
         ("simplify not not p", "p\n", []),
         ("Is rain & wet -> wet a tautology?", "Yes", ["rain ∧ wet"]),  # names with a symbol
+        # other wordings
+        ("check whether (p and not q) or (not p and q) is equivalent to p xor q", "Yes", []),
+        ("Is the formula (p -> q) -> p a tautology?", "No", ["p = F, q = T"]),
+        ("What is the truth table for not (p and q)?", "| p | q | ¬(p ∧ q) |", []),
+        ("Simplify: (p ∨ q) ∧ (p ∨ ¬q)", "p\n", []),
+        ("Is it a tautology: p → (q → p)?", "Yes", []),
+        ("is p -> p a tautology or not?", "Yes", []),
+        ("Are the formulas p -> q and not p or q equivalent?", "Yes", []),
     ],
 )
 def test_questions_are_answered_from_the_truth_table(prompt, starts, holds):
@@ -63,6 +71,7 @@ def test_a_truth_table_lists_every_row():
         "simplify (x + 1)*(x - 1)",
         "All men are mortal. Socrates is a man. Is Socrates mortal?",
         "is it true that p",
+        "Check whether Bob is older than Carol",
         "",
     ],
 )
