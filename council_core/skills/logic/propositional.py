@@ -237,30 +237,52 @@ def _operand(g: F, parent: str) -> str:
 
 @dataclass
 class LogicQuestion:
-    kind: str  # "equiv", "taut", "contra", "sat", "entail", "table", "simplify"
+    kind: str  # "equiv", "taut", "contra", "sat", "falsifiable", "entail", "table", "simplify"
     formulas: list[F]
 
 
 _Q = r"\s*\??\s*$"
+_TAUT = (
+    r"(?:a\s+tautology|tautological|always\s+true|true\s+in\s+every\s+case|"
+    r"(?:logically\s+)?valid|a\s+valid\s+formula)"
+)
+_CONTRA = (
+    r"(?:a\s+contradiction|contradictory|always\s+false|unsatisfiable|inconsistent|"
+    r"never\s+true)"
+)
+_SAT = r"(?:satisfiable|consistent|ever\s+true)"
+_ASK = r"(?:is|check\s+(?:if|whether))"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("table", re.compile(r"^(?:(?:make|show|give|draw|write|print|build|create)\s+(?:me\s+)?)?"
                          r"(?:a\s+|the\s+)?truth\s+table\s+(?:for|of)\s+(.+?)" + _Q, re.I)),
     ("simplify", re.compile(r"^simplify\s+(?:the\s+(?:formula|expression|proposition)\s+)?(.+?)"
                             + _Q, re.I)),
-    ("taut", re.compile(r"^(?:is|check\s+(?:if|whether))\s+(.+?)\s+(?:a\s+tautology|tautological|"
-                        r"always\s+true|(?:logically\s+)?valid|a\s+valid\s+formula)" + _Q, re.I)),
-    ("contra", re.compile(r"^(?:is|check\s+(?:if|whether))\s+(.+?)\s+(?:a\s+contradiction|"
-                          r"always\s+false|unsatisfiable)" + _Q, re.I)),
-    ("sat", re.compile(r"^(?:is|check\s+(?:if|whether))\s+(.+?)\s+(?:satisfiable|consistent)"
-                       + _Q, re.I)),
-    ("sat", re.compile(r"^can\s+(.+?)\s+(?:ever\s+)?be\s+true" + _Q, re.I)),
-    ("equiv", re.compile(r"^(?:is|check\s+(?:if|whether))\s+(.+?)\s+(?:logically\s+)?"
-                         r"(?:equivalent|the\s+same\s+as|same\s+as|equal)\s+(?:to\s+)?(.+?)"
-                         + _Q, re.I)),
+    ("taut", re.compile(rf"^{_ASK}\s+(.+?)\s+{_TAUT}" + _Q, re.I)),
+    ("contra", re.compile(rf"^{_ASK}\s+(.+?)\s+{_CONTRA}" + _Q, re.I)),
+    ("sat", re.compile(rf"^{_ASK}\s+(.+?)\s+{_SAT}" + _Q, re.I)),
+    ("sat", re.compile(r"^can\s+(.+?)\s+(?:ever\s+)?be\s+(?:true|satisfied|made\s+true)" + _Q,
+                       re.I)),
+    ("falsifiable", re.compile(r"^can\s+(.+?)\s+(?:ever\s+)?be\s+false" + _Q, re.I)),
+    # the formula first: "((A => B) & !B) => !A  is this always true"
+    ("taut", re.compile(rf"^(.+?)\s*[,:;—-]?\s+(?:is\s+(?:this|it|that)\s+)?{_TAUT}" + _Q, re.I)),
+    ("contra", re.compile(rf"^(.+?)\s*[,:;—-]?\s+(?:is\s+(?:this|it|that)\s+)?{_CONTRA}" + _Q,
+                          re.I)),
+    ("sat", re.compile(rf"^(.+?)\s*[,:;—-]?\s+(?:is\s+(?:this|it|that)\s+)?{_SAT}" + _Q, re.I)),
+    # "tautology or not: X", "prove or disprove: X ≡ Y" (a biconditional that always holds)
+    ("taut", re.compile(r"^(?:tautology|valid)(?:\s+or\s+not)?\s*[:?]\s*(.+?)" + _Q, re.I)),
+    ("contra", re.compile(r"^contradiction(?:\s+or\s+not)?\s*[:?]\s*(.+?)" + _Q, re.I)),
+    ("taut", re.compile(r"^(?:prove\s+or\s+disprove|prove|show|verify)(?:\s+that)?\s*:?\s*(.+?)"
+                        + _Q, re.I)),
+    ("equiv", re.compile(rf"^{_ASK}\s+(.+?)\s+(?:logically\s+)?"
+                         r"(?:equivalent|the\s+same(?:\s+thing)?\s+as|same\s+as|equal)\s+"
+                         r"(?:to\s+)?(.+?)" + _Q, re.I)),
     ("equiv2", re.compile(r"^(?:are|check\s+(?:if|whether))\s+(.+?)\s+(?:logically\s+)?"
                           r"(?:equivalent|the\s+same)" + _Q, re.I)),
-    ("entail", re.compile(r"^does\s+(.+?)\s+(?:logically\s+)?(?:imply|entail)\s+(.+?)" + _Q,
-                          re.I)),
+    ("entail", re.compile(r"^(?:does|do)\s+(.+?)\s+(?:logically\s+)?(?:imply|entail)\s+(.+?)"
+                          + _Q, re.I)),
+    # premises first: "p implies q, q. does that entail p?"
+    ("entail", re.compile(r"^(.+?)\s*[.;:]\s*(?:so\s+)?(?:does|do)\s+(?:that|this|these|it|they)"
+                          r"\s+(?:logically\s+)?(?:imply|entail)\s+(.+?)" + _Q, re.I)),
     ("entail", re.compile(r"^(.+?)\s*(?:⊨|\|=)\s*(.+?)" + _Q)),
 ]  # fmt: skip
 
@@ -313,12 +335,14 @@ def _normal(text: str) -> str:
     t = re.sub(r"^(simplify|truth\s+table(?:\s+for|\s+of)?)\s*:\s*", r"\1 ", t, flags=re.I)
     t = re.sub(rf"\b(?:the|this)\s+{_NOUN}\s+", "", t, flags=re.I)
     t = re.sub(r"\s+or\s+not\s*\?\s*$", "?", t, flags=re.I)  # "... a tautology or not?"
+    t = re.sub(r"[\s,]+please\s*([?.!]?)\s*$", r"\1", t, flags=re.I)
     return t
 
 
 def _premises(text: str) -> F:
     """Premises separated by commas or semicolons, as one conjunction."""
-    parts = [parse_formula(x) for x in re.split(r"\s*[,;]\s*", text) if x.strip()]
+    seps = r"\s*[,;]\s*|\s+(?:together\s+with|along\s+with|plus)\s+"
+    parts = [parse_formula(x) for x in re.split(seps, text, flags=re.I) if x.strip()]
     if not parts:
         raise NotAFormula("no premises")
     out = parts[0]
@@ -415,6 +439,14 @@ def answer(q: LogicQuestion) -> tuple[str, dict[str, Any]]:
         data["counterexample"] = bad
         return (f"No: {shown[0]} is not a tautology; it is false when {_assign(bad)} "
                 f"(true in {n_true} of {rows}).", data)  # fmt: skip
+    if q.kind == "falsifiable":
+        if n_true == n_rows:
+            return (f"No: {shown[0]} is never false; it is a tautology (true in {every}).",
+                    data)  # fmt: skip
+        bad = next(env for env in _rows(names) if not value(f, env))
+        data["counterexample"] = bad
+        return (f"Yes: {shown[0]} is false when {_assign(bad)} (true in {n_true} of {rows}).",
+                data)  # fmt: skip
     if q.kind == "contra":
         if n_true == 0:
             return f"Yes: {shown[0]} is a contradiction (false in {every}).", data

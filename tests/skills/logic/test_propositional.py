@@ -40,6 +40,19 @@ from council_core.skills.logic import propositional as P
         ("Is it a tautology: p → (q → p)?", "Yes", []),
         ("is p -> p a tautology or not?", "Yes", []),
         ("Are the formulas p -> q and not p or q equivalent?", "Yes", []),
+        # the blind set's misses (bench/eval/sets/propositional_heldout.jsonl), in other words
+        ("prove or disprove: (p → q) ≡ (q → p)", "No", []),
+        ("is p and q the same thing as q and p", "Yes", []),
+        ("(p & (p -> q)) -> q  is this always true", "Yes", []),
+        ("tautology or not: p xor p", "No", []),
+        ("is p and not p contradictory", "Yes", []),
+        ("can p & !p be satisfied", "No", []),
+        ("does p or q together with not p entail q", "Yes", []),
+        ("p -> q, not q. does that imply not p?", "Yes", []),
+        ("do p and q entail p xor q", "No", ["p = T, q = T"]),
+        ("truth table for p and q please", "| p | q | p ∧ q |", []),
+        ("can p -> p ever be false", "No", ["never false"]),
+        ("can p -> q ever be false?", "Yes", ["p = T, q = F"]),
     ],
 )
 def test_questions_are_answered_from_the_truth_table(prompt, starts, holds):
@@ -72,6 +85,10 @@ def test_a_truth_table_lists_every_row():
         "All men are mortal. Socrates is a man. Is Socrates mortal?",
         "is it true that p",
         "Check whether Bob is older than Carol",
+        "Is the sky blue always true",
+        "prove that the square root of 2 is irrational",
+        "does this imply that I should leave?",
+        "can it ever be false",
         "",
     ],
 )
