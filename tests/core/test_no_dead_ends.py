@@ -178,6 +178,18 @@ PROPOSITIONAL = [
     ("Is the sky blue and the grass green?", "general", []),
 ]
 
+# The same user's number questions: these reached the general model (or the word-problem
+# skill: "convert 1010 binary to decimal") and are exact facts now (math/numbers.py).
+NUMBERS = [
+    ("convert 255 to binary", "math", ["11111111"]),
+    ("0xff in decimal", "math", ["255"]),
+    ("convert 1010 binary to decimal", "math", ["10 (binary 1010"]),
+    ("sqrt(2) to 30 digits", "math", ["1.41421356237309504880168872421"]),
+    ("what is 2024 in roman numerals", "math", ["MMXXIV"]),
+    ("what's the next prime after 100", "math", ["101"]),
+    ("cube of 7", "math", ["343"]),
+]
+
 
 def _reached_wordmath() -> type[Skill]:
     """The word-problem skill with its real routing, answering without a model."""
@@ -205,7 +217,7 @@ async def council(ctx):
 
 
 @pytest.mark.parametrize(
-    ("prompt", "skill", "contains"), ISSUE + OURS + HELDOUT + USER_SESSION + PROPOSITIONAL
+    ("prompt", "skill", "contains"), ISSUE + OURS + HELDOUT + USER_SESSION + PROPOSITIONAL + NUMBERS
 )
 async def test_prompt_reaches_the_right_skill(council, prompt, skill, contains):
     r = await council.ask(prompt)

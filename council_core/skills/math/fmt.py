@@ -156,6 +156,42 @@ def format_places(v: Fraction, places: int) -> str:
         return str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
+def format_sig(v: Fraction, digits: int) -> str:
+    """v to `digits` significant digits, half away from zero (1.414... to 4 digits: 1.414;
+    0.001234 to 2: 0.0012; 12345.678 to 3: 12300)."""
+    a = abs(v)
+    if a == 0:
+        return format_places(v, max(0, digits - 1))
+    exp = _digits(a.numerator) - _digits(a.denominator)  # 10**exp is within 10x of a
+    while Fraction(10) ** exp > a:
+        exp -= 1
+    while Fraction(10) ** (exp + 1) <= a:
+        exp += 1
+    places = digits - 1 - exp
+    if places >= 0:
+        out = format_places(v, places)
+        if places and abs(Fraction(out)) >= Fraction(10) ** (exp + 1):
+            out = format_places(v, places - 1)  # 9.996 to 3 digits: 10.0, not 10.00
+        return out
+    step = 10 ** (-places)
+    n = int(format_places(v / step, 0)) * step
+    return str(n)
+
+
+def digits_str(expr: Any, digits: int) -> str | None:
+    """A real SymPy number to ``digits`` significant digits; None when not a real number."""
+    if not (getattr(expr, "is_number", False) and expr.is_real):
+        return None
+    if expr.is_Rational:
+        v = Fraction(int(expr.p), int(expr.q))
+    else:
+        approx = expr.evalf(max(digits, 1) + 30)
+        if not approx.is_Float:
+            return None
+        v = Fraction(str(approx))
+    return format_sig(v, digits)
+
+
 def places_str(expr: Any, places: int) -> str | None:
     """A real SymPy number to ``places`` decimals; None when it is not a real number."""
     if not (getattr(expr, "is_number", False) and expr.is_real):

@@ -13,7 +13,7 @@ from typing import Any
 from council_core import cues
 from council_core.base.errors import BadInput
 
-from . import everyday, formulas
+from . import everyday, formulas, numbers
 from .parser import _ENGLISH as ENGLISH_2
 from .parser import ALIASES, CONSTANTS, FUNCTIONS, GREEK, Node, parse, symbols_in
 
@@ -229,6 +229,28 @@ _PLACES = re.compile(
     + r")\s+(?:decimal\s+places?|decimals?|places?|d\.?p\.?|digits after the (?:decimal )?point)\b",
     re.IGNORECASE,
 )
+
+
+# "sqrt(2) to 30 digits", "pi to 8 significant figures", "e to 5 sig figs"
+_DIGITS = re.compile(
+    r"\s*,?\s*(?:rounded\s+|correct\s+)?(?:to|with|in)\s+(\d{1,2}|"
+    + "|".join(_UNITS[:13])
+    + r")\s+(?:significant\s+(?:digits|figures)|sig\.?\s*figs?\.?|s\.f\.|digits)\b",
+    re.IGNORECASE,
+)
+MAX_DIGITS = 50
+
+
+def significant_digits(t: str) -> tuple[str, int | None]:
+    """The text without "to N (significant) digits", and N (None when not asked)."""
+    m = _DIGITS.search(t)
+    if m is None:
+        return t, None
+    raw = m.group(1).lower()
+    n = int(raw) if raw.isdigit() else _PLACES_WORDS[raw]
+    if not 1 <= n <= MAX_DIGITS:
+        return t, None
+    return (t[: m.start()] + t[m.end() :]).strip(), n
 
 
 def decimal_places(t: str) -> tuple[str, int | None]:
@@ -648,6 +670,9 @@ def interpret(text: str) -> Task:
             fix="ask about a shorter expression",
         )
     t = strip_lead(raw)
+    said = numbers.answer(t)  # before "to decimal" is read as "show it as a decimal"
+    if said is not None:
+        return Task("answer", text=said)
     decimal = bool(
         re.search(
             r"\b(?:as|in|to)\s+(?:a\s+)?decimals?\b|\bdecimal\s+form\b|\bnumerically\b|\bapprox(?:imately)?\b",
@@ -666,11 +691,15 @@ def interpret(text: str) -> Task:
     if places is not None:
         decimal = True
         t = strip_lead(t)
+    t, digits = significant_digits(t)
+    if digits is not None:
+        decimal = True
+        t = strip_lead(t)
     t = drop_restatement(t)
     t, rounded = _round_verb(t)
     if rounded and places is None:
         places = 0
-    if places is None:
+    if places is None and digits is None:
         said = everyday.answer(t)
         if said is not None:
             return Task("answer", text=said)
@@ -685,6 +714,8 @@ def interpret(text: str) -> Task:
         task = _task(t, decimal)
     if places is not None:
         task.extra["places"] = places
+    if digits is not None:
+        task.extra["digits"] = digits
     return task
 
 

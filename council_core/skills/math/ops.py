@@ -8,7 +8,7 @@ from typing import Any
 from council_core.base.errors import BadInput
 
 from .build import Builder
-from .fmt import expr_str, number_str, places_str
+from .fmt import digits_str, expr_str, number_str, places_str
 from .nl import Task
 from .parser import Node
 
@@ -49,6 +49,11 @@ def _eval(b: Builder, task: Task) -> tuple[str, float]:
         rounded = places_str(v, int(places))
         if rounded is not None:
             return rounded, 1.0
+    digits = task.extra.get("digits")
+    if digits is not None and not isinstance(v, list | b.sp.MatrixBase):
+        shown = digits_str(v, int(digits))
+        if shown is not None:
+            return shown, 1.0
     return _value(b, v, task.decimal), 1.0
 
 

@@ -14,7 +14,7 @@ from council_core.skill import Emit, Query, Skill, _drop
 
 from . import nl
 from .exact import NotExact, evaluate
-from .fmt import format_fraction, format_places
+from .fmt import format_fraction, format_places, format_sig
 from .limits import run_limited
 from .parser import Node
 
@@ -113,11 +113,13 @@ class MathSkill(Skill):
             else:
                 decimal = task.decimal or bool(_DECIMAL_LITERAL.search(task.text))
                 places = task.extra.get("places")
-                text = (
-                    format_places(value, int(places))
-                    if places is not None
-                    else format_fraction(value, prefer_decimal=decimal)
-                )
+                digits = task.extra.get("digits")
+                if places is not None:
+                    text = format_places(value, int(places))
+                elif digits is not None:
+                    text = format_sig(value, int(digits))
+                else:
+                    text = format_fraction(value, prefer_decimal=decimal)
                 text = f"{text} {unit}" if unit else text
                 emit(Chunk(text))
                 return SkillAnswer(text, confidence=1.0, data={"kind": "eval", "exact": True})
