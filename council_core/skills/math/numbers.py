@@ -19,7 +19,10 @@ _BASE_NAMES = {2: "binary", 8: "octal", 10: "decimal", 16: "hexadecimal"}
 _BASE_WORD = (
     r"(?:binary|bin|octal|oct|decimal|denary|hexadecimal|hex|base[ -]?(?:[2-9]|[12]\d|3[0-6]))"
 )
-_LEAD = r"^(?:what(?:'s|\s+is)\s+|convert\s+|change\s+|turn\s+|express\s+|write\s+)?"
+_LEAD = (
+    r"^(?:what(?:'s|\s+is)\s+|convert\s+|change\s+|turn\s+|express\s+|write\s+"
+    r"|how\s+(?:do\s+(?:you|i|we)|to|would\s+(?:you|i))\s+(?:write|say|express)\s+)?"
+)
 _NUM = r"(?P<num>-?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|[0-9a-fA-F]+))"
 # "convert 255 to binary", "255 in hex", "0xff in decimal", "1010 binary to decimal",
 # "hex ff to decimal", "what is 0b1010 in base 10"
@@ -27,6 +30,12 @@ _CONVERT = re.compile(
     _LEAD + rf"(?:(?:the\s+)?(?P<from1>{_BASE_WORD})\s+(?:number\s+)?)?{_NUM}"
     rf"(?:\s+(?:in\s+)?(?P<from2>{_BASE_WORD}))?\s+(?:to|in|into|as)\s+(?P<to>{_BASE_WORD})"
     r"(?:\s+(?:form|notation))?\s*\??$",
+    re.IGNORECASE,
+)
+# "1110011 from binary", "ff from hex to decimal"
+_FROM = re.compile(
+    _LEAD + rf"{_NUM}\s+from\s+(?P<from2>{_BASE_WORD})(?:\s+(?:to|in|into)\s+(?P<to>{_BASE_WORD}))?"
+    r"\s*\??$",
     re.IGNORECASE,
 )
 # "binary of 10", "what is 10 in binary" is _CONVERT; "what is 0xff" (a prefixed literal alone)
@@ -37,6 +46,13 @@ _OF = re.compile(
     _LEAD + rf"(?:the\s+)?(?P<to>{_BASE_WORD})\s+(?:of|for)\s+(?P<num>-?\d+)\s*\??$",
     re.IGNORECASE,
 )
+
+
+def _polite(t: str) -> str:
+    """The text without a trailing "pls", "please", "thanks" (and spaces squeezed)."""
+    t = " ".join(t.strip().split())
+    return re.sub(r"[\s,]+(?:pls|plz|please|thanks|thank\s+you|thx)\s*([?.!]?)\s*$", r"\1", t,
+                  flags=re.I)  # fmt: skip
 
 
 def _base_of(word: str | None) -> int | None:
@@ -84,11 +100,11 @@ def _shown(v: int, base: int) -> str:
 
 
 def base_conversion(t: str) -> str | None:
-    t = " ".join(t.strip().split())
-    m = _CONVERT.match(t)
+    t = _polite(t)
+    m = _CONVERT.match(t) or _FROM.match(t)
     if m:
-        src = _base_of(m.group("from1") or m.group("from2"))
-        dst = _base_of(m.group("to"))
+        src = _base_of(m.groupdict().get("from1") or m.group("from2"))
+        dst = _base_of(m.group("to")) or 10
         if dst is None or not 2 <= dst <= 36 or (src is not None and not 2 <= src <= 36):
             return None
         if src is None and dst == 10 and not m.group("num").lower().startswith(("0x", "0b", "0o")):
@@ -126,11 +142,16 @@ _ROMAN_FOR = re.compile(
     r"^(?:what(?:'s|\s+is)\s+)?(?:the\s+)?roman\s+numerals?\s+(?:for|of)\s+(?P<n>\d{1,4})\s*\??$",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = (
+    r"(?:(?:a\s+)?(?:normal|regular|ordinary|arabic|decimal)\s+(?:numbers?|numerals?|digits)"
+    r"|(?:a\s+)?number|decimal|arabic(?:\s+numerals?)?|digits)"
+)
 _FROM_ROMAN = re.compile(
     r"^(?:what(?:'s|\s+is)\s+(?:the\s+roman\s+numeral\s+)?|convert\s+(?:the\s+roman\s+numeral\s+)?"
     r"|roman\s+numeral\s+)?(?P<r>[MDCLXVI]{2,}|[mdclxvi]{3,})"
-    r"(?:\s+(?:in(?:to)?|to|as)\s+(?:a\s+)?(?:number|decimal|arabic(?:\s+numerals?)?|digits))?"
-    r"(?:\s+in\s+roman\s+numerals)?\s*\??$",
+    rf"(?:\s+(?:in(?:to)?|to|as)\s+{_NUMBER_WORDS})?"
+    r"(?:\s+(?:in|from)\s+roman(?:\s+numerals?)?)?"
+    rf"(?:\s+(?:in(?:to)?|to|as)\s+{_NUMBER_WORDS})?\s*\??$",
     re.IGNORECASE,
 )
 
@@ -156,7 +177,7 @@ def from_roman(r: str) -> int | None:
 
 
 def roman(t: str) -> str | None:
-    t = " ".join(t.strip().split())
+    t = _polite(t)
     m = _TO_ROMAN.match(t) or _ROMAN_FOR.match(t)
     if m:
         n = int(m.group("n"))

@@ -32,6 +32,14 @@ from council_core.skills.math.fmt import format_sig
         ("closest prime to 90", "89 "),
         ("cube of 7", "343 (7³)"),
         ("what's the square of 1.5", "2.25 (1.5²)"),
+        # the blind set's first misses (bench/eval/sets/numbers_heldout.jsonl), reworded
+        ("12 in hex please", "c "),
+        ("how would you write 64 in octal", "100 "),
+        ("101 from binary", "5 "),
+        ("ff from hex to binary", "11111111 "),
+        ("what is XLII in regular numbers", "42 "),
+        ("how do I write 1999 in roman numerals", "MCMXCIX"),
+        ("convert mmxx from roman numerals", "2020 "),
     ],
 )
 def test_number_questions(prompt, starts):
