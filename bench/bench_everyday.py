@@ -78,10 +78,11 @@ def _near(want: float, got: list[float], rel: float = 0.005, abs_: float = 0.0) 
     return any(abs(g - want) <= max(abs(want) * rel, abs_) for g in got)
 
 
-def _clock_now(zone: str) -> dt.datetime:
+def _clock_at(zone: str, at: dt.datetime | None) -> dt.datetime:
+    """The time in zone at `at` (when the answer was given; now when None)."""
     from zoneinfo import ZoneInfo
 
-    return dt.datetime.now(ZoneInfo(zone))
+    return (at or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone))
 
 
 def _has_time(text: str, when: dt.datetime, slack_min: int = 2) -> bool:
@@ -104,8 +105,9 @@ def _has_time(text: str, when: dt.datetime, slack_min: int = 2) -> bool:
     return False
 
 
-def lenient(row: dict[str, Any], text: str, today: dt.date) -> bool:
-    """One judge for the council and the model alone (see the module's docstring)."""
+def lenient(row: dict[str, Any], text: str, today: dt.date, at: dt.datetime | None = None) -> bool:
+    """One judge for the council and the model alone (see the module's docstring); a clock
+    time is judged against `at`, when that answer was given."""
     nums = _numbers(text)
     if "days_to" in row or "weeks_to" in row:
         n = _next(row.get("days_to") or row["weeks_to"], today)
@@ -120,7 +122,7 @@ def lenient(row: dict[str, Any], text: str, today: dt.date) -> bool:
         return (f"{today.day}" in text and f"{today:%B}" in text) or today.isoformat() in text
     for part in row["contains"]:
         if "/" in part:  # a zone: the right time there now
-            if not _has_time(text, _clock_now(part)):
+            if not _has_time(text, _clock_at(part, at)):
                 return False
         elif re.fullmatch(r"\d{1,2}:\d{2}", part):  # a converted clock time
             h, mi = (int(x) for x in part.split(":"))
@@ -153,6 +155,7 @@ async def council_rows(name: str) -> list[dict[str, Any]]:
         out.append({
             "id": r["id"], "prompt": r["prompt"], "answer": res.answer, "skill": res.skill,
             "confidence": res.confidence, "ok": ok, "ms": round(res.latency_ms, 1),
+            "at": dt.datetime.now(dt.UTC).isoformat(),
         })  # fmt: skip
         print(f"{'ok ' if ok else 'BAD'} {res.skill or '-':8s} {res.latency_ms:8.1f} ms "
               f"{r['prompt'][:50]!r} -> {res.answer[:80]!r}")  # fmt: skip
@@ -186,8 +189,11 @@ def baseline(name: str) -> int:
     council = {r["id"]: r for r in asyncio.run(council_rows(name))}
 
     def show(r: dict[str, Any], res: dict[str, Any]) -> None:
+        res["at"] = dt.datetime.now(dt.UTC).isoformat()  # clock answers are judged then
         print(f"alone {r['id']}: {res['final'][:80]!r} ({res['latency_ms'] / 1000:.1f} s)")
 
+    looks = [r for r in rows if r.get("lookalike")]  # no answer to compare: routing only
+    rows = [r for r in rows if not r.get("lookalike")]
     model = str(models.model_path(models.tier(models.DEFAULT_TIER)))
     alone = run_model_alone(rows, model, threads=2, on_result=show)
     today = dt.date.today()
@@ -196,10 +202,12 @@ def baseline(name: str) -> int:
         c, a = council[r["id"]], alone[r["id"]]
         out.append({
             "id": r["id"], "prompt": r["prompt"],
-            "council": c["answer"], "council_ok": lenient(r, c["answer"], today),
+            "council": c["answer"],
+            "council_ok": lenient(r, c["answer"], today, dt.datetime.fromisoformat(c["at"])),
             "council_ms": c["ms"], "skill": c["skill"],
             "alone": a["answer"], "alone_final": a["final"],
-            "alone_ok": lenient(r, a["final"], today), "alone_ms": round(a["latency_ms"], 1),
+            "alone_ok": lenient(r, a["final"], today, dt.datetime.fromisoformat(a["at"])),
+            "alone_ms": round(a["latency_ms"], 1),
         })  # fmt: skip
     figures = {
         "date": today.isoformat(), "set": name, "n": len(out),
@@ -208,7 +216,10 @@ def baseline(name: str) -> int:
         "alone_right": sum(x["alone_ok"] for x in out),
         "council_p50_ms": statistics.median(x["council_ms"] for x in out),
         "alone_p50_ms": statistics.median(x["alone_ms"] for x in out),
+        "lookalikes": len(looks),
+        "lookalikes_not_math": sum(council[r["id"]]["ok"] for r in looks),
         "rows": out,
+        "lookalike_rows": [council[r["id"]] for r in looks],
     }  # fmt: skip
     (RESULTS / f"everyday_baseline_{name}.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps({k: v for k, v in figures.items() if k != "rows"}, indent=2))
