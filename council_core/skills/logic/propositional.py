@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,10 +89,7 @@ class _Parser:
         return False
 
     def formula(self) -> F:
-        left = self.imp()
-        while self.take("iff"):
-            left = F("iff", (left, self.imp()))
-        return left
+        return self.chain("iff", self.imp)
 
     def imp(self) -> F:
         left = self.or_()
@@ -100,21 +98,19 @@ class _Parser:
         return left
 
     def or_(self) -> F:
-        left = self.xor()
-        while self.take("or"):
-            left = F("or", (left, self.xor()))
-        return left
+        return self.chain("or", self.xor)
 
     def xor(self) -> F:
-        left = self.and_()
-        while self.take("xor"):
-            left = F("xor", (left, self.and_()))
-        return left
+        return self.chain("xor", self.and_)
 
     def and_(self) -> F:
-        left = self.unary()
-        while self.take("and"):
-            left = F("and", (left, self.unary()))
+        return self.chain("and", self.unary)
+
+    def chain(self, op: str, operand: Callable[[], F]) -> F:
+        """operand (op operand)*, left-associative."""
+        left = operand()
+        while self.take(op):
+            left = F(op, (left, operand()))
         return left
 
     def unary(self) -> F:
@@ -255,8 +251,7 @@ _ASK = r"(?:is|check\s+(?:if|whether))"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("table", re.compile(r"^(?:(?:make|show|give|draw|write|print|build|create)\s+(?:me\s+)?)?"
                          r"(?:a\s+|the\s+)?truth\s+table\s+(?:for|of)\s+(.+?)" + _Q, re.I)),
-    ("simplify", re.compile(r"^simplify\s+(?:the\s+(?:formula|expression|proposition)\s+)?(.+?)"
-                            + _Q, re.I)),
+    ("simplify", re.compile(r"^simplify\s+(.+?)" + _Q, re.I)),
     ("taut", re.compile(rf"^{_ASK}\s+(.+?)\s+{_TAUT}" + _Q, re.I)),
     ("contra", re.compile(rf"^{_ASK}\s+(.+?)\s+{_CONTRA}" + _Q, re.I)),
     ("sat", re.compile(rf"^{_ASK}\s+(.+?)\s+{_SAT}" + _Q, re.I)),

@@ -241,26 +241,28 @@ _DIGITS = re.compile(
 MAX_DIGITS = 50
 
 
-def significant_digits(t: str) -> tuple[str, int | None]:
-    """The text without "to N (significant) digits", and N (None when not asked)."""
-    m = _DIGITS.search(t)
+def _counted(pattern: re.Pattern[str], t: str, most: int) -> tuple[str, int | None]:
+    """The text without the phrase `pattern` finds ("to 5 decimal places", "to 30 digits")
+    and its count (a numeral or a word), or (t, None) when absent or over `most`."""
+    m = pattern.search(t)
     if m is None:
         return t, None
     raw = m.group(1).lower()
     n = int(raw) if raw.isdigit() else _PLACES_WORDS[raw]
-    if not 1 <= n <= MAX_DIGITS:
+    if n > most:
         return t, None
     return (t[: m.start()] + t[m.end() :]).strip(), n
+
+
+def significant_digits(t: str) -> tuple[str, int | None]:
+    """The text without "to N (significant) digits", and N (None when not asked)."""
+    t2, n = _counted(_DIGITS, t, MAX_DIGITS)
+    return (t2, n) if n else (t, None)
 
 
 def decimal_places(t: str) -> tuple[str, int | None]:
     """The text without "to N decimal places", and N (None when not asked)."""
-    m = _PLACES.search(t)
-    if m is None:
-        return t, None
-    raw = m.group(1).lower()
-    n = int(raw) if raw.isdigit() else _PLACES_WORDS[raw]
-    return (t[: m.start()] + t[m.end() :]).strip(), n
+    return _counted(_PLACES, t, 99)
 
 
 # Words that may stand in a bare math request; any other English word means the prompt says

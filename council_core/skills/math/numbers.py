@@ -105,7 +105,7 @@ def base_conversion(t: str) -> str | None:
     if m:
         src = _base_of(m.groupdict().get("from1") or m.group("from2"))
         dst = _base_of(m.group("to")) or 10
-        if dst is None or not 2 <= dst <= 36 or (src is not None and not 2 <= src <= 36):
+        if not 2 <= dst <= 36 or (src is not None and not 2 <= src <= 36):
             return None
         if src is None and dst == 10 and not m.group("num").lower().startswith(("0x", "0b", "0o")):
             return None  # "convert 12 to decimal": nothing to convert
@@ -216,20 +216,17 @@ _POWER_OF = re.compile(
 
 def primes(t: str) -> str | None:
     t = " ".join(t.strip().split())
-    m = _NTH_PRIME.match(t) or _NEXT_PRIME.match(t)
-    if m is None:
+    nth, m = _NTH_PRIME.match(t), _NEXT_PRIME.match(t)
+    if nth is None and m is None:
         return None
     from sympy import isprime, nextprime, prevprime, prime  # ~0.3 s once: only when asked
 
-    m = _NTH_PRIME.match(t)
-    if m:
-        k = int(m.group(1)[:-2])
+    if nth is not None:
+        k = int(nth.group(1)[:-2])
         if not 1 <= k <= 10**6:
             return None
-        return f"{prime(k):,} (the {m.group(1)} prime)"
-    m = _NEXT_PRIME.match(t)
-    if not m:
-        return None
+        return f"{prime(k):,} (the {nth.group(1)} prime)"
+    assert m is not None
     n = int(m.group("n").replace(",", ""))
     if n > 10**30:
         return None
@@ -258,18 +255,15 @@ def primes(t: str) -> str | None:
 def power_of(t: str) -> str | None:
     from fractions import Fraction
 
+    from .fmt import format_decimal
+
     m = _POWER_OF.match(" ".join(t.strip().split()))
     if not m:
         return None
     raw = m.group("n").replace(",", "")
-    v = Fraction(raw)
     k = 2 if m.group("p").lower() == "square" else 3
-    out = v**k
-    shown = str(out.numerator) if out.denominator == 1 else str(float(out))
-    if "." in raw:
-        from decimal import Decimal
-
-        shown = str(Decimal(raw) ** k)
+    out = Fraction(raw) ** k  # exact: a decimal's power terminates
+    shown = str(out.numerator) if out.denominator == 1 else format_decimal(out)
     return f"{shown} ({raw}{'²' if k == 2 else '³'})"
 
 
