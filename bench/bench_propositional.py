@@ -86,6 +86,10 @@ async def main() -> int:
         "lookalikes_left_alone": sum(x["ok"] for x in out if x["kind"] == "not_formula"),
         "rows": out,
     }
+    if OUT.exists():  # a rerun keeps the record of the blind first run
+        first = json.loads(OUT.read_text()).get("first_run")
+        if first is not None:
+            figures["first_run"] = first
     OUT.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in figures.items() if k != "rows"}, indent=2))
     return 0
