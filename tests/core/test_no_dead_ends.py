@@ -41,8 +41,8 @@ ISSUE = [
     (
         "If I invest 1000 dollars at 5% interest compounded yearly, how much will I have "
         "after 10 years?",
-        "wordmath",
-        [],
+        "math",
+        ["$1,628.89"],
     ),
     ("what is the square root of 2 to 5 decimal places", "math", ["1.41421"]),
     ("Calculate 2 + 2 and show your work", "math", ["4"]),
@@ -86,7 +86,18 @@ OURS = [
     ("A train travels 60 miles in 1.5 hours. What is its average speed?", "wordmath", []),
     ("What is the area of a circle with a diameter of 10 cm?", "math", ["25π", "78.5", "cm²"]),
     ("How many minutes are in 3.5 hours?", "math", ["210 minutes"]),
-    ("What is 20% off a $45 shirt plus 8% sales tax?", "wordmath", []),
+    ("What is 20% off a $45 shirt plus 8% sales tax?", "math", ["$38.88"]),
+    # money: interest, loans, bills, savings (money.py); stories with more in them go on
+    ("monthly payment on a 250k mortgage at 6.5% for 30 years", "math", ["$1,580.17"]),
+    ("if i save $40 a week how many weeks til i have 1000 bucks", "math", ["25 weeks"]),
+    ("me and 3 friends split a $96 bill", "math", ["$24.00 each"]),
+    ("went from 80 to 100, what % increase", "math", ["25% increase"]),
+    (
+        "Janet buys 3 shirts at $20 each and gets a 10% discount. How much does she pay?",
+        "wordmath",
+        [],
+    ),
+    ("should I pay off my mortgage early", "general", []),
     # logic
     ("All men are mortal. Socrates is a man. Is Socrates mortal?", "logic", ["Yes"]),
     ("If today is Monday, what day is it in 10 days?", "logic", ["Thursday"]),
