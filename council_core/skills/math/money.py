@@ -203,9 +203,12 @@ def _principal(r: Reading) -> Tok | None:
 
 
 def _done(r: Reading, *used: Tok | None) -> bool:
-    """Every token is one the formula uses."""
+    """Every token is one the formula uses, and no number is left in words ("for three kids")."""
+    from .timecalc import NUMBER_WORDS
+
     ids = {id(u) for u in used if u is not None}
-    return all(id(t) in ids for t in r.toks)
+    words = [m for m in NUMBER_WORDS.finditer(r.text) if not re.match(r"half|quarter", m.group(0))]
+    return all(id(t) in ids for t in r.toks) and not words
 
 
 # ----- interest -----

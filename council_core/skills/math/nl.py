@@ -13,7 +13,7 @@ from typing import Any
 from council_core import cues
 from council_core.base.errors import BadInput
 
-from . import everyday, formulas, money, numbers
+from . import everyday, formulas, money, numbers, rates, sequences, timecalc
 from .parser import _ENGLISH as ENGLISH_2
 from .parser import ALIASES, CONSTANTS, FUNCTIONS, GREEK, Node, parse, symbols_in
 
@@ -702,7 +702,13 @@ def interpret(text: str) -> Task:
     if rounded and places is None:
         places = 0
     if places is None and digits is None:
-        said = everyday.answer(t) or money.answer(t)
+        said = (
+            timecalc.answer(t)  # before the clock: "what time is it 2 hours after 9:30"
+            or everyday.answer(t)
+            or money.answer(t)
+            or rates.answer(t)
+            or sequences.answer(t)
+        )
         if said is not None:
             return Task("answer", text=said)
     days = formulas.days_between(t)

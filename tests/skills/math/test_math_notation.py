@@ -62,7 +62,7 @@ async def test_answers(ctx, prompt, answer):
         "dinner was 84.50 and we want to leave a 15% tip. how much is the tip?",
         "If I invest 1000 dollars at 5% interest that is paid every year, how much will I have "
         "after 10 years?",  # neither simple nor compound: not a formula to guess
-        "What is the sum of the first 10 prime numbers?",
+        "What is the sum of the first 10 prime numbers Tom bought?",
         "Who painted the ceiling of the Sistine Chapel? [1-1]",
         "How often is the P-200 pump serviced?",
         "what is 3 dozen",

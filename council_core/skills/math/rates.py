@@ -1,0 +1,461 @@
+"""Rates and proportions asked in words, exact and with no model: speed, distance and time; fuel
+economy, fuel for a trip and its cost; scaling a recipe; cooking time by weight; weighted grades,
+the score needed on the next test, and a credit-weighted GPA.
+
+As in money.py, every number of the question must have its role (a distance, a duration, a
+speed, a fuel amount, a price, a count, a weight, a score); a story with more in it goes on to
+the word-problem skill. Each function returns the answer in words, or None.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from .timecalc import _durations, _hm, _numbers_outside
+
+_NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_DIST_U = {
+    "miles": "mi", "mile": "mi", "mi": "mi", "km": "km", "kms": "km", "kilometers": "km",
+    "kilometres": "km", "kilometer": "km", "kilometre": "km", "meters": "m", "metres": "m",
+    "meter": "m", "metre": "m", "m": "m",
+}  # fmt: skip
+_DIST = re.compile(
+    _NUM
+    + r"\s*(miles?|mi|kms?|kilomet(?:er|re)s?|met(?:er|re)s?|m)\b(?!\s*(?:/|per)\s*(?:h|hr|hour|s|sec|gal|l\b|lit))",
+    re.IGNORECASE,
+)
+_SPEED = re.compile(
+    _NUM + r"\s*(mph|miles?\s+(?:per|an|a)\s+hour|miles?/h(?:ou)?r|km/h|kmh|kph|km/hr|"
+    r"kilomet(?:er|re)s?\s+(?:per|an|a)\s+hour|km\s+(?:per|an|a)\s+hour|m/s|met(?:er|re)s?\s+per\s+second)",
+    re.IGNORECASE,
+)
+
+
+def _f(s: str) -> Fraction:
+    return Fraction(s.replace(",", ""))
+
+
+def _num_s(f: Fraction, places: int = 2) -> str:
+    """An exact value as it reads: 62.5, 33.33 (rounded), 12."""
+    if f.denominator == 1:
+        return str(f.numerator)
+    for p in range(1, places + 1):
+        if (f * 10**p).denominator == 1:
+            return f"{float(f):.{p}f}"
+    return f"{float(f):.{places}f}"
+
+
+def _unexplained(text: str, spans: list[tuple[int, int]]) -> bool:
+    return _numbers_outside(text, spans)
+
+
+def _norm(t: str) -> str:
+    return " ".join(t.lower().split()).rstrip("?!. ")
+
+
+# ----- speed, distance, time -----
+
+
+def _speed_unit(u: str) -> str:
+    u = u.lower()
+    if u.startswith("mi") or u == "mph":
+        return "mph"
+    if u in ("m/s",) or u.startswith("met"):
+        return "m/s"
+    return "km/h"
+
+
+def travel(t: str) -> str | None:
+    """'drove 240 miles in 4 hours, average speed?' -> '60 mph'; 'how long to go 150 km at 60
+    km/h' -> '2.5 hours'; 'how far in 2.5 hours at 65 mph' -> '162.5 miles'."""
+    text = _norm(t)
+    if re.search(
+        r"\b(?:gallons?|liters?|litres?|mpg|fuel|gas|petrol|per\s+(?:km|mile|kilometer))\b|/\s*(?:km|mi)\b|\bpace\b",
+        text,
+    ):
+        return None
+    dists = list(_DIST.finditer(text))
+    speeds = list(_SPEED.finditer(text))
+    dists = [d for d in dists if not any(s.start() <= d.start() < s.end() for s in speeds)]
+    durs = _durations(text)
+    durs = [d for d in durs if not any(s.start() <= d[1] < s.end() for s in speeds)]
+    # a distance's "m" must not be a duration's minutes ("50 m" in "10 km in 50 m")
+    dists = [d for d in dists if not any(a <= d.start() < b for _, a, b in durs)]
+    spans = [(m.start(), m.end()) for m in dists + speeds] + [(a, b) for _, a, b in durs]
+    if _unexplained(text, spans):
+        return None
+    if len(dists) == 1 and len(durs) == 1 and not speeds:
+        if not re.search(
+            r"\bspeed\b|\bhow fast\b|\bmph\b|\bkm/h\b|\bkph\b|\bper hour\b|\bvelocity\b|\bm/s\b|\bpace\b",
+            text,
+        ):
+            return None
+        d, u = _f(dists[0].group(1)), _DIST_U[dists[0].group(2).lower()]
+        secs = durs[0][0]
+        if secs <= 0:
+            return None
+        if u == "m" and not re.search(r"\bkm/h\b|\bkph\b", text):
+            v = d / secs
+            return f"{_num_s(v)} m/s ({_num_s(d)} m ÷ {secs} s; {_num_s(v * Fraction(18, 5))} km/h)"
+        if u == "m":
+            d, u = d / 1000, "km"
+        v = d / Fraction(secs, 3600)
+        unit = "mph" if u == "mi" else "km/h"
+        approx = "" if (v * 100).denominator == 1 else "≈"
+        return f"{approx}{_num_s(v)} {unit} ({_num_s(d)} {u} in {_hm(secs)})"
+    if len(dists) == 1 and len(speeds) == 1 and not durs:
+        if not re.search(
+            r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes)\b|\btime\b|\bwhen\b", text
+        ):
+            return None
+        d, du = _f(dists[0].group(1)), _DIST_U[dists[0].group(2).lower()]
+        v, su = _f(speeds[0].group(1)), _speed_unit(speeds[0].group(2))
+        if {"mi": "mph", "km": "km/h", "m": "m/s"}[du] != su or v <= 0:
+            return None
+        if su == "m/s":
+            return f"{_num_s(d / v)} seconds ({_num_s(d)} m ÷ {_num_s(v)} m/s)"
+        hours = d / v
+        secs = round(hours * 3600)
+        return f"{_num_s(hours)} hours ({_hm(secs)}; {_num_s(d)} {du} ÷ {_num_s(v)} {su})"
+    if len(speeds) == 1 and len(durs) == 1 and not dists:
+        if not re.search(
+            r"\bhow far\b|\bdistance\b|\bhow many (?:miles|km|kilomet\w+|meters|metres)\b", text
+        ):
+            return None
+        v, su = _f(speeds[0].group(1)), _speed_unit(speeds[0].group(2))
+        secs = durs[0][0]
+        if su == "m/s":
+            d = v * secs
+            return f"{_num_s(d)} meters ({_num_s(v)} m/s × {secs} s)"
+        d = v * Fraction(secs, 3600)
+        unit = "miles" if su == "mph" else "km"
+        return f"{_num_s(d)} {unit} ({_num_s(v)} {su} × {_hm(secs)})"
+    return None
+
+
+# ----- fuel -----
+
+_GAL = re.compile(_NUM + r"\s*(?:gallons?|gal)\b", re.IGNORECASE)
+_LIT = re.compile(_NUM + r"\s*(?:liters?|litres?|l)\b(?!\s*/\s*100|\s+per\s+100)", re.IGNORECASE)
+_MPG = re.compile(
+    _NUM + r"\s*(?:mpg|miles?\s+(?:per|a|to the)\s+gallon|miles?/gal(?:lon)?)", re.IGNORECASE
+)
+_L100 = re.compile(
+    _NUM + r"\s*(?:l|liters?|litres?)\s*(?:/|per)\s*100\s*(?:km|kilomet\w+)", re.IGNORECASE
+)
+_PRICE = re.compile(
+    r"[$€£]\s*" + _NUM + r"\s*(?:/|per|a|an|each)\s*(gallon|gal|liter|litre|l)\b"
+    r"|"
+    + _NUM
+    + r"\s*(?:dollars?|euros?|pounds?|cents?)?\s*(?:/|per|a|an)\s*(gallon|gal|liter|litre|l)\b",
+    re.IGNORECASE,
+)
+
+
+def fuel(t: str) -> str | None:
+    """Fuel economy, fuel for a distance, and what a trip's fuel costs."""
+    text = _norm(t)
+    if not re.search(
+        r"\b(?:gallons?|gal|liters?|litres?|mpg|fuel|gas|petrol|diesel|l/100)\b|l/100|\bmiles per gallon\b",
+        text,
+    ):
+        return None
+    mpg, l100 = list(_MPG.finditer(text)), list(_L100.finditer(text))
+    price = list(_PRICE.finditer(text))
+    taken = [(m.start(), m.end()) for m in mpg + l100 + price]
+    gal = [m for m in _GAL.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
+    lit = [m for m in _LIT.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
+    dists = [m for m in _DIST.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
+    spans = taken + [(m.start(), m.end()) for m in gal + lit + dists]
+    if _unexplained(text, spans) or len(dists) > 1 or len(price) > 1:
+        return None
+    d = _f(dists[0].group(1)) if dists else None
+    du = _DIST_U[dists[0].group(2).lower()] if dists else None
+    p = _f(price[0].group(1) or price[0].group(3)) if price else None
+    cur = "$"
+    if price:
+        sign = re.match(r"[$€£]", price[0].group(0))
+        cur = sign.group(0) if sign else ("€" if "euro" in price[0].group(0) else "$")
+        cents = "cent" in price[0].group(0) and not sign
+        if cents:
+            p = p / 100 if p is not None else None
+    if (
+        d is not None
+        and gal
+        and not lit
+        and not mpg
+        and not l100
+        and du == "mi"
+        and len(gal) == 1
+        and not price
+    ):
+        g = _f(gal[0].group(1))
+        if g <= 0:
+            return None
+        v = d / g
+        return f"{_num_s(v)} mpg ({_num_s(d)} miles ÷ {_num_s(g)} gallons)"
+    if (
+        d is not None
+        and lit
+        and not gal
+        and not mpg
+        and not l100
+        and du == "km"
+        and len(lit) == 1
+        and not price
+    ):
+        li = _f(lit[0].group(1))
+        if li <= 0 or d <= 0:
+            return None
+        if re.search(r"\bkm\s*(?:/|per)\s*l(?:iter|itre)?\b|\bkilomet\w+ per lit\w+", text):
+            return f"{_num_s(d / li)} km per liter ({_num_s(d)} km ÷ {_num_s(li)} L)"
+        return f"{_num_s(li * 100 / d)} L/100 km ({_num_s(li)} L × 100 ÷ {_num_s(d)} km)"
+    if d is not None and len(mpg) == 1 and du == "mi" and not gal and not lit and not l100:
+        r = _f(mpg[0].group(1))
+        if r <= 0:
+            return None
+        g = d / r
+        if p is not None and price[0].group(2 if price[0].group(1) else 4).lower().startswith(
+            "gal"
+        ):
+            cost = g * p
+            return (
+                f"{cur}{float(cost):,.2f} ({_num_s(d)} miles ÷ {_num_s(r)} mpg = {_num_s(g)} gallons "
+                f"× {cur}{float(p):.2f})"
+            )
+        if p is not None:
+            return None
+        return f"{_num_s(g)} gallons ({_num_s(d)} miles ÷ {_num_s(r)} mpg)"
+    if d is not None and len(l100) == 1 and du == "km" and not gal and not lit and not mpg:
+        r = _f(l100[0].group(1))
+        li = d * r / 100
+        if p is not None and price[0].group(2 if price[0].group(1) else 4).lower().startswith("l"):
+            cost = li * p
+            return (
+                f"{cur}{float(cost):,.2f} ({_num_s(d)} km at {_num_s(r)} L/100 km = {_num_s(li)} L "
+                f"× {cur}{float(p):.2f})"
+            )
+        if p is not None:
+            return None
+        return f"{_num_s(li)} liters ({_num_s(d)} km × {_num_s(r)} L / 100 km)"
+    return None
+
+
+# ----- recipes and cooking -----
+
+_QTY = re.compile(
+    _NUM + r"\s*(g|grams?|kg|kilograms?|cups?|tbsp|tablespoons?|tsp|teaspoons?|ml|milliliters?|"
+    r"millilitres?|l|liters?|litres?|oz|ounces?|lbs?|pounds?|eggs?|cloves?|pinch(?:es)?|sticks?)\b",
+    re.IGNORECASE,
+)
+
+
+def recipe(t: str) -> str | None:
+    """'recipe for 4 needs 300 g flour, how much for 6' -> '450 g (300 g × 6/4)'."""
+    text = _norm(t)
+    if not re.search(
+        r"\brecipe\b|\bserves?\b|\bservings?\b|\bmakes?\b|\bbatch\b|\bportions?\b|\bfeeds?\b", text
+    ):
+        return None
+    qty = list(_QTY.finditer(text))
+    if len(qty) != 1:
+        return None
+    q = qty[0]
+    # the recipe's count ("for 4", "serves 4", "makes 12") and the count asked for ("for 6"):
+    # the first and the last "for/serves/makes N" of the question
+    counts = [
+        m
+        for m in re.finditer(
+            r"\b(?:for|serves?|serving|feeds?|feeding|makes?|making|yields?|to)\s+(\d+(?:\.\d+)?)\b"
+            r"(?!\s*(?:%|g\b|grams|cups?|kg|ml|oz|tbsp|tsp|minutes?|hours?))",
+            text,
+        )
+        if not (q.start() <= m.start(1) < q.end())
+    ]
+    if len(counts) != 2:
+        return None
+    base, target = counts
+    spans = [(q.start(), q.end()), (base.start(1), base.end(1)), (target.start(1), target.end(1))]
+    if _unexplained(text, spans) or target.start() < q.start():
+        return None
+    a, b, amount = _f(base.group(1)), _f(target.group(1)), _f(q.group(1))
+    if a <= 0:
+        return None
+    out = amount * b / a
+    unit = q.group(2)
+    what = re.match(r"\s*(?:of\s+)?([a-z]+)", text[q.end() :])
+    stop = ("for", "to", "and", "how", "serves", "makes", "feeds", "if", "in", "but", "what")
+    item = f" of {what.group(1)}" if what and what.group(1) not in stop else ""
+    return f"{_num_s(out)} {unit}{item} ({_num_s(amount)} {unit} × {_num_s(b)}/{_num_s(a)})"
+
+
+def cooking_time(t: str) -> str | None:
+    """'20 minutes per pound, how long for a 6 lb turkey' -> '2 hours (120 minutes)'."""
+    text = _norm(t)
+    m = re.search(
+        _NUM
+        + r"\s*(minutes?|mins?|hours?)\s*(?:per|a|for each|each|/)\s*(pound|lb|kg|kilo|kilogram)\b",
+        text,
+    )
+    if m is None:
+        return None
+    w = [
+        x
+        for x in re.finditer(_NUM + r"\s*(?:-\s*)?(pounds?|lbs?|kg|kilos?|kilograms?)\b", text)
+        if not (m.start() <= x.start() < m.end())
+    ]
+    if len(w) != 1:
+        return None
+    unit_w = m.group(3).lower()
+    wu = w[0].group(2).lower()
+    same = (unit_w in ("pound", "lb")) == (wu.startswith("p") or wu.startswith("lb"))
+    if not same:
+        return None
+    if _unexplained(text, [(m.start(), m.end()), (w[0].start(), w[0].end())]):
+        return None
+    per = _f(m.group(1)) * (60 if m.group(2).lower().startswith("h") else 1)
+    weight = _f(w[0].group(1))
+    mins = per * weight
+    secs = round(mins * 60)
+    return f"{_hm(secs)} ({_num_s(mins)} minutes: {_num_s(weight)} {wu} × {_num_s(_f(m.group(1)))} {m.group(2)} per {unit_w})"
+
+
+# ----- grades -----
+
+_LETTER = {
+    "a+": 4.0, "a": 4.0, "a-": 3.7, "b+": 3.3, "b": 3.0, "b-": 2.7, "c+": 2.3, "c": 2.0,
+    "c-": 1.7, "d+": 1.3, "d": 1.0, "d-": 0.7, "f": 0.0,
+}  # fmt: skip
+
+
+def weighted_grade(t: str) -> str | None:
+    """'exam is 40% and I got 80, homework 60% and I got 90, final grade?' -> '86'."""
+    text = _norm(t)
+    if not re.search(
+        r"\bgrade\b|\bscore\b|\baverage\b|\boverall\b|\bweighted\b|\bmark\b|\bfinal\b|\bgpa\b", text
+    ):
+        return None
+    pairs: list[tuple[Fraction, Fraction, tuple[int, int], tuple[int, int]]] = []
+    # "<thing> (worth|is|counts for) W% ... (got|scored) S" and "got S on <thing> (worth) W%"
+    for m in re.finditer(
+        r"(?:worth|is|are|counts?\s+(?:for|as)|weighted(?:\s+at)?|weight(?:\s+of)?|at|,|\(|^|\w)\s*"
+        + _NUM
+        + r"\s*%"
+        r"(?:\s+of\s+(?:the|my)\s+(?:grade|mark|total))?[^\d%]{0,30}?\b(?:got|get|scored|score|have|had|made|with|:|=|-)"
+        r"\s*(?:a|an)?\s*" + _NUM + r"(?!\s*%)",
+        text,
+    ):
+        pairs.append(
+            (_f(m.group(1)), _f(m.group(2)), (m.start(1), m.end(1)), (m.start(2), m.end(2)))
+        )
+    if len(pairs) < 2:
+        pairs = []
+        for m in re.finditer(
+            r"\b(?:got|get|scored|have|had|made)\s+(?:a|an)?\s*"
+            + _NUM
+            + r"(?:\s*%)?\s+(?:on|in|for)\s+"
+            r"(?:the\s+|my\s+)?[a-z]+(?:\s+[a-z]+)?\s*(?:\(|,)?\s*(?:which\s+is\s+|that'?s\s+|worth\s+|weighted\s+|counts?\s+(?:for\s+)?)?"
+            + _NUM
+            + r"\s*%",
+            text,
+        ):
+            pairs.append(
+                (_f(m.group(2)), _f(m.group(1)), (m.start(2), m.end(2)), (m.start(1), m.end(1)))
+            )
+    if len(pairs) < 2:
+        return None
+    if _unexplained(text, [p[2] for p in pairs] + [p[3] for p in pairs]):
+        return None
+    total_w = sum((p[0] for p in pairs), Fraction(0))
+    if total_w <= 0:
+        return None
+    g = sum((p[0] * p[1] for p in pairs), Fraction(0)) / total_w
+    terms = " + ".join(f"{_num_s(p[0] / 100)} × {_num_s(p[1])}" for p in pairs)
+    note = (
+        "" if total_w == 100 else f"; the weights add up to {_num_s(total_w)}%, so divided by that"
+    )
+    approx = "" if (g * 100).denominator == 1 else "≈"
+    return f"{approx}{_num_s(g)} ({terms}{note})"
+
+
+def needed_score(t: str) -> str | None:
+    """'I got 78, 85 and 90, what do I need on the next test to average 85' -> '87'."""
+    text = _norm(t)
+    m = re.search(r"\b(?:average|avg|mean)\s+(?:of\s+)?(?:an?\s+)?" + _NUM + r"\b", text)
+    if m is None or not re.search(
+        r"\bneed\b|\bhave to\b|\bmust\b|\brequired\b|\bwhat score\b|\bwhat do i\b", text
+    ):
+        return None
+    if not re.search(
+        r"\b(?:next|last|final|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:test|exam|quiz|game|round|assignment|one)\b",
+        text,
+    ):
+        return None
+    target = _f(m.group(1))
+    nums = [
+        x
+        for x in re.finditer(r"\d+(?:\.\d+)?(?!st|nd|rd|th)", text)
+        if not (m.start(1) <= x.start() < m.end(1))
+    ]
+    nums = [x for x in nums if not re.match(r"\d+(?:st|nd|rd|th)", text[x.start() :])]
+    if len(nums) < 2 or "%" in text:
+        return None
+    scores = [_f(x.group(0)) for x in nums]
+    n = len(scores) + 1
+    need = target * n - sum(scores)
+    shown = " + ".join(_num_s(s) for s in scores)
+    note = "" if need <= 100 else " (more than 100: out of reach on a 100-point test)"
+    return f"{_num_s(need)} on the next one{note} ({_num_s(target)} × {n} − ({shown}) = {_num_s(need)})"
+
+
+def gpa(t: str) -> str | None:
+    """'3 credits A, 4 credits B+, 2 credits C: GPA?' -> '3.16 (...)'."""
+    text = _norm(t)
+    if not re.search(r"\bgpa\b|\bgrade point\b", text):
+        return None
+    grade = r"([a-d][+-]?|f|[0-4](?:\.\d+)?)"
+    pairs = []
+    for m in re.finditer(
+        r"\b(\d+(?:\.\d+)?)[- ]?(?:credits?|credit hours?|units?|hours?|cr)\s*(?:course|class)?\s*(?:with|of|at|:|,|=|-|got|earned)?\s*(?:an?\s+)?"
+        + grade
+        + r"(?![\w+-])",
+        text,
+    ):
+        pairs.append((m.group(1), m.group(2), m))
+    if len(pairs) < 2:
+        pairs = []
+        for m in re.finditer(
+            r"(?<![\w.])"
+            + grade
+            + r"\s+(?:in|for|on)\s+(?:an?\s+)?(\d+(?:\.\d+)?)[- ]?(?:credits?|credit hours?|units?|hours?|cr)\b",
+            text,
+        ):
+            pairs.append((m.group(2), m.group(1), m))
+    if len(pairs) < 2:
+        return None
+    spans = [(p[2].start(), p[2].end()) for p in pairs]
+    if _unexplained(text, spans):
+        return None
+    total = Fraction(0)
+    credits = Fraction(0)
+    shown = []
+    for c, g, _ in pairs:
+        pts = Fraction(str(_LETTER[g])) if g in _LETTER else _f(g)
+        if pts > 4:
+            return None
+        credits += _f(c)
+        total += _f(c) * pts
+        shown.append(f"{c} × {_num_s(pts)}")
+    if credits <= 0:
+        return None
+    v = total / credits
+    return f"{float(v):.2f} ({' + '.join(shown)} = {_num_s(total)} points ÷ {_num_s(credits)} credits; A = 4, B = 3, ±0.3)"
+
+
+def answer(t: str) -> str | None:
+    for fn in (fuel, travel, cooking_time, recipe, gpa, needed_score, weighted_grade):
+        out = fn(t)
+        if out is not None:
+            return out
+    return None

@@ -1,0 +1,389 @@
+"""Time and date arithmetic on times and dates the question gives (no clock needed): a time of
+day plus or minus a duration ("what time is it 90 minutes after 10:45"), the time between two
+times of day ("how long from 9:15am to 5:40pm"), a date plus or minus days, weeks, months or
+years ("what date is 100 days after 2025-03-01"), the days between two dates, and an age on a
+date ("how old was someone born 12 March 1990 on 1 Jan 2020").
+
+Each function returns the answer in words, or None when the text is not that question; every
+number of the question must be part of a time, a date or the duration (a story with more in it
+goes on to the word-problem skill).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+
+from .formulas import _MONTH, _month, days_between
+
+# ----- times of day and durations -----
+
+_CLOCK = re.compile(
+    r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"
+    r"|\b(?P<h2>\d{1,2}):(?P<m2>\d{2})(?!\d)(?!\s*(?:hours?|hrs?|minutes?|mins?)\b)"
+    r"|\b(?P<word>noon|midday|midnight)\b",
+    re.IGNORECASE,
+)
+_DUR_PART = re.compile(
+    r"(?P<nh>\d+)\s+and\s+a\s+half\s+(?P<uh>hours?|hrs?|minutes?|mins?)\b"
+    r"|(?P<n>\d+(?:\.\d+)?)\s*(?P<u>hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b"
+    r"|(?P<half>half an hour|an hour and a half|a half hour|an hour|a quarter of an hour|"
+    r"quarter of an hour|a minute|and a half)",
+    re.IGNORECASE,
+)
+_HALF = {
+    "half an hour": 1800, "a half hour": 1800, "an hour and a half": 5400, "an hour": 3600,
+    "a quarter of an hour": 900, "quarter of an hour": 900, "a minute": 60, "and a half": 0,
+}  # fmt: skip
+
+
+def _clock(m: re.Match[str]) -> int | None:
+    """Seconds after midnight of a matched time of day."""
+    if m.group("word"):
+        return 0 if m.group("word").lower() == "midnight" else 12 * 3600
+    if m.group("h2") is not None:
+        h, mi = int(m.group("h2")), int(m.group("m2"))
+        if h > 23 or mi > 59:
+            return None
+        return h * 3600 + mi * 60
+    h, mi = int(m.group("h")), int(m.group("m") or 0)
+    if not 1 <= h <= 12 or mi > 59:
+        return None
+    pm = m.group("ap").lower().startswith("p")
+    h = h % 12 + (12 if pm else 0)
+    return h * 3600 + mi * 60
+
+
+def _durations(text: str) -> list[tuple[int, int, int]]:
+    """(seconds, start, end) of each run of duration parts ("2 hours 15 minutes" is one)."""
+    out: list[tuple[int, int, int]] = []
+    for m in _DUR_PART.finditer(text):
+        if m.group("half") and m.group("half").lower() == "and a half":
+            # "2 hours and a half": half of the unit just read
+            if (
+                not out
+                or out[-1][2] != m.start() - 1
+                or not re.search(r"hours?\s*$", text[: m.start()])
+            ):
+                continue
+            s0, a, _ = out[-1]
+            out[-1] = (s0 + 1800, a, m.end())
+            continue
+        if m.group("nh"):
+            mult = 3600 if m.group("uh").lower().startswith("h") else 60
+            secs = round((int(m.group("nh")) + 0.5) * mult)
+        elif m.group("half"):
+            secs = _HALF[m.group("half").lower()]
+        else:
+            u = m.group("u").lower()
+            if u in ("m", "s", "h") and not re.match(r"\d", text[m.start() :]):
+                continue
+            if u == "m" and re.match(r"\s*\d", text[m.end() :]):
+                continue
+            mult = 3600 if u.startswith("h") else 60 if u.startswith("m") else 1
+            secs = round(float(m.group("n")) * mult)
+        if out and re.fullmatch(r"[\s,]*(?:and\s*)?", text[out[-1][2] : m.start()]):
+            s0, a, _ = out[-1]
+            out[-1] = (s0 + secs, a, m.end())
+        else:
+            out.append((secs, m.start(), m.end()))
+    return out
+
+
+def _hm(secs: int) -> str:
+    h, rem = divmod(abs(secs), 3600)
+    mi, s = divmod(rem, 60)
+    parts = []
+    if h:
+        parts.append(f"{h} hour{'s' if h != 1 else ''}")
+    if mi:
+        parts.append(f"{mi} minute{'s' if mi != 1 else ''}")
+    if s:
+        parts.append(f"{s} second{'s' if s != 1 else ''}")
+    return " ".join(parts) or "0 minutes"
+
+
+def _show(secs: int) -> str:
+    """'13:05 (1:05 pm)'."""
+    secs %= 86400
+    h, rem = divmod(secs, 3600)
+    mi, s = divmod(rem, 60)
+    ap = "am" if h < 12 else "pm"
+    h12 = h % 12 or 12
+    sec = f":{s:02d}" if s else ""
+    return f"{h:02d}:{mi:02d}{sec} ({h12}:{mi:02d}{sec} {ap})"
+
+
+# numbers in words: a story that says "for five days" has more in it than the formula
+NUMBER_WORDS = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|twice|thrice|double|triple|half|dozen|quarter)\b",
+    re.IGNORECASE,
+)
+
+
+def _numbers_outside(text: str, spans: list[tuple[int, int]]) -> bool:
+    """A number of text (in digits or in words) that is in none of spans."""
+    for m in [*re.finditer(r"\d+(?:[.,]\d+)*", text), *NUMBER_WORDS.finditer(text)]:
+        if not any(a <= m.start() and m.end() <= b for a, b in spans):
+            return True
+    return False
+
+
+_MINUS = re.compile(
+    r"\b(?:before|earlier than|ago|earlier|minus|subtract(?:ed)?|back|prior to)\b|-\s*$"
+)
+_PLUS = re.compile(
+    r"\b(?:after|from|past|later|later than|plus|add(?:ed)?|in|finish|end|ends|done|takes|lasts|"
+    r"last|long|for)\b|\+"
+)
+_ASKS_TIME = re.compile(
+    r"\bwhat\s+time\b|\bwhen\b|\btime\s+(?:will|would|is|was)\b|\bwhat(?:'s|\s+is)\s+\d|"
+    r"\b(?:plus|minus|add|subtract)\b|[+]|\bwhat\s+will\s+the\s+clock\b|\bclock\b",
+    re.IGNORECASE,
+)
+
+
+def clock_shift(t: str) -> str | None:
+    """'what time is it 90 minutes after 10:45' -> '12:15 (12:15 pm); 10:45 + 1 hour 30
+    minutes'."""
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    clocks = [m for m in _CLOCK.finditer(text) if _clock(m) is not None]
+    durs = _durations(text)
+    if len(clocks) != 1 or len(durs) != 1:
+        return None
+    c, (secs, a, b) = clocks[0], durs[0]
+    rest = (text[: min(a, c.start())] + " " + text[max(b, c.end()) :]).strip()
+    bare = re.fullmatch(
+        r"(?:(?:what(?:'s| is)|whats)\s+)?(?:(?:the\s+)?time(?:\s+(?:is|was))?)?", rest
+    )
+    if not (_ASKS_TIME.search(text) or bare):
+        return None
+    if c.start() < b and a < c.end():
+        return None
+    if _numbers_outside(text, [(c.start(), c.end()), (a, b)]):
+        return None
+    # the word that ties the duration to the time: "90 minutes after 10:45", "10:45 plus 90 min"
+    link = text[c.end() : a] if a > c.end() else text[b : c.start()]
+    after_dur = text[b : b + 30]
+    minus = bool(_MINUS.search(link) or re.match(r"\s*(?:ago|earlier|before)\b", after_dur))
+    plus = bool(_PLUS.search(link) or re.match(r"\s*(?:later|after|from now)\b", after_dur))
+    if (
+        not minus
+        and not plus
+        and re.search(
+            r"\b(?:start\w*|begin\w*|began|leave|left|depart\w*|set off|at)\b",
+            text[: c.start()] + link,
+        )
+        and re.search(
+            r"\b(?:finish\w*|end\w*|arriv\w*|done|get\s+(?:back|there|home)|land\w*|over)\b", text
+        )
+    ):
+        plus = True  # "I started at 7:45 and worked 8 hours, when did I finish"
+    if minus == plus:
+        if not (plus and minus and re.search(r"\bbefore\b|\bago\b|\bminus\b|\bsubtract", link)):
+            return None
+        plus = False
+    start = _clock(c)
+    assert start is not None
+    end = start + secs if plus else start - secs
+    day = ""
+    if end >= 86400:
+        day = " the next day" if end < 2 * 86400 else f" {end // 86400} days later"
+    elif end < 0 and (c.group("word") or "").lower() != "midnight":
+        day = " the day before"
+    sign = "+" if plus else "-"
+    h, rem = divmod(start, 3600)
+    return f"{_show(end)}{day}: {h:02d}:{rem // 60:02d} {sign} {_hm(secs)}"
+
+
+_BETWEEN_ASK = re.compile(
+    r"\bhow\s+(?:long|many\s+(?:hours|minutes|mins|hrs))\b|\bduration\b|\btime\s+between\b|"
+    r"\bhours?\s+(?:between|from)\b|\bminutes?\s+(?:between|from)\b|\bhow\s+much\s+time\b|"
+    r"\belapsed\b",
+    re.IGNORECASE,
+)
+
+
+def clock_between(t: str) -> str | None:
+    """'how long from 9:15am to 5:40pm' -> '8 hours 25 minutes (505 minutes, ≈8.42 hours)'."""
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    clocks = [m for m in _CLOCK.finditer(text) if _clock(m) is not None]
+    if len(clocks) != 2 or _durations(text) or not _BETWEEN_ASK.search(text):
+        return None
+    if _numbers_outside(text, [(m.start(), m.end()) for m in clocks]):
+        return None
+    if not re.search(
+        r"\b(?:to|and|until|till|til|-|–)\b|[-–]", text[clocks[0].end() : clocks[1].start()]
+    ):
+        return None
+    a, b = _clock(clocks[0]), _clock(clocks[1])
+    assert a is not None and b is not None
+    secs = b - a
+    night = ""
+    if secs <= 0:
+        secs += 86400
+        night = ", overnight"
+    mins = secs / 60
+    hours = secs / 3600
+    hours_s = f"{hours:g}" if abs(hours * 100 - round(hours * 100)) < 1e-9 else f"≈{hours:.2f}"
+    return f"{_hm(secs)} ({mins:g} minutes, {hours_s} hours{night})"
+
+
+# ----- dates -----
+
+_DATE = re.compile(
+    r"\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b"
+    rf"|\b{_MONTH.replace('(', '(?P<m1>', 1)}\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?\b"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('(', '(?P<m2>', 1)}\.?(?:,?\s+(?P<y2>\d{{4}}))?\b",
+    re.IGNORECASE,
+)
+
+
+def _date(m: re.Match[str], today: _dt.date) -> tuple[_dt.date, bool] | None:
+    """The date and whether its year was given."""
+    try:
+        if m.group("iy"):
+            return _dt.date(int(m.group("iy")), int(m.group("im")), int(m.group("id"))), True
+        if m.group("m1"):
+            y = m.group("y1")
+            return _dt.date(int(y or today.year), _month(m.group("m1")), int(m.group("d1"))), bool(
+                y
+            )
+        y = m.group("y2")
+        return _dt.date(int(y or today.year), _month(m.group("m2")), int(m.group("d2"))), bool(y)
+    except ValueError:
+        return None
+
+
+def _dates(text: str, today: _dt.date) -> list[tuple[re.Match[str], _dt.date, bool]]:
+    out = []
+    for m in _DATE.finditer(text):
+        d = _date(m, today)
+        if d is not None:
+            out.append((m, d[0], d[1]))
+    return out
+
+
+def _long(d: _dt.date) -> str:
+    return f"{d.isoformat()} ({d:%A} {d.day} {d:%B} {d.year})"
+
+
+def _add_months(d: _dt.date, months: int) -> _dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return d.replace(year=year, month=month, day=min(d.day, calendar.monthrange(year, month)[1]))
+
+
+_SPAN = re.compile(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", re.IGNORECASE)
+
+
+def date_shift(t: str, today: _dt.date | None = None) -> str | None:
+    """'what date is 100 days after 2025-03-01' -> '2025-06-09 (Monday 9 June 2025)'."""
+    today = today or _dt.date.today()
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    dates = _dates(text, today)
+    spans = list(_SPAN.finditer(text))
+    if len(dates) != 1 or len(spans) != 1:
+        return None
+    if not re.search(
+        r"\bwhat\s+(?:date|day)\b|\bwhich\s+(?:date|day)\b|\bwhen\b|\bdate\b|\bwill it be\b|\bis it\b",
+        text,
+    ):
+        return None
+    (dm, d, has_year), sm = dates[0], spans[0]
+    if _numbers_outside(text, [(dm.start(), dm.end()), (sm.start(), sm.end())]):
+        return None
+    link = text[sm.end() : dm.start()] if sm.end() <= dm.start() else text[dm.end() : sm.start()]
+    if re.search(r"\b(?:before|prior to|earlier than|minus|ago)\b", link):
+        sign = -1
+    elif re.search(r"\b(?:after|from|past|later than|plus|following|since)\b|\+", link):
+        sign = 1
+    else:
+        return None
+    n, unit = int(sm.group(1)), sm.group(2).lower().rstrip("s")
+    if unit == "day":
+        out = d + _dt.timedelta(days=sign * n)
+    elif unit == "week":
+        out = d + _dt.timedelta(weeks=sign * n)
+    elif unit == "month":
+        out = _add_months(d, sign * n)
+    else:
+        out = _add_months(d, sign * 12 * n)
+    year = "" if has_year else f" (taking {d.year} for the year)"
+    word = "after" if sign > 0 else "before"
+    return f"{_long(out)}: {n} {unit}{'s' if n != 1 else ''} {word} {d.isoformat()}{year}"
+
+
+def dates_between(t: str, today: _dt.date | None = None) -> str | None:
+    """'how many days between 2024-01-01 and 2024-03-01' -> '60 days'."""
+    today = today or _dt.date.today()
+    if days_between(t, today) is not None:
+        return None  # month-name dates: formulas.days_between answers them
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    m = re.search(r"\bhow\s+many\s+(days|weeks)\b|\b(days|weeks)\s+(?:between|from)\b", text)
+    if m is None:
+        return None
+    dates = _dates(text, today)
+    if len(dates) != 2 or _numbers_outside(text, [(x.start(), x.end()) for x, _, _ in dates]):
+        return None
+    a, b = dates[0][1], dates[1][1]
+    if not (dates[0][2] and dates[1][2]):
+        return None  # a date without a year: formulas.days_between's reading
+    n = (b - a).days
+    unit = m.group(1) or m.group(2)
+    both = bool(
+        re.search(
+            r"\binclusive\b|\bcounting both\b|\bincluding both\b|\bboth (?:days|dates) included\b",
+            text,
+        )
+    )
+    days = abs(n) + (1 if both else 0)
+    note = ", counting both dates" if both else ""
+    if unit == "weeks":
+        w, r = divmod(days, 7)
+        rest = f" and {r} day{'s' if r != 1 else ''}" if r else ""
+        return f"{w} week{'s' if w != 1 else ''}{rest} ({days} days{note})"
+    return f"{days} day{'s' if days != 1 else ''} (from {a.isoformat()} to {b.isoformat()}{note})"
+
+
+def age_on(t: str, today: _dt.date | None = None) -> str | None:
+    """'how old was someone born 12 march 1990 on 1 jan 2020' -> '29 years old (...)'."""
+    today = today or _dt.date.today()
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    if not re.search(r"\bborn\b|\bbirth", text) or not re.search(r"\bhow old\b|\bage\b", text):
+        return None
+    dates = _dates(text, today)
+    if len(dates) != 2 or not (dates[0][2] and dates[1][2]):
+        return None
+    if _numbers_outside(text, [(x.start(), x.end()) for x, _, _ in dates]):
+        return None
+    # the birth date is the one after "born"
+    first_born = re.search(r"\b(?:born|birth\w*)\b[^\d]{0,20}$", text[: dates[0][0].start()])
+    born, on = (dates[0][1], dates[1][1]) if first_born else (dates[1][1], dates[0][1])
+    if on < born:
+        return None
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    last = _add_months(born, 12 * years)
+    months = 0
+    while _add_months(last, months + 1) <= on:
+        months += 1
+    days = (on - _add_months(last, months)).days
+    return (
+        f"{years} years old on {on.day} {on:%B} {on.year} (born {born.day} {born:%B} {born.year}; "
+        f"exactly {years} years, {months} months and {days} days)"
+    )
+
+
+def answer(t: str, today: _dt.date | None = None) -> str | None:
+    for fn in (clock_shift, clock_between):
+        out = fn(t)
+        if out is not None:
+            return out
+    for fn2 in (age_on, dates_between, date_shift):
+        out = fn2(t, today)
+        if out is not None:
+            return out
+    return None

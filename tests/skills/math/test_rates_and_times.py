@@ -1,0 +1,121 @@
+"""Time and date arithmetic (timecalc.py), rates and proportions (rates.py) and whole-number
+sums and facts (sequences.py), answered exactly from the text. Expected values by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from council_core.skills.math import nl, rates, sequences, timecalc
+
+TODAY = dt.date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "starts"),
+    [
+        ("what time is it 2 hours after 9:30", "11:30 (11:30 am)"),
+        ("what time will it be 90 minutes after 10:45am", "12:15 (12:15 pm)"),
+        ("2 hours 15 minutes before 1pm", "10:45 (10:45 am)"),
+        ("if its 11:30pm what time will it be in 45 minutes", "00:15 (12:15 am) the next day"),
+        ("10:45 plus 1 hour and a half", "12:15 "),
+        ("2 and a half hours after noon", "14:30 "),
+        ("what time is 90 min before midnight", "22:30 (10:30 pm):"),
+        ("the meeting is at 3pm and lasts 45 minutes, when does it end", "15:45 "),
+        ("I started at 7:45 and worked 8 hours 30 min, when did I finish", "16:15 "),
+        ("how long from 9:15am to 5:40pm", "8 hours 25 minutes (505 minutes"),
+        ("how many hours between 10pm and 6am", "8 hours (480 minutes, 8 hours, overnight)"),
+        ("what date is 30 days after 2025-01-15", "2025-02-14 (Friday 14 February 2025)"),
+        ("what date is 6 weeks before March 3, 2025", "2025-01-20 "),
+        ("what day is 3 months after 31 january 2025", "2025-04-30 "),
+        ("how many days between 2024-01-01 and 2024-03-01", "60 days"),
+        ("how many days from 1 jan 2025 to 10 jan 2025 inclusive", "10 days"),
+        ("how many weeks from 1 jan 2025 to 30 june 2025", "25 weeks and 5 days (180 days)"),
+        ("how old was someone born 12 march 1990 on 1 jan 2020", "29 years old"),
+        ("how old is someone born 1990-05-12 on 2020-05-12", "30 years old"),
+    ],
+)
+def test_times_and_dates(prompt, starts):
+    out = timecalc.answer(prompt, TODAY)
+    assert out is not None, prompt
+    assert out.startswith(starts), out
+
+
+@pytest.mark.parametrize(
+    ("prompt", "starts"),
+    [
+        ("drove 300 miles in 5 hours what was my average speed", "60 mph"),
+        ("how long does it take to drive 120 km at 80 km/h", "1.5 hours (1 hour 30 minutes"),
+        ("how far will I go in 2.5 hours at 65 mph", "162.5 miles"),
+        ("ran 10 km in 50 minutes, whats my speed in km/h", "12 km/h"),
+        ("i drove 348 miles on 12 gallons, whats my mpg", "29 mpg"),
+        ("used 45 liters for 600 km, whats my fuel consumption", "7.5 L/100 km"),
+        ("how many liters do I need for 420 km at 6.5 l/100km", "27.3 liters"),
+        (
+            "road trip 300 miles, car gets 25 mpg, gas is $3.60 a gallon, how much will gas cost",
+            "$43.20",
+        ),
+        ("how many gallons for 450 miles at 30 mpg", "15 gallons"),
+        ("recipe for 4 needs 300 g flour, how much for 6", "450 g of flour"),
+        ("a recipe that serves 4 calls for 2 cups of rice, how much rice for 10 people", "5 cups"),
+        ("my cookie recipe makes 24 cookies and uses 250 g butter. how much to make 36", "375 g"),
+        ("cook 20 minutes per pound, how long for a 6 lb turkey", "2 hours (120 minutes"),
+        ("exam is 40% and I got 80, homework is 60% and I got 90, whats my final grade", "86 "),
+        ("I got 78, 85 and 90 on my tests, what do I need on the next test to average 85", "87 "),
+        ("gpa with 3 credits A, 4 credits B+ and 2 credits C", "3.24 "),
+    ],
+)
+def test_rates(prompt, starts):
+    out = rates.answer(prompt)
+    assert out is not None, prompt
+    assert out.startswith(starts), out
+
+
+@pytest.mark.parametrize(
+    ("prompt", "starts"),
+    [
+        ("sum of the first 100 natural numbers", "5,050 "),
+        ("sum of 1 to 100", "5,050 "),
+        ("What is the sum of the first 10 prime numbers?", "129 "),
+        ("what is the sum of the first 50 odd numbers", "2,500 "),
+        ("add up all the numbers from 1 to 250", "31,375 "),
+        ("sum of the squares from 1 to 20", "2,870 "),
+        ("sum of all even numbers from 1 to 100", "2,550 "),
+        ("what is the 10th fibonacci number", "55 "),
+        ("fibonacci number 20", "6,765 "),
+        ("how many divisors does 360 have", "24 divisors"),
+        ("divisors of 36", "1, 2, 3, 4, 6, 9, 12, 18, 36 "),
+        ("sum of digits of 12345", "15 "),
+    ],
+)
+def test_sequences(prompt, starts):
+    out = sequences.answer(prompt)
+    assert out is not None, prompt
+    assert out.startswith(starts), out
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        # stories with more in them than one formula: the word-problem skill's
+        "Mira jogs 5 miles per hour. If she jogs for 2 hours every morning, how far in five days?",
+        "Tom drove 3 hours at 60 mph and then 2 hours at 50 mph, how far did he go",
+        "Sam worked 3 hours on Monday and 5 hours on Tuesday starting at 9:00",
+        # advice and definitions
+        "what is a good average speed for a beginner cyclist",
+        "how do I scale a recipe without ruining it",
+        "is 30 mpg good for a car",
+        "what time is it in tokyo",
+        "how is a weighted average different from a normal one",
+    ],
+)
+def test_other_questions_are_left_alone(prompt):
+    assert timecalc.answer(prompt, TODAY) is None
+    assert rates.answer(prompt) is None
+    assert sequences.answer(prompt) is None
+
+
+def test_the_math_reader_asks_them_before_the_clock():
+    task = nl.interpret("whats the time 2 hours after 9:30")
+    assert task.kind == "answer" and task.text.startswith("11:30")
