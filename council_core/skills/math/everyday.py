@@ -311,8 +311,24 @@ def _numbers(text: str) -> list[Fraction] | None:
     return out
 
 
+# "what is my average if i got 80, 90 and 85", "my scores were 80 90 85, whats the mean"
+_MY_STATS = re.compile(
+    r"^(?:what(?:'s| is| would be)\s+|whats\s+)?(?:my|the)\s+(?P<what>average|mean|median)\s+"
+    r"(?:score\s+|grade\s+|mark\s+)?(?:be\s+)?(?:if|when|with|for)\s+(?:i\s+(?:got|get|scored|have|had)\s+"
+    r"|(?:my\s+)?(?:scores?|grades?|marks?|results?)\s+(?:of|are|were)\s+)?(?P<list>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)$"
+    r"|^(?:my\s+|the\s+)?(?:test\s+|exam\s+|quiz\s+)?(?:scores?|grades?|marks?|numbers?|results?)\s+"
+    r"(?:are|were|:)\s+(?P<list2>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)[,.;]?\s+"
+    r"(?:what(?:'s| is)|whats)\s+(?:my|the|their)\s+(?P<what2>average|mean|median)$",
+    re.IGNORECASE,
+)
+
+
 def statistics(t: str) -> str | None:
     """'average of 12, 15 and 21' -> '16 (the sum 48 divided by 3 numbers)'."""
+    my = _MY_STATS.match(t.strip().rstrip("?!. "))
+    if my is not None:
+        what, items = my.group("what") or my.group("what2"), my.group("list") or my.group("list2")
+        return statistics(f"{what} of {items.strip().rstrip(',')}")
     m = _STATS.match(t.strip().rstrip("?!. "))
     if m is None:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .timecalc import _durations, _hm, _numbers_outside
+from .timecalc import _hm, _numbers_outside, durations
 
 _NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _DIST_U = {
@@ -78,7 +78,7 @@ def travel(t: str) -> str | None:
     dists = list(_DIST.finditer(text))
     speeds = list(_SPEED.finditer(text))
     dists = [d for d in dists if not any(s.start() <= d.start() < s.end() for s in speeds)]
-    durs = _durations(text)
+    durs = durations(text)
     durs = [d for d in durs if not any(s.start() <= d[1] < s.end() for s in speeds)]
     # a distance's "m" must not be a duration's minutes ("50 m" in "10 km in 50 m")
     dists = [d for d in dists if not any(a <= d.start() < b for _, a, b in durs)]
@@ -97,13 +97,17 @@ def travel(t: str) -> str | None:
             return None
         if u == "m" and not re.search(r"\bkm/h\b|\bkph\b", text):
             v = d / secs
-            return f"{_num_s(v)} m/s ({_num_s(d)} m ÷ {secs} s; {_num_s(v * Fraction(18, 5))} km/h)"
+            approx = "" if (v * 100).denominator == 1 else "≈"
+            return (
+                f"{approx}{_num_s(v)} m/s ({_num_s(d)} m ÷ {_num_s(secs)} s; "
+                f"≈{_num_s(v * Fraction(18, 5))} km/h)"
+            )
         if u == "m":
             d, u = d / 1000, "km"
-        v = d / Fraction(secs, 3600)
+        v = d / (secs / 3600)
         unit = "mph" if u == "mi" else "km/h"
         approx = "" if (v * 100).denominator == 1 else "≈"
-        return f"{approx}{_num_s(v)} {unit} ({_num_s(d)} {u} in {_hm(secs)})"
+        return f"{approx}{_num_s(v)} {unit} ({_num_s(d)} {u} in {_hm(round(secs))})"
     if len(dists) == 1 and len(speeds) == 1 and not durs:
         if not re.search(
             r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes)\b|\btime\b|\bwhen\b", text
@@ -116,8 +120,9 @@ def travel(t: str) -> str | None:
         if su == "m/s":
             return f"{_num_s(d / v)} seconds ({_num_s(d)} m ÷ {_num_s(v)} m/s)"
         hours = d / v
-        secs = round(hours * 3600)
-        return f"{_num_s(hours)} hours ({_hm(secs)}; {_num_s(d)} {du} ÷ {_num_s(v)} {su})"
+        whole = round(hours * 3600)
+        word = "hour" if hours == 1 else "hours"
+        return f"{_num_s(hours)} {word} ({_hm(whole)}; {_num_s(d)} {du} ÷ {_num_s(v)} {su})"
     if len(speeds) == 1 and len(durs) == 1 and not dists:
         if not re.search(
             r"\bhow far\b|\bdistance\b|\bhow many (?:miles|km|kilomet\w+|meters|metres)\b", text
@@ -127,10 +132,10 @@ def travel(t: str) -> str | None:
         secs = durs[0][0]
         if su == "m/s":
             d = v * secs
-            return f"{_num_s(d)} meters ({_num_s(v)} m/s × {secs} s)"
-        d = v * Fraction(secs, 3600)
+            return f"{_num_s(d)} meters ({_num_s(v)} m/s × {_num_s(secs)} s)"
+        d = v * secs / 3600
         unit = "miles" if su == "mph" else "km"
-        return f"{_num_s(d)} {unit} ({_num_s(v)} {su} × {_hm(secs)})"
+        return f"{_num_s(d)} {unit} ({_num_s(v)} {su} × {_hm(round(secs))})"
     return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from fractions import Fraction
 
 from .formulas import _MONTH, _month, days_between
 
@@ -56,8 +57,13 @@ def _clock(m: re.Match[str]) -> int | None:
 
 
 def _durations(text: str) -> list[tuple[int, int, int]]:
+    """(seconds, start, end) of each duration, seconds rounded to whole ones."""
+    return [(round(x), a, b) for x, a, b in durations(text)]
+
+
+def durations(text: str) -> list[tuple[Fraction, int, int]]:
     """(seconds, start, end) of each run of duration parts ("2 hours 15 minutes" is one)."""
-    out: list[tuple[int, int, int]] = []
+    out: list[tuple[Fraction, int, int]] = []
     for m in _DUR_PART.finditer(text):
         if m.group("half") and m.group("half").lower() == "and a half":
             # "2 hours and a half": half of the unit just read
@@ -72,17 +78,17 @@ def _durations(text: str) -> list[tuple[int, int, int]]:
             continue
         if m.group("nh"):
             mult = 3600 if m.group("uh").lower().startswith("h") else 60
-            secs = round((int(m.group("nh")) + 0.5) * mult)
+            secs = (int(m.group("nh")) + Fraction(1, 2)) * mult
         elif m.group("half"):
-            secs = _HALF[m.group("half").lower()]
+            secs = Fraction(_HALF[m.group("half").lower()])
         else:
             u = m.group("u").lower()
-            if u in ("m", "s", "h") and not re.match(r"\d", text[m.start() :]):
-                continue
+            if u in ("m", "s") and not (out and out[-1][2] >= m.start() - 1):
+                continue  # "50m" alone is a distance; "1h 50m" is a duration
             if u == "m" and re.match(r"\s*\d", text[m.end() :]):
                 continue
             mult = 3600 if u.startswith("h") else 60 if u.startswith("m") else 1
-            secs = round(float(m.group("n")) * mult)
+            secs = Fraction(m.group("n")) * mult
         if out and re.fullmatch(r"[\s,]*(?:and\s*)?", text[out[-1][2] : m.start()]):
             s0, a, _ = out[-1]
             out[-1] = (s0 + secs, a, m.end())
@@ -168,6 +174,22 @@ def clock_shift(t: str) -> str | None:
     # the word that ties the duration to the time: "90 minutes after 10:45", "10:45 plus 90 min"
     link = text[c.end() : a] if a > c.end() else text[b : c.start()]
     after_dur = text[b : b + 30]
+    if re.search(r"\b(?:in|after)\s*$", text[:a]) and not _MINUS.search(link):
+        link += " in"  # "what time will it be in 3 hours if it's 10pm"
+    arrive = re.search(
+        r"(?:\b(?:be there|be at|be in|be home|be back|get there|arrive|land|finish|be done|be ready)"
+        r"\b[^\d]{0,12}|\bby\s*)$",
+        text[: c.start()],
+    )
+    if arrive and re.search(
+        r"\b(?:what time|when)\b[^\d]{0,25}\b(?:leave|start|set off|depart|wake up|get up|begin|go)\b",
+        text,
+    ):
+        # "be there at 9am and it takes 40 minutes: what time should I leave" counts back
+        start = _clock(c)
+        assert start is not None
+        h, rem = divmod(start, 3600)
+        return f"{_show(start - secs)}: {h:02d}:{rem // 60:02d} - {_hm(secs)}"
     minus = bool(_MINUS.search(link) or re.match(r"\s*(?:ago|earlier|before)\b", after_dur))
     plus = bool(_PLUS.search(link) or re.match(r"\s*(?:later|after|from now)\b", after_dur))
     if (
