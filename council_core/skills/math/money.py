@@ -347,6 +347,13 @@ def loan(t: str) -> str | None:
         f"{_period_words(period)}: {n} monthly payments"
     )
     tail = f"); total paid {_money(r, total)}, of which interest {_money(r, total - P)}"
+    if r.has(
+        r"\bin total\b|\btotal (?:cost|paid|amount|repaid|repayment)|\baltogether\b|\boverall\b"
+    ) and not r.has(r"\btotal interest"):
+        return (
+            f"{_money(r, total)} in total ({n} monthly payments of {_money(r, pay)} on "
+            f"{_money(r, P)} at {_pct(rate.value)}% a year; interest {_money(r, total - P)})"
+        )
     if r.has(r"\btotal interest|\bhow much interest|\binterest (?:will|would|do) (?:i|we) pay"):
         return (
             f"{_money(r, total - P)} of interest ({_money(r, pay)} a month for {n} months on "
@@ -406,22 +413,26 @@ def percent_change(t: str) -> str | None:
 
 # ----- discounts, tax, tips on a price -----
 
-_OFF = r"off\b|discount|sale\b|markdown|marked down|reduction|reduced|savings"
+_OFF = (
+    r"off\b|discount|sale\b|markdown|marked down|reduction|reduced|savings|(?:pay\s+)?cut\b|"
+    r"decrease\b|less\b|drop\b"
+)
+_UP = r"(?:pay\s+)?raise\b|pay rise|rise\b|increase\b|hike\b|bump\b|more\b"
 _TAX = r"(?:sales\s+)?tax\b|vat\b|gst\b|hst\b"
 _TIP_W = r"tip\b|gratuity|service charge"
 
 
 def _roles(r: Reading) -> dict[str, list[Tok]]:
-    out: dict[str, list[Tok]] = {"off": [], "tax": [], "tip": [], "other": []}
+    out: dict[str, list[Tok]] = {"off": [], "up": [], "tax": [], "tip": [], "other": []}
     for x in r.of("rate"):
         after = r.text[x.end : x.end + 25]
         before = r.text[max(0, x.start - 30) : x.start]
-        for role, pat in (("off", _OFF), ("tax", _TAX), ("tip", _TIP_W)):
+        for role, pat in (("off", _OFF), ("up", _UP), ("tax", _TAX), ("tip", _TIP_W)):
             if re.match(rf"\s*(?:{pat})", after) or re.match(rf"\s*(?:sales\s+)?(?:{pat})", after):
                 out[role].append(x)
                 break
         else:
-            for role, pat in (("off", _OFF), ("tax", _TAX), ("tip", _TIP_W)):
+            for role, pat in (("off", _OFF), ("up", _UP), ("tax", _TAX), ("tip", _TIP_W)):
                 if re.search(
                     rf"(?:{pat})\s*(?:rate\s+)?(?:of|at|is|=|:)?\s*(?:a|an|the)?\s*$", before
                 ):
@@ -441,19 +452,25 @@ def price(t: str) -> str | None:
     if r.has(r"\bsplit|\bdivide|\bshare|\bper person|\beach\b|\binterest|\bloan|\bmortgage"):
         return None
     roles = _roles(r)
-    if roles["other"] or roles["tip"] or not (roles["off"] or roles["tax"]):
+    if roles["other"] or roles["tip"] or not (roles["off"] or roles["tax"] or roles["up"]):
         return None
     p = _principal(r)
     if p is None:
         return None
-    rates = roles["off"] + roles["tax"]
+    if p.kind == "bare" and not r.has(
+        r"\b(?:dollars?|bucks|price|priced|cost|costs|pay|paid|salary|wage|income|rent|bill|buy|"
+        r"bought|tax|vat|discount|sale|item|store|shop|earn|make|made|raise|off|save|sells?|sold)\b"
+    ):
+        return None  # "25% more than 80" is not money: the math parser's percentage
+    rates = roles["off"] + roles["up"] + roles["tax"]
     if not _done(r, p, *rates):
         return None
     P = p.value
     reverse = r.has(
         r"\boriginal(?:ly)?\b|\bbefore (?:the )?(?:tax|discount|sale|markdown|vat)|\bpre-?tax\b|"
         r"\bwithout (?:the )?(?:tax|discount|vat)|\bregular price\b|\bfull price\b|\bwas it\b|"
-        r"\bexcluding (?:tax|vat)|\bnormal price\b|\busual price\b|\bbefore it went on sale"
+        r"\bexcluding (?:tax|vat)|\bnormal price\b|\busual price\b|\bbefore it went on sale|"
+        r"\bbefore (?:the |my |a )?(?:raise|increase|hike|cut|drop)"
     )
     if reverse:
         if not r.has(r"\b(?:paid|total|came to|cost|costs|was|were|after|including|incl|with)\b"):
@@ -461,13 +478,14 @@ def price(t: str) -> str | None:
         factor = Decimal(1)
         for x in roles["off"]:
             factor *= 1 - x.value / 100
-        for x in roles["tax"]:
+        for x in roles["up"] + roles["tax"]:
             factor *= 1 + x.value / 100
         if factor <= 0:
             return None
         before = P / factor
         parts = " and ".join(
             [f"{_pct(x.value)}% off" for x in roles["off"]]
+            + [f"{_pct(x.value)}% increase" for x in roles["up"]]
             + [f"{_pct(x.value)}% tax" for x in roles["tax"]]
         )
         return (
@@ -480,6 +498,10 @@ def price(t: str) -> str | None:
         cut = now * x.value / 100
         steps.append(f"{_pct(x.value)}% off saves {_money(r, cut)}")
         now -= cut
+    for x in roles["up"]:
+        more = now * x.value / 100
+        steps.append(f"{_pct(x.value)}% more adds {_money(r, more)}")
+        now += more
     for x in roles["tax"]:
         tax = now * x.value / 100
         steps.append(f"{_pct(x.value)}% tax adds {_money(r, tax)}")
@@ -489,8 +511,9 @@ def price(t: str) -> str | None:
         and not roles["off"]
         and r.has(
             r"how much (?:is|will be|would be|'s) (?:the )?tax|what(?:'s| is) the (?:sales )?tax\b"
-            r"|\btax on\b(?!.*\btotal)"
+            r"|\bhow much tax\b|\btax on\b"
         )
+        and not r.has(r"\btotal\b|\baltogether\b|\bwith (?:the )?tax\b|\bin all\b")
     ):
         tax = now - P
         return f"{_money(r, tax)} of tax ({_pct(roles['tax'][0].value)}% of {_money(r, P)}); {_money(r, now)} with the tax"

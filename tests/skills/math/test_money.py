@@ -55,6 +55,11 @@ from council_core.skills.math import money, nl
         ("how long to double my money at 7% compounded annually", "10.24 years"),
         ("how many years to double at 6% interest compounded continuously", "11.55 years"),
         ("£2,000 at 3% compounded yearly for 2 years", "£2,121.80 "),
+        ("how much will i pay in total for a 25000 loan at 5% over 4 years", "$27,635.15 in total"),
+        ("how much tax is 6% on $35.50", "$2.13 of tax"),
+        ("whats the total with 10% tax on 80 bucks", "$88.00 "),
+        ("i make 52000 a year and got a 5% raise, whats my new salary", "$54,600.00 "),
+        ("after a 4% raise i make $62,400, what did i make before the raise", "$60,000.00 before"),
         # the blind set's first misses (bench/eval/sets/money_heldout.jsonl), reworded
         (
             "how much would I owe on a $2500 loan at 6% simple interest after 3 years",
@@ -88,6 +93,7 @@ def test_money_questions_get_exact_answers(prompt, starts):
         # not money
         "Tom has 3 boxes of 12 eggs and uses 7 for a cake. how many eggs are left?",
         "what is 15% of 80",
+        "what's 25% more than 80",  # no money in it: the parser's percentage
     ],
 )
 def test_other_questions_are_not_money_questions(prompt):
