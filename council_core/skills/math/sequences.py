@@ -191,8 +191,71 @@ def digits(t: str) -> str | None:
     return f"{sum(ds)} ({' + '.join(raw)})"
 
 
+_TERM = re.compile(r"^(\d{1,7})(?:\s*(?:\^|\*\*)\s*(\d{1,2})|([²³]))?$")
+
+
+def ellipsis_sum(t: str) -> str | None:
+    """'1^2 + 2^2 + ... + 20^2' -> '2,870'; '1 + 2 + ... + 100' -> '5,050'; '2 + 4 + 8 + ... +
+    1024' -> '2,046'. The terms before the dots fix the pattern; the last term ends it."""
+    text = re.sub(
+        r"^(?:(?:what(?:'s| is)|whats|calculate|compute|find|evaluate|work out)\s+)?(?:the\s+)?"
+        r"(?:sum\s+|value\s+)?(?:of\s+)?",
+        "",
+        t.strip().rstrip("?!.= ").replace("…", "..."),
+        flags=re.IGNORECASE,
+    )
+    parts = [p.strip() for p in text.split("+")]
+    dots = [i for i, p in enumerate(parts) if re.fullmatch(r"\.{2,}|(?:\.\s*){3}", p)]
+    if len(dots) != 1 or dots[0] == 0 or dots[0] != len(parts) - 2:
+        return None
+    terms = []
+    for p in parts[: dots[0]] + parts[-1:]:
+        m = _TERM.match(p)
+        if m is None:
+            return None
+        power = int(m.group(2)) if m.group(2) else {"²": 2, "³": 3}.get(m.group(3) or "", 1)
+        terms.append((int(m.group(1)), power, m.group(2) is not None or m.group(3) is not None))
+    head, last = terms[:-1], terms[-1]
+    if any(x[2] for x in terms):  # powers: k^p for consecutive k
+        p = head[0][1]
+        if not all(x[2] and x[1] == p for x in terms):
+            return None
+        bases = [x[0] for x in head]
+        if any(b - a != 1 for a, b in zip(bases, bases[1:], strict=False)) or last[0] < bases[-1]:
+            return None
+        n = last[0] - bases[0] + 1
+        if n > 10**6:
+            return None
+        total = sum(k**p for k in range(bases[0], last[0] + 1))
+        return f"{total:,} (the sum of k^{p} for k = {bases[0]} to {last[0]}: {n} terms)"
+    vals = [x[0] for x in head]
+    end = last[0]
+    diffs = {b - a for a, b in zip(vals, vals[1:], strict=False)} or {1}
+    if len(diffs) == 1 and (d := diffs.pop()) > 0 and (end - vals[0]) % d == 0 and end >= vals[-1]:
+        n = (end - vals[0]) // d + 1
+        total = (vals[0] + end) * n // 2
+        return f"{total:,} ({n} terms from {vals[0]} to {end} in steps of {d}: ({vals[0]} + {end}) × {n} / 2)"
+    if (
+        len(vals) >= 2
+        and vals[0] > 0
+        and all(b % a == 0 for a, b in zip(vals, vals[1:], strict=False))
+    ):
+        ratios = {b // a for a, b in zip(vals, vals[1:], strict=False)}
+        if len(ratios) == 1 and (r := ratios.pop()) > 1:
+            k, term = 0, vals[0]
+            while term < end and k < 10**4:
+                term *= r
+                k += 1
+            if term != end:
+                return None
+            n = k + 1
+            total = vals[0] * (r**n - 1) // (r - 1)
+            return f"{total:,} ({n} terms, each {r} times the one before: {vals[0]} × ({r}^{n} − 1) / {r - 1})"
+    return None
+
+
 def answer(t: str) -> str | None:
-    for fn in (first_n, range_sum, fibonacci, divisors, digits):
+    for fn in (ellipsis_sum, first_n, range_sum, fibonacci, divisors, digits):
         out = fn(t)
         if out is not None:
             return out

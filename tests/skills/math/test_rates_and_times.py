@@ -87,6 +87,11 @@ def test_rates(prompt, starts):
         ("how many divisors does 360 have", "24 divisors"),
         ("divisors of 36", "1, 2, 3, 4, 6, 9, 12, 18, 36 "),
         ("sum of digits of 12345", "15 "),
+        ("whats 1^2 + 2^2 + ... + 20^2", "2,870 "),
+        ("1+2+3+...+100", "5,050 "),
+        ("1 + 3 + 5 + ... + 99", "2,500 "),
+        ("2 + 4 + 8 + ... + 1024", "2,046 "),
+        ("1³ + 2³ + … + 10³", "3,025 "),
     ],
 )
 def test_sequences(prompt, starts):
