@@ -342,32 +342,42 @@ def weighted_grade(t: str) -> str | None:
     ):
         return None
     pairs: list[tuple[Fraction, Fraction, tuple[int, int], tuple[int, int]]] = []
-    # "<thing> (worth|is|counts for) W% ... (got|scored) S" and "got S on <thing> (worth) W%"
-    for m in re.finditer(
-        r"(?:worth|is|are|counts?\s+(?:for|as)|weighted(?:\s+at)?|weight(?:\s+of)?|at|,|\(|^|\w)\s*"
-        + _NUM
-        + r"\s*%"
-        r"(?:\s+of\s+(?:the|my)\s+(?:grade|mark|total))?[^\d%]{0,30}?\b(?:got|get|scored|score|have|had|made|with|:|=|-)"
-        r"\s*(?:a|an)?\s*" + _NUM + r"(?!\s*%)",
-        text,
-    ):
-        pairs.append(
-            (_f(m.group(1)), _f(m.group(2)), (m.start(1), m.end(1)), (m.start(2), m.end(2)))
-        )
-    if len(pairs) < 2:
-        pairs = []
-        for m in re.finditer(
-            r"\b(?:got|get|scored|have|had|made)\s+(?:a|an)?\s*"
+    # "midterm 30% (got 65)"; "<thing> (worth|is|counts) W% ... (got|scored) S"; "got S on
+    # <thing> (worth) W%": each (weight, score) pair once, the most specific reading first
+    readings = [
+        (
+            _NUM
+            + r"\s*%\s*\(\s*(?:avg|average|got|get|scored|score|grade|mark|=|:)?\s*(?:of\s+)?"
+            + _NUM
+            + r"\s*%?\s*\)",
+            False,
+        ),
+        (
+            _NUM + r"\s*%(?:\s+of\s+(?:the|my)\s+(?:grade|mark|total))?[^\d%]{0,30}?"
+            r"\b(?:got|get|scored|score|have|had|made|with|:|=|-)\s*(?:a|an)?\s*"
+            + _NUM
+            + r"(?!\s*%)",
+            False,
+        ),
+        (
+            r"(?:\b(?:got|get|scored|have|had|made)\s+(?:a|an)?\s*|(?:\band\b|,)\s*)"
             + _NUM
             + r"(?:\s*%)?\s+(?:on|in|for)\s+"
-            r"(?:the\s+|my\s+)?[a-z]+(?:\s+[a-z]+)?\s*(?:\(|,)?\s*(?:which\s+is\s+|that'?s\s+|worth\s+|weighted\s+|counts?\s+(?:for\s+)?)?"
-            + _NUM
-            + r"\s*%",
-            text,
-        ):
-            pairs.append(
-                (_f(m.group(2)), _f(m.group(1)), (m.start(2), m.end(2)), (m.start(1), m.end(1)))
-            )
+            r"(?:the\s+|my\s+)?[a-z]+(?:\s+[a-z]+)?\s*(?:\(|,)?\s*(?:which\s+is\s+|that'?s\s+|worth\s+|"
+            r"weighted\s+|counts?\s+(?:for\s+)?)?" + _NUM + r"\s*%",
+            True,
+        ),
+    ]
+    taken: list[tuple[int, int]] = []
+    for pattern, score_first in readings:
+        for m in re.finditer(pattern, text):
+            w, sc = (2, 1) if score_first else (1, 2)
+            spans = [(m.start(w), m.end(w)), (m.start(sc), m.end(sc))]
+            if any(a <= x < b or a < y <= b for x, y in spans for a, b in taken):
+                continue
+            taken += spans
+            pairs.append((_f(m.group(w)), _f(m.group(sc)), spans[0], spans[1]))
+    pairs.sort(key=lambda p: p[2])
     if len(pairs) < 2:
         return None
     if _unexplained(text, [p[2] for p in pairs] + [p[3] for p in pairs]):
@@ -392,8 +402,12 @@ def needed_score(t: str) -> str | None:
         r"\bneed\b|\bhave to\b|\bmust\b|\brequired\b|\bwhat score\b|\bwhat do i\b", text
     ):
         return None
+    ordinal = (
+        r"(?:next|last|final|second|third|fourth|fifth|sixth|seventh|eighth|\d+(?:st|nd|rd|th))"
+    )
     if not re.search(
-        r"\b(?:next|last|final|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:test|exam|quiz|game|round|assignment|one)\b",
+        rf"\b{ordinal}\s+(?:test|exam|quiz|game|round|assignment|one)\b"
+        rf"|\b(?:on|in|for)\s+(?:the|my)\s+{ordinal}\b",
         text,
     ):
         return None
@@ -407,6 +421,17 @@ def needed_score(t: str) -> str | None:
     if len(nums) < 2 or "%" in text:
         return None
     scores = [_f(x.group(0)) for x in nums]
+    said = re.search(
+        r"\b(?:first|past|last)\s+(two|three|four|five|six|seven|eight|nine|ten)\b", text
+    )
+    words = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    if said and words.index(said.group(1)) + 2 != len(scores):
+        return None  # "my first three tests" with two scores: not what was said
+    if (
+        re.search(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half)\b", text)
+        and not said
+    ):
+        return None
     n = len(scores) + 1
     need = target * n - sum(scores)
     shown = " + ".join(_num_s(s) for s in scores)
@@ -424,10 +449,10 @@ def gpa(t: str) -> str | None:
     for m in re.finditer(
         r"\b(\d+(?:\.\d+)?)[- ]?(?:credits?|credit hours?|units?|hours?|cr)\s*(?:course|class)?\s*(?:with|of|at|:|,|=|-|got|earned)?\s*(?:an?\s+)?"
         + grade
-        + r"(?![\w+-])",
+        + r"(?![\w+-])(?:\s*\(\s*([0-4](?:\.\d+)?)\s*\))?",
         text,
     ):
-        pairs.append((m.group(1), m.group(2), m))
+        pairs.append((m.group(1), m.group(3) or m.group(2), m))  # "A (4.0)": the points given
     if len(pairs) < 2:
         pairs = []
         for m in re.finditer(

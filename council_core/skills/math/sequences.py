@@ -56,6 +56,7 @@ _DIVISORS = re.compile(
 )
 _DIGITS = re.compile(
     _LEAD + r"(?:(sum|product)\s+of\s+(?:the\s+|all\s+)?digits\s+(?:of|in)\s+(\d[\d,]*)"
+    r"|add\s+(?:up\s+)?(?:all\s+)?(?:the\s+)?digits\s+(?:of|in)\s+(\d[\d,]*)"
     r"|digit\s+sum\s+of\s+(\d[\d,]*)|(\d[\d,]*)'?s?\s+digit\s+sum)$",
     re.IGNORECASE,
 )
@@ -179,7 +180,7 @@ def digits(t: str) -> str | None:
     m = _DIGITS.match(t.strip().rstrip("?!. "))
     if m is None:
         return None
-    raw = (m.group(2) or m.group(3) or m.group(4)).replace(",", "")
+    raw = (m.group(2) or m.group(3) or m.group(4) or m.group(5)).replace(",", "")
     if len(raw) > 1000:
         return None
     ds = [int(c) for c in raw]
@@ -209,8 +210,8 @@ def ellipsis_sum(t: str) -> str | None:
     if len(dots) != 1 or dots[0] == 0 or dots[0] != len(parts) - 2:
         return None
     terms = []
-    for p in parts[: dots[0]] + parts[-1:]:
-        m = _TERM.match(p)
+    for part in parts[: dots[0]] + parts[-1:]:
+        m = _TERM.match(part)
         if m is None:
             return None
         power = int(m.group(2)) if m.group(2) else {"²": 2, "³": 3}.get(m.group(3) or "", 1)
@@ -254,9 +255,22 @@ def ellipsis_sum(t: str) -> str | None:
     return None
 
 
+# a trailing note that only restates the convention: "(starting 2, 3, 5...)", ", with F1 = 1
+# and F2 = 1", "(F1 = F2 = 1)"
+_NOTE = re.compile(
+    r"\s*(?:\((?:starting|starts|beginning|begins|from|i\.e\.|e\.g\.|like)?[\s\d,.…]*\)"
+    r"|\((?:starting|starts|beginning|begins)\s+(?:with|at|from)?[\s\d,.…]*\)"
+    r"|[,(]?\s*(?:with|where|if|using|counting)?\s*f\s*[01]\s*=\s*[01](?:\s*(?:and|,)\s*f\s*[12]\s*=\s*1"
+    r"|\s*=\s*f\s*2\s*=\s*1)?\)?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def answer(t: str) -> str | None:
+    text = t.strip().rstrip("?!. ")
+    bare = _NOTE.sub("", text)
     for fn in (ellipsis_sum, first_n, range_sum, fibonacci, divisors, digits):
-        out = fn(t)
+        out = fn(text) or (fn(bare) if bare != text else None)
         if out is not None:
             return out
     return None

@@ -64,6 +64,20 @@ def test_times_and_dates(prompt, starts):
         ("exam is 40% and I got 80, homework is 60% and I got 90, whats my final grade", "86 "),
         ("I got 78, 85 and 90 on my tests, what do I need on the next test to average 85", "87 "),
         ("gpa with 3 credits A, 4 credits B+ and 2 credits C", "3.24 "),
+        (
+            "gpa if i have 3 credits of A (4.0), 3 credits of B (3.0) and 2 credits of C (2.0)",
+            "3.12 ",
+        ),
+        (
+            "quizzes are 25% (avg 80), midterm 25% (got 70), final 50% (got 90). overall grade?",
+            "82.5 ",
+        ),
+        ("exam counts 30% and i got 70, homework counts 70% and i got 90, whats my grade", "84 "),
+        ("I got 85 on the midterm which is 40% and 75 on the final which is 60%, my grade?", "79 "),
+        (
+            "i got 70, 80 and 90 on my first three tests, what do i need on the fourth to average 85",
+            "100 ",
+        ),
     ],
 )
 def test_rates(prompt, starts):
@@ -92,6 +106,9 @@ def test_rates(prompt, starts):
         ("1 + 3 + 5 + ... + 99", "2,500 "),
         ("2 + 4 + 8 + ... + 1024", "2,046 "),
         ("1³ + 2³ + … + 10³", "3,025 "),
+        ("add up the digits of 98765", "35 "),
+        ("20th fibonacci number, with F1 = 1 and F2 = 1", "6,765 "),
+        ("sum of the first 10 primes (starting 2, 3, 5...)", "129 "),
     ],
 )
 def test_sequences(prompt, starts):
