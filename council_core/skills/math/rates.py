@@ -169,6 +169,13 @@ def fuel(t: str) -> str | None:
     mpg, l100 = list(_MPG.finditer(text)), list(_L100.finditer(text))
     price = list(_PRICE.finditer(text))
     taken = [(m.start(), m.end()) for m in mpg + l100 + price]
+    # the unit asked for ("in l per 100 km"): its 100 is no distance
+    taken += [
+        (u.start(), u.end())
+        for u in re.finditer(
+            r"\b(?:in|as)\s+(?:l|liters?|litres?)\s*(?:/|per)\s*100\s*(?:km|kilomet\w+)", text
+        )
+    ]
     gal = [m for m in _GAL.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
     lit = [m for m in _LIT.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
     dists = [m for m in _DIST.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
@@ -295,35 +302,60 @@ def recipe(t: str) -> str | None:
     return f"{_num_s(out)} {unit}{item} ({_num_s(amount)} {unit} × {_num_s(b)}/{_num_s(a)})"
 
 
+_GRAMS = {"g": 1, "gram": 1, "grams": 1, "kg": 1000, "kilo": 1000, "kilos": 1000,
+          "kilogram": 1000, "kilograms": 1000, "lb": 453.59237, "lbs": 453.59237,
+          "pound": 453.59237, "pounds": 453.59237}  # fmt: skip
+
+
 def cooking_time(t: str) -> str | None:
-    """'20 minutes per pound, how long for a 6 lb turkey' -> '2 hours (120 minutes)'."""
+    """'20 minutes per pound, how long for a 6 lb turkey' -> '2 hours (120 minutes)'; '20 min
+    per 500 g plus an extra 20 min, for a 2.25 kg bird' -> '1 hour 50 minutes'."""
     text = _norm(t)
     m = re.search(
-        _NUM
-        + r"\s*(minutes?|mins?|hours?)\s*(?:per|a|for each|each|/)\s*(pound|lb|kg|kilo|kilogram)\b",
+        _NUM + r"\s*(minutes?|mins?|hours?)\s*(?:per|a|for each|each|/|for every)\s*"
+        r"(?:(\d+(?:\.\d+)?)\s*)?(pounds?|lbs?|g|grams?|kg|kilos?|kilograms?)\b",
         text,
     )
     if m is None:
         return None
     w = [
         x
-        for x in re.finditer(_NUM + r"\s*(?:-\s*)?(pounds?|lbs?|kg|kilos?|kilograms?)\b", text)
+        for x in re.finditer(
+            _NUM + r"\s*(?:-\s*)?(pounds?|lbs?|kg|kilos?|kilograms?|g|grams?)\b", text
+        )
         if not (m.start() <= x.start() < m.end())
     ]
-    if len(w) != 1:
+    extra = list(
+        re.finditer(
+            r"\b(?:plus|and|then|with)\s+(?:an?\s+)?(?:extra|additional|another|more)?\s*"
+            + _NUM
+            + r"\s*(minutes?|mins?)\b",
+            text,
+        )
+    )
+    if len(w) != 1 or len(extra) > 1:
         return None
-    unit_w = m.group(3).lower()
-    wu = w[0].group(2).lower()
-    same = (unit_w in ("pound", "lb")) == (wu.startswith("p") or wu.startswith("lb"))
-    if not same:
+    spans = [(m.start(), m.end()), (w[0].start(), w[0].end())] + [
+        (e.start(), e.end()) for e in extra
+    ]
+    if _unexplained(text, spans):
         return None
-    if _unexplained(text, [(m.start(), m.end()), (w[0].start(), w[0].end())]):
-        return None
+    unit_w, wu = m.group(4).lower(), w[0].group(2).lower()
+    per_amount = _f(m.group(3)) if m.group(3) else Fraction(1)
     per = _f(m.group(1)) * (60 if m.group(2).lower().startswith("h") else 1)
-    weight = _f(w[0].group(1))
-    mins = per * weight
-    secs = round(mins * 60)
-    return f"{_hm(secs)} ({_num_s(mins)} minutes: {_num_s(weight)} {wu} × {_num_s(_f(m.group(1)))} {m.group(2)} per {unit_w})"
+    grams = (
+        _f(w[0].group(1)) * Fraction(str(_GRAMS[wu])) / (per_amount * Fraction(str(_GRAMS[unit_w])))
+    )
+    mins = per * grams
+    add = _f(extra[0].group(1)) if extra else Fraction(0)
+    total = mins + add
+    how = (
+        f"{_num_s(_f(w[0].group(1)))} {wu} at {_num_s(_f(m.group(1)))} {m.group(2)} per "
+        f"{_num_s(per_amount) + ' ' if m.group(3) else ''}{unit_w} = {_num_s(mins)} minutes"
+    )
+    if extra:
+        how += f", plus {_num_s(add)}"
+    return f"{_hm(round(total * 60))} ({_num_s(total)} minutes: {how})"
 
 
 # ----- grades -----

@@ -61,6 +61,11 @@ def test_times_and_dates(prompt, starts):
         ("a recipe that serves 4 calls for 2 cups of rice, how much rice for 10 people", "5 cups"),
         ("my cookie recipe makes 24 cookies and uses 250 g butter. how much to make 36", "375 g"),
         ("cook 20 minutes per pound, how long for a 6 lb turkey", "2 hours (120 minutes"),
+        (
+            "roast needs 25 min per 500 g plus an extra 15 min, how long for a 1.5 kg joint",
+            "1 hour 30 minutes (90 minutes",
+        ),
+        ("used 50 liters for 800 km, what's that in liters per 100 km", "6.25 L/100 km"),
         ("exam is 40% and I got 80, homework is 60% and I got 90, whats my final grade", "86 "),
         ("I got 78, 85 and 90 on my tests, what do I need on the next test to average 85", "87 "),
         ("gpa with 3 credits A, 4 credits B+ and 2 credits C", "3.24 "),
