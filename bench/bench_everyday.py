@@ -5,6 +5,7 @@
     python bench/bench_everyday.py everyday2_heldout   # zone conversions, compound units
     python bench/bench_everyday.py numbers_heldout     # bases, Roman numerals, primes, digits
     python bench/bench_everyday.py money_heldout       # interest, loans, bills, savings, markup
+    python bench/bench_everyday.py everyday3_heldout   # clock and date arithmetic, rates, grades, sums
     python bench/bench_everyday.py --baseline [set]    # + the same model alone, side by side
 
 --baseline also asks the same local model alone (bench/eval/harness.run_model_alone: a prompt
