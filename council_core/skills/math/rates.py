@@ -429,7 +429,12 @@ def weighted_grade(t: str) -> str | None:
 def needed_score(t: str) -> str | None:
     """'I got 78, 85 and 90, what do I need on the next test to average 85' -> '87'."""
     text = _norm(t)
-    m = re.search(r"\b(?:average|avg|mean)\s+(?:of\s+)?(?:an?\s+)?" + _NUM + r"\b", text)
+    m = re.search(
+        r"\b(?:average|avg|mean)\s+(?:of\s+)?(?:exactly\s+|at\s+least\s+)?(?:an?\s+)?"
+        + _NUM
+        + r"\b",
+        text,
+    )
     if m is None or not re.search(
         r"\bneed\b|\bhave to\b|\bmust\b|\brequired\b|\bwhat score\b|\bwhat do i\b", text
     ):
@@ -439,10 +444,13 @@ def needed_score(t: str) -> str | None:
     )
     if not re.search(
         rf"\b{ordinal}\s+(?:test|exam|quiz|game|round|assignment|one)\b"
-        rf"|\b(?:on|in|for)\s+(?:the|my)\s+{ordinal}\b",
+        rf"|\b(?:on|in|for)\s+(?:the|my)\s+{ordinal}\b"
+        r"|\b(?:test|exam|quiz|game|round|assignment)\s+(?:#|no\.?\s*)?\d+\b",
         text,
     ):
         return None
+    # "on test 4": the number of the next test, not a score
+    which = re.search(r"\b(?:test|exam|quiz|game|round|assignment)\s+(?:#|no\.?\s*)?(\d+)\b", text)
     target = _f(m.group(1))
     nums = [
         x
@@ -450,6 +458,10 @@ def needed_score(t: str) -> str | None:
         if not (m.start(1) <= x.start() < m.end(1))
     ]
     nums = [x for x in nums if not re.match(r"\d+(?:st|nd|rd|th)", text[x.start() :])]
+    if which is not None:
+        nums = [x for x in nums if x.start() != which.start(1)]
+        if int(which.group(1)) != len(nums) + 1:
+            return None
     if len(nums) < 2 or "%" in text:
         return None
     scores = [_f(x.group(0)) for x in nums]

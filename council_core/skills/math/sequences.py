@@ -8,6 +8,7 @@ the answer in words, or None when the text is not that question.
 
 from __future__ import annotations
 
+import math
 import re
 
 _N = r"(\d{1,7}|\d{1,3}(?:,\d{3})+)"
@@ -34,8 +35,12 @@ _RANGE = re.compile(
 )
 _SQUARES_OF = re.compile(
     _LEAD
-    + r"sum\s+of\s+(?:the\s+)?(squares|cubes)\s+(?:of\s+)?(?:the\s+)?(?:numbers\s+|integers\s+)?"
-    r"(?:from\s+)?" + _N + r"\s+(?:to|through|-)\s+" + _N + r"$",
+    + r"(?:sum\s+of|(?:add|sum)\s+up)\s+(?:all\s+)?(?:the\s+)?(squares|cubes)\s+(?:of\s+)?(?:the\s+)?"
+    r"(?:numbers\s+|integers\s+)?(?:from\s+)?"
+    + _N
+    + r"(?:\s*(?:\^|\*\*)\s*[23]|[²³])?\s+(?:to|through|-)\s+"
+    + _N
+    + r"(?:\s*(?:\^|\*\*)\s*[23]|[²³])?$",
     re.IGNORECASE,
 )
 _FIB = re.compile(
@@ -54,10 +59,16 @@ _DIVISORS = re.compile(
     r"|(?P<list>(?:all\s+)?(?:the\s+)?(?:positive\s+)?divisors of " + _N + r"))$",
     re.IGNORECASE,
 )
+_POWER_OR_N = r"(\d[\d,]*(?:\s*(?:\^|\*\*)\s*\d{1,5})?)"
 _DIGITS = re.compile(
-    _LEAD + r"(?:(sum|product)\s+of\s+(?:the\s+|all\s+)?digits\s+(?:of|in)\s+(\d[\d,]*)"
-    r"|add\s+(?:up\s+)?(?:all\s+)?(?:the\s+)?digits\s+(?:of|in)\s+(\d[\d,]*)"
-    r"|digit\s+sum\s+of\s+(\d[\d,]*)|(\d[\d,]*)'?s?\s+digit\s+sum)$",
+    _LEAD
+    + r"(?:(sum|product)\s+of\s+(?:the\s+|all\s+)?digits\s+(?:of|in)\s+"
+    + _POWER_OR_N
+    + r"|add\s+(?:up\s+)?(?:all\s+)?(?:the\s+)?digits\s+(?:of|in)\s+"
+    + _POWER_OR_N
+    + r"|digit\s+sum\s+of\s+"
+    + _POWER_OR_N
+    + r"|(\d[\d,]*)'?s?\s+digit\s+sum)$",
     re.IGNORECASE,
 )
 
@@ -181,6 +192,14 @@ def digits(t: str) -> str | None:
     if m is None:
         return None
     raw = (m.group(2) or m.group(3) or m.group(4) or m.group(5)).replace(",", "")
+    shown = ""
+    power = re.fullmatch(r"(\d+)\s*(?:\^|\*\*)\s*(\d+)", raw)
+    if power is not None:  # "the digits of 2^100": of the number it is
+        base, exp = int(power.group(1)), int(power.group(2))
+        if base > 1 and exp * math.log10(base) > 1000:
+            return None
+        shown = f"{base}^{exp} = {base**exp}; "
+        raw = str(base**exp)
     if len(raw) > 1000:
         return None
     ds = [int(c) for c in raw]
@@ -188,8 +207,8 @@ def digits(t: str) -> str | None:
         p = 1
         for d in ds:
             p *= d
-        return f"{p:,} ({' × '.join(raw)})"
-    return f"{sum(ds)} ({' + '.join(raw)})"
+        return f"{p:,} ({shown}{' × '.join(raw)})"
+    return f"{sum(ds)} ({shown}{' + '.join(raw)})"
 
 
 _TERM = re.compile(r"^(\d{1,7})(?:\s*(?:\^|\*\*)\s*(\d{1,2})|([²³]))?$")
@@ -260,14 +279,16 @@ def ellipsis_sum(t: str) -> str | None:
 _NOTE = re.compile(
     r"\s*(?:\((?:starting|starts|beginning|begins|from|i\.e\.|e\.g\.|like)?[\s\d,.…]*\)"
     r"|\((?:starting|starts|beginning|begins)\s+(?:with|at|from)?[\s\d,.…]*\)"
-    r"|[,(]?\s*(?:with|where|if|using|counting)?\s*f\s*[01]\s*=\s*[01](?:\s*(?:and|,)\s*f\s*[12]\s*=\s*1"
-    r"|\s*=\s*f\s*2\s*=\s*1)?\)?)\s*$",
+    r"|[,(]?\s*(?:with|where|if|using|counting)?\s*f\s*[01]\s*=\s*"
+    r"(?:[01](?:\s*(?:and|,)\s*f\s*[12]\s*=\s*1)?|f\s*2\s*=\s*1)\)?)\s*$",
     re.IGNORECASE,
 )
 
 
 def answer(t: str) -> str | None:
-    text = t.strip().rstrip("?!. ")
+    text = (
+        re.sub(r"(?i)[\s,]+(?:pls|plz|please|thanks|thx)\b", "", t.strip()).strip().rstrip("?!. ")
+    )
     bare = _NOTE.sub("", text)
     for fn in (ellipsis_sum, first_n, range_sum, fibonacci, divisors, digits):
         out = fn(text) or (fn(bare) if bare != text else None)

@@ -69,6 +69,7 @@ def test_times_and_dates(prompt, starts):
         ("exam is 40% and I got 80, homework is 60% and I got 90, whats my final grade", "86 "),
         ("I got 78, 85 and 90 on my tests, what do I need on the next test to average 85", "87 "),
         ("gpa with 3 credits A, 4 credits B+ and 2 credits C", "3.24 "),
+        ("my scores are 70, 75 and 80, what do i need on quiz 4 to average at least 80", "95 "),
         (
             "gpa if i have 3 credits of A (4.0), 3 credits of B (3.0) and 2 credits of C (2.0)",
             "3.12 ",
@@ -112,6 +113,9 @@ def test_rates(prompt, starts):
         ("2 + 4 + 8 + ... + 1024", "2,046 "),
         ("1³ + 2³ + … + 10³", "3,025 "),
         ("add up the digits of 98765", "35 "),
+        ("sum of the digits of 2^10", "7 (2^10 = 1024;"),
+        ("add up the cubes from 1^3 to 10^3", "3,025 "),
+        ("the 30th fibonacci number please (F1 = F2 = 1)", "832,040 "),
         ("20th fibonacci number, with F1 = 1 and F2 = 1", "6,765 "),
         ("sum of the first 10 primes (starting 2, 3, 5...)", "129 "),
     ],
