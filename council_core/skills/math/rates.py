@@ -527,8 +527,78 @@ def gpa(t: str) -> str | None:
     return f"{float(v):.2f} ({' + '.join(shown)} = {_num_s(total)} points ÷ {_num_s(credits)} credits; A = 4, B = 3, ±0.3)"
 
 
+# ----- proportions -----
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in ("ies", "es", "s"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def proportion(t: str) -> str | None:
+    """'500 g flour to 350 g water, i have 800 g flour, how much water' -> '560 g of water';
+    '3 notebooks cost $4.50, how much for 7 notebooks' -> '$10.50'."""
+    text = _norm(t)
+    qty = list(_QTY.finditer(text))
+    if len(qty) == 3:  # a : b as c : ?
+        a, b, c = qty
+        item = [re.match(r"\s*(?:of\s+)?([a-z]+)", text[q.end() :]) for q in qty]
+        names = [m.group(1) if m else "" for m in item]
+        if not (
+            re.search(r"\bto\b|:|\bfor every\b|\bper\b", text[a.end() : b.start()])
+            and a.group(2).lower() == c.group(2).lower()
+            and names[0]
+            and names[0] == names[2]
+            and names[1]
+            and re.search(rf"\bhow (?:much|many)\b[^\d]*\b{re.escape(names[1])}\b", text[c.end() :])
+        ):
+            return None
+        if _unexplained(text, [(q.start(), q.end()) for q in qty]):
+            return None
+        x, y, z = _f(a.group(1)), _f(b.group(1)), _f(c.group(1))
+        if x <= 0:
+            return None
+        out = y * z / x
+        u = b.group(2)
+        return (
+            f"{_num_s(out)} {u} of {names[1]} ({_num_s(y)} {u} × {_num_s(z)}/{_num_s(x)}: "
+            f"{_num_s(x)} {a.group(2)} of {names[0]} to {_num_s(y)} {u} of {names[1]})"
+        )
+    m = re.search(
+        r"\b(\d+(?:\.\d+)?)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:cost|costs|are|is|was|were|for|sell\s+for|go\s+for)\s+"
+        r"([$€£])\s*" + _NUM + r"\b",
+        text,
+    )
+    if m is None:
+        return None
+    n = re.search(
+        r"\bhow much (?:for|do|does|would|will|is|are|to buy|to get)\s+(?:it\s+cost\s+(?:for|to buy)\s+)?"
+        r"(\d+(?:\.\d+)?)\s+([a-z]+(?:\s+[a-z]+)?)",
+        text[m.end() :],
+    )
+    if n is None or _stem(m.group(2).split()[-1]) not in {_stem(w) for w in n.group(2).split()}:
+        return None  # the same thing counted: "3 notebooks ... 7 notebooks"
+    start = m.end()
+    spans = [(m.start(1), m.end(1)), (m.start(4), m.end(4)), (start + n.start(1), start + n.end(1))]
+    if _unexplained(text, spans):
+        return None
+    count, cost, want = _f(m.group(1)), _f(m.group(4)), _f(n.group(1))
+    if count <= 0:
+        return None
+    total = cost * want / count
+    cur = m.group(3)
+    return (
+        f"{cur}{float(total):,.2f} ({cur}{float(cost):.2f} for {_num_s(count)} is "
+        f"{cur}{_num_s(cost / count, 4) if (cost / count * 100).denominator > 1 else f'{float(cost / count):.2f}'}"
+        f" each; × {_num_s(want)})"
+    )
+
+
 def answer(t: str) -> str | None:
-    for fn in (fuel, travel, cooking_time, recipe, gpa, needed_score, weighted_grade):
+    for fn in (fuel, travel, cooking_time, recipe, gpa, needed_score, weighted_grade, proportion):
         out = fn(t)
         if out is not None:
             return out

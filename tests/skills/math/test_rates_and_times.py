@@ -66,6 +66,12 @@ def test_times_and_dates(prompt, starts):
             "1 hour 30 minutes (90 minutes",
         ),
         ("used 50 liters for 800 km, what's that in liters per 100 km", "6.25 L/100 km"),
+        (
+            "pancake batter is 200 g flour to 300 ml milk, i have 500 g flour, how much milk",
+            "750 ml of milk",
+        ),
+        ("if 4 apples cost $2, how much do 10 apples cost", "$5.00 "),
+        ("3 pizzas cost $25, how much for 7 pizzas", "$58.33 "),
         ("exam is 40% and I got 80, homework is 60% and I got 90, whats my final grade", "86 "),
         ("I got 78, 85 and 90 on my tests, what do I need on the next test to average 85", "87 "),
         ("gpa with 3 credits A, 4 credits B+ and 2 credits C", "3.24 "),
@@ -139,6 +145,7 @@ def test_sequences(prompt, starts):
         "is 30 mpg good for a car",
         "what time is it in tokyo",
         "how is a weighted average different from a normal one",
+        "5 pens are $3.50, how much for 12 pens and 2 pencils",
     ],
 )
 def test_other_questions_are_left_alone(prompt):
