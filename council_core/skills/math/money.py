@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, getcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
@@ -54,7 +54,6 @@ _PER_YEAR = {
     "monthly": 12, "month": 12, "weekly": 52, "week": 52, "daily": 365, "day": 365,
 }  # fmt: skip
 
-getcontext().prec = 40
 _CENT = Decimal("0.01")
 
 
@@ -122,17 +121,6 @@ class Reading:
 
     def of(self, kind: str) -> list[Tok]:
         return [t for t in self.toks if t.kind == kind and not t.used]
-
-    def near(self, tok: Tok, pattern: str, before: int = 30, after: int = 30) -> bool:
-        """pattern in the words right after tok, or right before it."""
-        return bool(
-            re.match(r"\s*(?:" + pattern + r")", self.text[tok.end : tok.end + after])
-            or re.search(r"(?:" + pattern + r")\s*(?:of|at|is|=|:)?\s*(?:a|an|the)?\s*$",
-                         self.text[max(0, tok.start - before) : tok.start])
-        )  # fmt: skip
-
-    def left(self) -> list[Tok]:
-        return [t for t in self.toks if not t.used]
 
     def has(self, pattern: str) -> bool:
         return re.search(pattern, self.text) is not None
@@ -811,7 +799,15 @@ def doubling(t: str) -> str | None:
 
 
 def answer(t: str) -> str | None:
-    """The answer when t is one of these money questions, else None."""
+    """The answer when t is one of these money questions, else None (with 40 significant
+    digits for the powers of compound interest; the process's own Decimal context is left as
+    it was)."""
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return _first(t)
+
+
+def _first(t: str) -> str | None:
     for fn in (
         doubling,
         loan,
