@@ -394,8 +394,8 @@ def percent_change(t: str) -> str | None:
     sign = "+" if diff > 0 else ""
     return (
         f"{approx}{shown}% {word} (from {_plain(a)} to {_plain(b)}: {sign}{_plain(diff)}, "
-        f"{sign}{_plain(diff)} / {_plain(a)} = {'+' if f > 0 else '-' if f < 0 else ''}"
-        f"{approx}{shown}%)"
+        f"{sign}{_plain(diff)} / {_plain(a)} = {approx}{'+' if f > 0 else '-' if f < 0 else ''}"
+        f"{shown}%)"
     )
 
 

@@ -122,7 +122,8 @@ def travel(t: str) -> str | None:
         hours = d / v
         whole = round(hours * 3600)
         word = "hour" if hours == 1 else "hours"
-        return f"{_num_s(hours)} {word} ({_hm(whole)}; {_num_s(d)} {du} ÷ {_num_s(v)} {su})"
+        approx = "" if (hours * 100).denominator == 1 else "≈"
+        return f"{approx}{_num_s(hours)} {word} ({_hm(whole)}; {_num_s(d)} {du} ÷ {_num_s(v)} {su})"
     if len(speeds) == 1 and len(durs) == 1 and not dists:
         if not re.search(
             r"\bhow far\b|\bdistance\b|\bhow many (?:miles|km|kilomet\w+|meters|metres)\b", text
