@@ -569,6 +569,18 @@ def split(t: str) -> str | None:
 # ----- savings goals -----
 
 
+_ADVERB_UNIT = {"weekly": "week", "monthly": "month", "daily": "day", "yearly": "year",
+                "annually": "year"}  # fmt: skip
+
+
+def _goal(r: Reading) -> Tok | None:
+    """The amount to reach (the one amount left once what is saved is taken), marked used."""
+    goal = _principal(r)
+    if goal is not None:
+        goal.used = True
+    return goal
+
+
 def _saved(r: Reading) -> Tok | None:
     """The amount already saved ("I have 200 saved", "starting with $500"), marked used."""
     have = None
@@ -616,17 +628,12 @@ def savings_goal(t: str) -> str | None:
             if per_tok is not None:
                 return None
             per_tok = x
-            unit = m.group(1) or {"weekly": "week", "monthly": "month", "daily": "day",
-                                  "yearly": "year", "annually": "year"}[m.group(2)]  # fmt: skip
+            unit = m.group(1) or _ADVERB_UNIT[m.group(2)]
     if per_tok is None:
         return None
     per_tok.used = True
-    have = _saved(r)
-    goal = _principal(r)
-    if goal is None:
-        return None
-    goal.used = True
-    if not _done(r, per_tok, goal, have):
+    have, goal = _saved(r), _goal(r)
+    if goal is None or not _done(r, per_tok, goal, have):
         return None
     need = goal.value - (have.value if have else 0)
     if per_tok.value <= 0 or need <= 0:
@@ -665,18 +672,13 @@ def saving_rate(t: str) -> str | None:
     if m is None:
         return None
     unit = next((g for g in m.groups() if g), "")
-    unit = {"weekly": "week", "monthly": "month", "daily": "day", "yearly": "year",
-            "annually": "year"}.get(unit, unit)  # fmt: skip
+    unit = _ADVERB_UNIT.get(unit, unit)
     period = _one(r.of("period"))
     if period is None:
         return None
     period.used = True
-    have = _saved(r)
-    goal = _principal(r)
-    if goal is None:
-        return None
-    goal.used = True
-    if not _done(r, period, goal, have):
+    have, goal = _saved(r), _goal(r)
+    if goal is None or not _done(r, period, goal, have):
         return None
     per_year = {"year": Decimal(1), "month": Decimal(12), "week": Decimal(52), "day": Decimal(365)}
     if period.unit == unit:
