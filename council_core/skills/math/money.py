@@ -131,6 +131,8 @@ def read(t: str) -> Reading | None:
     if len(text) > 400:
         return None
     text = _WORD_BEFORE_UNIT.sub(lambda m: str(_WORD_NUMS[m.group(1).lower()]), text)
+    # "in a year", "within a month": a period of one ("put away each month ... in a year")
+    text = re.sub(r"\b(in|within|over|for|after)\s+an?\s+(year|month|week|day)\b", r"\1 1 \2", text)
     text = re.sub(r"\b(?:a|one)\s+(?:hundred|thousand|million)\b",
                   lambda m: {"hundred": "100", "thousand": "1000", "million": "1000000"}[
                       m.group(0).split()[-1]], text)  # fmt: skip

@@ -66,6 +66,8 @@ from council_core.skills.math import money, nl
             "$2,950.00 owed",
         ),
         ("I need $3000 in 2 years, how much should I save each month", "$125.00 a month"),
+        # a period with no digit ("in a year") is one
+        ("i want 2400 in a year how much do i need to put away each month", "$200.00 a month"),
         ("I get them for $8 and sell them at $10, what's my markup", "25% markup"),
     ],
 )
