@@ -181,7 +181,9 @@ _REQUEST = re.compile(
 )
 _QUESTION_WORD = re.compile(
     r"\b(?:what|who|whom|whose|when|where|why|how|which|can you|could you|would you|"
-    r"will you|tell me|calculate|compute|solve|find|explain)\b",
+    r"will you|tell me|calculate|compute|solve|find|explain|convert|"
+    # typed without the apostrophe or the question mark: "i weigh 11 stone, whats that in kg"
+    r"whats|wats|hows|whos|wheres|whens|whys|is (?:that|it|this)|what's|how's)\b",
     re.IGNORECASE,
 )
 

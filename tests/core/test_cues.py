@@ -78,6 +78,9 @@ def test_prompt_carries_the_cue_of(prompt, skill):
         ("I want you to tell me a joke", None),
         ("I need to calculate 15% of 80", None),
         ("My bike costs 3 * 40 dollars", None),
+        # a question typed without "?" or an apostrophe is not a statement to remember
+        ("i weigh 11 stone 4 lbs whats that in kg", None),
+        ("i weigh 70 kg, is that healthy", None),
     ],
 )
 def test_conversation_kinds(prompt, kind):

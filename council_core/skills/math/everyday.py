@@ -153,6 +153,7 @@ _HOLIDAYS = {
     "new year's eve": lambda y: _dt.date(y, 12, 31),
     "new years eve": lambda y: _dt.date(y, 12, 31),
     "new year's day": lambda y: _dt.date(y, 1, 1),
+    "new years day": lambda y: _dt.date(y, 1, 1),
     "new year's": lambda y: _dt.date(y, 1, 1),
     "new years": lambda y: _dt.date(y, 1, 1),
     "new year": lambda y: _dt.date(y, 1, 1),
@@ -171,7 +172,7 @@ _HOLIDAYS = {
 }
 _HOLIDAY_NAMES = {
     "xmas": "Christmas", "new years": "New Year's Day", "new year": "New Year's Day",
-    "new year's": "New Year's Day", "valentines day": "Valentine's Day",
+    "new year's": "New Year's Day", "new years day": "New Year's Day", "valentines day": "Valentine's Day",
     "valentine's": "Valentine's Day", "new years eve": "New Year's Eve",
     "thanksgiving": "Thanksgiving (US)", "fourth of july": "the Fourth of July",
     "the fourth of july": "the Fourth of July",
@@ -382,6 +383,44 @@ def leap_year(t: str) -> str | None:
     return f"No: {y} is not a leap year (not divisible by 4)"
 
 
+_LEAP_COUNT = re.compile(
+    r"^how\s+many\s+leap\s+years\s+(?:are\s+there\s+|were\s+there\s+|will\s+there\s+be\s+)?"
+    r"(?:from|between|in)\s+(?:the\s+years?\s+)?(\d{1,4})\s+(?:and|to|thru|through|-|until|till)"
+    r"\s+(\d{1,4})(?:\s*\((inclusive|both included)\)|,?\s+(inclusive))?$",
+    re.IGNORECASE,
+)
+
+
+def leap_years(t: str) -> str | None:
+    """'how many leap years from 2001 thru 2100' -> '24 (2004, 2008, ..., 2096; 2100 is not:
+    divisible by 100, not by 400)'. Both years count ("from 2001 to 2100" names a range of
+    years, each of which is leap or not)."""
+    m = _LEAP_COUNT.match(t.strip().rstrip("?!. "))
+    if m is None:
+        return None
+    a, b = sorted((int(m.group(1)), int(m.group(2))))
+    if a < 1 or b - a > 100_000:
+        return None
+    import calendar
+
+    leap = [y for y in range(a, b + 1) if calendar.isleap(y)]
+    if not leap:
+        return f"0 leap years from {a} to {b} (both included)"
+    shown = (
+        ", ".join(str(y) for y in leap)
+        if len(leap) <= 4
+        else (f"{leap[0]}, {leap[1]}, ..., {leap[-1]}")
+    )
+    skipped = [y for y in range(a - a % 100 + 100 if a % 100 else a, b + 1, 100) if y % 400]
+    note = (
+        "; " + ", ".join(str(y) for y in skipped) + " not (a century year not divisible by 400)"
+        if skipped
+        else ""
+    )
+    n = len(leap)
+    return f"{n} leap year{'s' if n != 1 else ''} from {a} to {b}, both included ({shown}{note})"
+
+
 _A_DATE = (
     rf"(?:{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{1,4}})"
     rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{1,4}})"
@@ -510,6 +549,7 @@ def pace(t: str) -> str | None:
 
 _AT = r"(?P<time>noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2})"
 _PLACE = r"[a-z][a-z .'-]*?"
+_ON = r"(?:,?\s+on\s+(?P<date>[a-z0-9 ,.-]+?))?"  # "on jan 15 2025": that day's offsets
 _ZONE_TIME = [
     re.compile(
         rf"^(?:what(?:'s|\s+is)\s+|convert\s+)?{_AT}\s+(?:in\s+)?(?P<a>{_PLACE})(?:\s+time)?"
@@ -517,13 +557,18 @@ _ZONE_TIME = [
         re.IGNORECASE,
     ),
     re.compile(
-        rf"^(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}),?\s+"
+        rf"^(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}){_ON},?\s+"
         rf"what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE})$",
         re.IGNORECASE,
     ),
     re.compile(
         rf"^what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE}),?\s+"
-        rf"(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE})$",
+        rf"(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}){_ON}$",
+        re.IGNORECASE,
+    ),
+    re.compile(  # "3pm in new york is what time in london"
+        rf"^{_AT}\s+in\s+(?P<a>{_PLACE}){_ON},?\s+(?:is\s+)?what(?:\s+time)?(?:\s+is\s+(?:that|it))?"
+        rf"\s+in\s+(?P<b>{_PLACE})$",
         re.IGNORECASE,
     ),
 ]
@@ -556,16 +601,24 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
     text = t.strip().rstrip("?!. ")
     for pat in _ZONE_TIME:
         m = pat.match(text)
-        if m is not None:
+        if m is None:
+            continue
+        hm = _clock_time(m.group("time"))
+        za, zb = _zone(m.group("a")), _zone(m.group("b"))
+        if hm is not None and za is not None and zb is not None:
             break
     else:
         return None
-    hm = _clock_time(m.group("time"))
-    za, zb = _zone(m.group("a")), _zone(m.group("b"))
-    if hm is None or za is None or zb is None:
-        return None
     now = now or _dt.datetime.now().astimezone()
     day = now.astimezone(ZoneInfo(za)).date()
+    said = m.groupdict().get("date")
+    if said:
+        from .timecalc import _dates
+
+        on = _dates(said, day)
+        if len(on) != 1 or on[0][0].group(0).strip() != said.strip(" ,."):
+            return None  # a day that is not one clear date: not guessed
+        day = on[0][1]
     there = _dt.datetime(day.year, day.month, day.day, *hm, tzinfo=ZoneInfo(za))
     here = there.astimezone(ZoneInfo(zb))
     shift = (here.date() - there.date()).days
@@ -574,7 +627,7 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
     return (
         f"{here:%H:%M}{when} in {name[m.group('b')]} ({zb}, UTC{_offset(here)}) when it is "
         f"{there:%H:%M} in {name[m.group('a')]} ({za}, UTC{_offset(there)}); "
-        f"offsets as of {there:%A} {there.day} {there:%B}"
+        f"offsets as of {there:%A} {there.day} {there:%B}{f' {there.year}' if said else ''}"
     )
 
 
@@ -587,6 +640,7 @@ def answer(t: str) -> str | None:
         time_units,
         statistics,
         leap_year,
+        leap_years,
         weekday,
         tip,
         convert,

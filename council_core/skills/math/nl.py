@@ -36,7 +36,8 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _TRAIL = re.compile(
-    r"(?:[\s?.]|(?<=[a-z\s])!)*(?:please|thanks|thank you|exactly|for me|equal|equals)?[\s?.]*$",
+    r"(?:[\s?.]|(?<=[a-z\s])!)*(?:\b(?:please|pls|plz|thanks|thx|ty|thank you|exactly|for me|"
+    r"equal|equals|real quick|quickly|asap)\b[\s?.!,]*)*$",
     re.IGNORECASE,
 )
 

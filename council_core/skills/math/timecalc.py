@@ -289,7 +289,10 @@ def _dates(text: str, today: _dt.date) -> list[tuple[re.Match[str], _dt.date, bo
     return out
 
 
-def _long(d: _dt.date) -> str:
+def _long(d: _dt.date, month_first: bool = False) -> str:
+    """The date as ISO and in words, in the order the user wrote ("march 15" -> "June 13")."""
+    if month_first:
+        return f"{d.isoformat()} ({d:%A}, {d:%B} {d.day}, {d.year})"
     return f"{d.isoformat()} ({d:%A} {d.day} {d:%B} {d.year})"
 
 
@@ -336,7 +339,7 @@ def date_shift(t: str, today: _dt.date | None = None) -> str | None:
         out = _add_months(d, sign * 12 * n)
     year = "" if has_year else f" (taking {d.year} for the year)"
     word = "after" if sign > 0 else "before"
-    return f"{_long(out)}: {n} {unit}{'s' if n != 1 else ''} {word} {d.isoformat()}{year}"
+    return f"{_long(out, bool(dm.group('m1')))}: {n} {unit}{'s' if n != 1 else ''} {word} {d.isoformat()}{year}"
 
 
 def dates_between(t: str, today: _dt.date | None = None) -> str | None:
@@ -399,11 +402,28 @@ def age_on(t: str, today: _dt.date | None = None) -> str | None:
     )
 
 
+def holiday_dates(t: str) -> str:
+    """A holiday named with its year as that date: "christmas 2025" -> "2025-12-25",
+    "thanksgiving of 2024" -> "2024-11-28" (a holiday without a year is left as it is)."""
+    from .everyday import _HOLIDAYS
+
+    names = "|".join(re.escape(n) for n in sorted(_HOLIDAYS, key=len, reverse=True))
+    pat = re.compile(rf"\b(?:{names})(?:\s+(?:of|in))?,?\s+(\d{{4}})\b", re.IGNORECASE)
+
+    def iso(m: re.Match[str]) -> str:
+        name = m.group(0)[: m.start(1) - m.start(0)].lower().rstrip(" ,")
+        name = re.sub(r"\s+(?:of|in)$", "", name)
+        return _HOLIDAYS[name](int(m.group(1))).isoformat()
+
+    return pat.sub(iso, t)
+
+
 def answer(t: str, today: _dt.date | None = None) -> str | None:
     for fn in (clock_shift, clock_between):
         out = fn(t)
         if out is not None:
             return out
+    t = holiday_dates(t)
     for fn2 in (age_on, dates_between, date_shift):
         out = fn2(t, today)
         if out is not None:

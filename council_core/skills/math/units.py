@@ -88,16 +88,31 @@ for _sym, (_kind, _f, _aliases) in _UNITS.items():
     for _a in _aliases:
         _NAMES[_a] = _sym
 
-_AMOUNT = r"(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+|(?:an|a|one)(?=\s))"
+_AMOUNT = (
+    r"(\d+\s+\d+/\d+|\d+/\d+"  # a mixed number or a fraction ("1 1/2 cups", "3/4 cup")
+    r"|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+|(?:an|a|one)(?=\s))"
+)
 _UNIT_WORDS = r"([a-z°²/][a-z°²/. 2]*?)"
 _CONVERT = re.compile(
-    rf"^(?:convert\s+|what\s+is\s+|what's\s+|how\s+much\s+is\s+)?{_AMOUNT}\s*{_UNIT_WORDS}"
+    rf"^(?:convert\s+|what\s+is\s+|what's\s+|how\s+much\s+is\s+"
+    # a few words before the amount: "oven setting 180c in fahrenheit"
+    r"|(?:[a-z']+\s+){1,3}?)?"
+    rf"{_AMOUNT}\s*{_UNIT_WORDS}"
     rf"\s+(?:to|in|into|in\s+terms\s+of|as)\s+{_UNIT_WORDS}$",
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(
     rf"^how\s+many\s+{_UNIT_WORDS}\s+(?:are\s+(?:there\s+)?|is\s+|make\s+|does\s+it\s+take\s+to\s+make\s+)?"
     rf"(?:in\s+)?{_AMOUNT}\s*{_UNIT_WORDS}(?:\s+make)?$",
+    re.IGNORECASE,
+)
+
+
+# "recipe says 3/4 cup butter, how many tbsp is that": the amount first, the question after
+_IS_THAT = re.compile(
+    rf"^(?:[^\d,;]*?\s)?{_AMOUNT}\s*{_UNIT_WORDS}(?:\s+(?:of\s+)?[a-z]+)?\s*[,.;:]?\s*"
+    rf"how\s+many\s+{_UNIT_WORDS}\s+(?:is\s+(?:that|this|it)|would\s+(?:that|it)\s+be"
+    r"|does\s+that\s+make|do\s+i\s+need)$",
     re.IGNORECASE,
 )
 
@@ -126,6 +141,9 @@ def _amount(text: str) -> Fraction:
     t = text.lower()
     if t in ("a", "an", "one"):
         return F(1)
+    if "/" in t:  # "3/4", "1 1/2"
+        whole, _, frac = t.rpartition(" ")
+        return F(whole or 0) + F(frac)
     return F(t.replace(",", ""))
 
 
@@ -179,9 +197,13 @@ def convert(t: str) -> str | None:
         amount, src, dst = m.group(1), m.group(2), m.group(3)
     else:
         m = _HOW_MANY.match(text)
-        if m is None:
-            return None
-        dst, amount, src = m.group(1), m.group(2), m.group(3)
+        if m is not None:
+            dst, amount, src = m.group(1), m.group(2), m.group(3)
+        else:
+            m = _IS_THAT.match(text)
+            if m is None:
+                return None
+            amount, src, dst = m.group(1), m.group(2), m.group(3)
     a, b = _unit(src), _unit(dst)
     if a is None or b is None or a == b:
         return None
@@ -217,8 +239,12 @@ _FEET_INCHES = re.compile(
 )
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.IGNORECASE)
 _COMPOUND = re.compile(
-    r"^(?:convert\s+|how\s+tall\s+is\s+|how\s+long\s+is\s+|what(?:'s|\s+is)\s+)?"
+    r"^(?:convert\s+|how\s+tall\s+is\s+|how\s+long\s+is\s+|what(?:'s|\s+is)\s+"
+    r"|(?:i'?m|i\s+am|i\s+weigh|(?:he|she)(?:'s|\s+is)|(?:he|she)\s+weighs"
+    r"|my\s+(?:height|weight|son|daughter)\s+is)\s+)?"
     r"(?P<parts>\d+(?:\.\d+)?\s*[a-z]+(?:\s*,?\s*(?:and\s+)?\d+(?:\.\d+)?\s*[a-z]+){1,2})"
+    r"(?:\s*(?:tall|long|heavy)?\s*[,.;]?\s*(?:how\s+(?:tall|long|much)\s+is\s+(?:that|this|it)"
+    r"|what(?:'s|\s+is)\s+(?:that|this|it)|whats\s+(?:that|this|it)|thats?|convert(?:\s+it)?))?"
     rf"\s+(?:to|in|into)\s+{_UNIT_WORDS}$",
     re.IGNORECASE,
 )

@@ -34,6 +34,12 @@ TODAY = dt.date(2026, 12, 2)
         ("how many weeks from 1 jan 2025 to 30 june 2025", "25 weeks and 5 days (180 days)"),
         ("how old was someone born 12 march 1990 on 1 jan 2020", "29 years old"),
         ("how old is someone born 1990-05-12 on 2020-05-12", "30 years old"),
+        # the date in the order the user wrote it
+        ("what date is 90 days after march 15 2025", "2025-06-13 (Friday, June 13, 2025)"),
+        # a holiday with its year is that date
+        ("how many days between july 4 2025 and christmas 2025", "174 days"),
+        ("how many days from thanksgiving 2024 to new years day 2025", "34 days"),
+        ("what date is 100 days after christmas 2024", "2025-04-04 "),
     ],
 )
 def test_times_and_dates(prompt, starts):
@@ -157,3 +163,54 @@ def test_other_questions_are_left_alone(prompt):
 def test_the_math_reader_asks_them_before_the_clock():
     task = nl.interpret("whats the time 2 hours after 9:30")
     assert task.kind == "answer" and task.text.startswith("11:30")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "starts"),
+    [
+        # everyday.py: leap years in a range, both ends included
+        ("how many leap years are there from 2001 thru 2100", "24 leap years"),
+        ("how many leap years between 1900 and 2000", "25 leap years"),
+        ("how many leap years from 1896 to 1904", "2 leap years"),
+        # a time zone on a given day (that day's offsets)
+        (
+            "if its 3pm in new york on jan 15 2025 what time is it in london",
+            "20:00 in London (Europe/London, UTC+00:00)",
+        ),
+        (
+            "if it's 9am in los angeles on july 4 2025 what time is it in tokyo",
+            "01:00 the next day in Tokyo",
+        ),
+        ("3pm in new york is what time in london", "20:00 in London"),
+        # units: fractions, a question after the amount, words before it, heights and weights
+        ("recipe says 3/4 cup butter, how many tbsp is that", "0.75 cups = 12 tbsp"),
+        ("1 1/2 cups in ml", "1.5 cups = 354.88235475 ml"),
+        ("im 5'11\" how tall is that in cm", "5 ft 11 in = 180.34 cm"),
+        ("i weigh 11 stone 4 lbs whats that in kg", "11 st 4 lb = 71.66759446 kg"),
+        ("oven setting 180c in fahrenheit?", "180°C = 356°F"),
+        # courtesy at the end does not change the reading
+        ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
+    ],
+)
+def test_everyday_readings(prompt, starts):
+    task = nl.interpret(prompt)
+    assert task.kind == "answer", task
+    assert task.text.startswith(starts), task.text
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "if its 3pm in new york on my birthday what time is it in london",
+        "he ran 10 k in 50 minutes",
+        "i was born in 1990 in paris",
+    ],
+)
+def test_everyday_look_alikes_are_not_read(prompt):
+    from council_core.base.errors import BadInput
+
+    try:
+        task = nl.interpret(prompt)
+    except BadInput:
+        return
+    assert task.kind != "answer", task
