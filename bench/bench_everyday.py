@@ -56,6 +56,9 @@ def _next(md: str, today: dt.date) -> int:
 
 
 def judged(row: dict[str, Any], answer: str, today: dt.date) -> bool:
+    if "any" in row:  # alternatives ("8pm", "20:00"): one of them, in any case
+        low = (answer + "\n" + re.sub(r"(?<=\d),(?=\d{3})", "", answer)).lower()
+        return any(part.lower() in low for part in row["any"])
     if "contains" in row:
         # thousands separators are presentation ("2,003" holds 2003)
         answer = answer + "\n" + re.sub(r"(?<=\d),(?=\d{3})", "", answer)
@@ -122,6 +125,8 @@ def lenient(row: dict[str, Any], text: str, today: dt.date, at: dt.datetime | No
         return _near(n, nums, rel=0, abs_=1)
     if row.get("today"):
         return (f"{today.day}" in text and f"{today:%B}" in text) or today.isoformat() in text
+    if "any" in row:
+        return any(lenient({"contains": [p]}, text, today, at) for p in row["any"])
     for part in row["contains"]:
         if "/" in part:  # a zone: the right time there now
             if not _has_time(text, _clock_at(part, at)):

@@ -547,7 +547,11 @@ def pace(t: str) -> str | None:
 
 # ----- a time in one place, in another -----
 
-_AT = r"(?P<time>noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2})"
+_AT = (
+    r"(?P<time>noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)"
+    r"|\d{1,2}(?::\d{2})?\s+in\s+the\s+(?:morning|afternoon|evening)|\d{1,2}(?::\d{2})?\s+at\s+night"
+    r"|\d{1,2}:\d{2})"
+)
 _PLACE = r"[a-z][a-z .'-]*?"
 _ON = r"(?:,?\s+on\s+(?P<date>[a-z0-9 ,.-]+?))?"  # "on jan 15 2025": that day's offsets
 _ZONE_TIME = [
@@ -557,13 +561,19 @@ _ZONE_TIME = [
         re.IGNORECASE,
     ),
     re.compile(
-        rf"^(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}){_ON},?\s+"
+        rf"^(?:(?:if|when)\s+)?it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}){_ON},?\s+"
         rf"what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE})$",
         re.IGNORECASE,
     ),
     re.compile(
         rf"^what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+is\s+it)?\s+in\s+(?P<b>{_PLACE}),?\s+"
         rf"(?:if|when)\s+it(?:'?s|\s+is)\s+{_AT}\s+in\s+(?P<a>{_PLACE}){_ON}$",
+        re.IGNORECASE,
+    ),
+    re.compile(  # "call is at 9:00am los angeles time on july 10 2025. what time is that in tokyo"
+        rf"^(?:[a-z']+\s+){{1,3}}?(?:is\s+|starts\s+|begins\s+)?at\s+{_AT}\s+(?:in\s+)?"
+        rf"(?P<a>{_PLACE})(?:\s+time)?{_ON}\s*[,.;]?\s+what(?:'s|\s+is)?\s+(?:the\s+)?time\s+"
+        rf"(?:is\s+(?:that|it)\s+|will\s+(?:that|it)\s+be\s+)?(?:for\s+me\s+)?in\s+(?P<b>{_PLACE})$",
         re.IGNORECASE,
     ),
     re.compile(  # "3pm in new york is what time in london"
@@ -575,7 +585,11 @@ _ZONE_TIME = [
 
 
 def _clock_time(text: str) -> tuple[int, int] | None:
-    t = text.lower().replace(".", "").replace(" ", "")
+    t = text.lower().replace(".", "")
+    part = re.search(r"\s+(?:in\s+the\s+(morning)|in\s+the\s+(?:afternoon|evening)|at\s+night)$", t)
+    if part is not None:  # "10:30 in the morning" is 10:30 am, "8 in the evening" 8 pm
+        t = t[: part.start()] + ("am" if part.group(1) else "pm")
+    t = t.replace(" ", "")
     if t == "noon":
         return 12, 0
     if t == "midnight":

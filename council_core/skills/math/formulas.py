@@ -58,23 +58,45 @@ _TABLE: dict[tuple[str, str], tuple[str, int]] = {
     ("volume", "cone"): ("pi*{radius}^2*{height}/3", 3),
     ("area", "triangle"): ("{base}*{height}/2", 2),
     ("volume", "box"): ("{length}*{width}*{height}", 3),
+    # the four walls of a room, to paint or paper (doors and windows not taken off)
+    ("wall area", "room"): ("2*({length} + {width})*{height}", 2),
+    ("floor area", "room"): ("{length}*{width}", 2),
 }
 _NEEDS = {key: sorted(set(re.findall(r"\{(\w+)\}", expr))) for key, (expr, _p) in _TABLE.items()}
 _SHAPE = re.compile(
     r"\b(rectangle|rectangular (?:box|prism|solid)|cuboid|box|square|circle|sphere|ball|cube|"
-    r"cylinder|cone|(?:right[- ])?triangle)s?\b",
+    r"cylinder|cylindrical|cone|(?:right[- ])?triangle|tv|television|screen|monitor|room|bedroom"
+    r"|living room|kitchen|bathroom|office)s?\b",
     re.I,
 )
 _QUANTITY = re.compile(
     r"^(?:the\s+)?(perimeter|area|surface area|volume|circumference|diagonal|hypotenuse)\s+of\b",
     re.I,
 )
+# the quantity asked for anywhere in the question ("my tv ... how long is the diagonal")
+_QUANTITY_ANY = re.compile(
+    r"\b(surface area|perimeter|area|volume|circumference|diagonal|hypotenuse)\b", re.I
+)
+# "how many liters does it hold": a volume, shown in litres or US gallons
+_CAPACITY = re.compile(
+    r"\bhow\s+(?:many|much)\s+(liters?|litres?|gallons?)\b|\b(?:capacity|volume)\s+in\s+"
+    r"(liters?|litres?|gallons?)\b",
+    re.I,
+)
+_WALLS = re.compile(
+    r"\bwalls?\b.*\b(?:paint|wallpaper|area|sq|square)|\b(?:paint|wallpaper)\b.*\bwalls?\b", re.I
+)
+_FLOOR = re.compile(r"\b(?:floor(?:ing)?|carpet|tiles?)\b", re.I)
+# one cubic unit in litres, and litres in a US gallon
+_LITRES = {"m": "1000", "cm": "1/1000", "mm": "1/1000000", "ft": "28.316846592",
+           "in": "0.016387064", "yd": "764.554857984"}  # fmt: skip
+_GALLON_L = "3.785411784"
 _DIM_NAMES = {
     "length": r"length|long",
     "width": r"width|wide|breadth",
-    "height": r"height|high|tall|depth|deep",
+    "height": r"height|high|tall|depth|deep|ceilings?",
     "radius": r"radius",
-    "diameter": r"diameter",
+    "diameter": r"diameter|across",
     "side": r"side(?:\s+length)?|edge(?:\s+length)?|sides?\s+of\s+length",
     "base": r"base",
 }
@@ -86,6 +108,12 @@ def _canon_shape(shape: str) -> str:
         return "box"
     if s == "ball":
         return "sphere"
+    if s == "cylindrical":
+        return "cylinder"
+    if s in ("tv", "television", "screen", "monitor"):
+        return "rectangle"
+    if s.endswith("room") or s in ("kitchen", "office"):
+        return "room"
     if "triangle" in s:
         return "triangle"
     return s
@@ -114,13 +142,34 @@ def _dims(t: str) -> tuple[dict[str, str], str]:
 
 def geometry(t: str) -> Formula | None:
     """t: the question without its lead ("the volume of a sphere with radius 3")."""
-    q = _QUANTITY.match(t)
+    q = _QUANTITY.match(t) or _QUANTITY_ANY.search(t)
     shape_m = _SHAPE.search(t)
-    if q is None or shape_m is None:
+    capacity = _CAPACITY.search(t)
+    if shape_m is None:
         return None
-    quantity = q.group(1).lower()
     shape = _canon_shape(shape_m.group(1))
+    if shape == "room":
+        if _WALLS.search(t):
+            quantity = "wall area"
+        elif _FLOOR.search(t) or (q is not None and q.group(1).lower() == "area"):
+            quantity = "floor area"
+        else:
+            return None
+    elif q is not None:
+        quantity = q.group(1).lower()
+    elif capacity is not None:
+        quantity = "volume"
+    else:
+        return None
     dims, unit = _dims(t)
+    if (
+        shape in ("rectangle", "room")
+        and "length" not in dims
+        and "height" in dims
+        and "width" in dims
+        and shape == "rectangle"
+    ):
+        dims["length"] = dims.pop("height")  # a screen "48 in wide and 27 in tall"
     if quantity == "hypotenuse":
         m = re.search(rf"\blegs?\s+(?:of\s+)?(?:length\s+)?{_NUM}{_UNIT}\s+and\s+{_NUM}", t, re.I)
         if shape != "triangle" or m is None or len(re.findall(_NUM, t)) != 2:
@@ -141,6 +190,18 @@ def geometry(t: str) -> Formula | None:
     if key not in _TABLE or sorted(dims) != _NEEDS[key]:
         return None
     expr, power = _TABLE[key]
+    if capacity is not None and power == 3:
+        want = (capacity.group(1) or capacity.group(2)).lower()
+        if unit not in _LITRES:
+            return None
+        if want.startswith("gal"):
+            return Formula(
+                f"({expr.format(**dims)})*{_LITRES[unit]}/{_GALLON_L}", "US gallons",
+                f"the volume of the {shape}",
+            )  # fmt: skip
+        return Formula(
+            f"({expr.format(**dims)})*{_LITRES[unit]}", "L", f"the volume of the {shape}"
+        )
     return Formula(
         expr.format(**dims), f"{unit}{_SQ[power]}" if unit else "", f"the {quantity} of the {shape}"
     )

@@ -46,6 +46,20 @@ from council_core.skills.math.formulas import days_between
         ("What is the area of a circle with a diameter of 10 cm?", "25π ≈ 78.53981634 cm²"),
         ("What is the hypotenuse of a right triangle with legs 3 and 4?", "5"),
         ("volume of a cylinder with radius 2 cm and height 5 cm", "20π ≈ 62.83185307 cm³"),
+        # the quantity later in the question, everyday shapes, capacity in litres
+        ("whats the area of a circle thats 10 inches across", "25π ≈ 78.53981634 in²"),
+        (
+            "my tv screen is 48 in wide and 27 in tall, how long is the diagonal",
+            "3√337 ≈ 55.07267925 in",
+        ),
+        (
+            "bedroom is 12ft x 15ft with 8 ft ceilings. how many sq ft of wall do i need to paint",
+            "432 ft²",
+        ),
+        (
+            "cylinder water tank radius 0.5m, 2m tall - how many liters does it hold?",
+            "500π ≈ 1570.796327 L",
+        ),
         ("How many days are there between March 3 and April 20?", "48 days"),
         ("how many days from Dec 25, 2025 to Jan 1, 2026", "7 days"),
     ],
@@ -68,6 +82,8 @@ async def test_answers(ctx, prompt, answer):
         "what is 3 dozen",
         "2 apples + 3 pears",
         "What is 25 percent of 80 and then doubled?",
+        "a rectangle has area 50 and length 10 what is its width",
+        "my living room is 12 by 20 and has 3 windows, how much carpet do i need",
         "The price is 20 dollars. What is 15% of it?",
         "What is the area of a triangle with sides 3, 4 and 5?",
         "the area of a rectangle with length 12 and width 8 and 3 more",

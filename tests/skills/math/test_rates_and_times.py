@@ -182,6 +182,14 @@ def test_the_math_reader_asks_them_before_the_clock():
             "01:00 the next day in Tokyo",
         ),
         ("3pm in new york is what time in london", "20:00 in London"),
+        (
+            "its 10:30 in the morning in berlin on dec 3 2025 what time is it in sydney",
+            "20:30 in Sydney (Australia/Sydney, UTC+11:00)",
+        ),
+        (
+            "call is at 9:00am los angeles time on july 10 2025. what time is that in tokyo",
+            "01:00 the next day in Tokyo",
+        ),
         # units: fractions, a question after the amount, words before it, heights and weights
         ("recipe says 3/4 cup butter, how many tbsp is that", "0.75 cups = 12 tbsp"),
         ("1 1/2 cups in ml", "1.5 cups = 354.88235475 ml"),
