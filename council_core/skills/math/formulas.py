@@ -1,5 +1,6 @@
 """Named formulas for questions asked in words: geometry (perimeter, area, volume,
-circumference, diagonal, hypotenuse) and the number of days between two dates.
+circumference, diagonal, hypotenuse; a room's walls and floor; a tank's capacity in litres or
+US gallons) and the number of days between two dates.
 
 A recognized question becomes an expression for our own parser (exact, never eval'd) with the
 unit to show; anything else gives None, and the math skill goes on as before (and declines a
@@ -162,13 +163,7 @@ def geometry(t: str) -> Formula | None:
     else:
         return None
     dims, unit = _dims(t)
-    if (
-        shape in ("rectangle", "room")
-        and "length" not in dims
-        and "height" in dims
-        and "width" in dims
-        and shape == "rectangle"
-    ):
+    if shape == "rectangle" and "length" not in dims and {"height", "width"} <= set(dims):
         dims["length"] = dims.pop("height")  # a screen "48 in wide and 27 in tall"
     if quantity == "hypotenuse":
         m = re.search(rf"\blegs?\s+(?:of\s+)?(?:length\s+)?{_NUM}{_UNIT}\s+and\s+{_NUM}", t, re.I)
