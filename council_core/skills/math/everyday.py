@@ -317,9 +317,10 @@ _MY_STATS = re.compile(
     r"^(?:what(?:'s| is| would be)\s+|whats\s+)?(?:my|the)\s+(?P<what>average|mean|median)\s+"
     r"(?:score\s+|grade\s+|mark\s+)?(?:be\s+)?(?:if|when|with|for)\s+(?:i\s+(?:got|get|scored|have|had)\s+"
     r"|(?:my\s+)?(?:scores?|grades?|marks?|results?)\s+(?:of|are|were)\s+)?(?P<list>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)$"
-    r"|^(?:my\s+|the\s+)?(?:test\s+|exam\s+|quiz\s+)?(?:scores?|grades?|marks?|numbers?|results?)\s+"
-    r"(?:are|were|:)\s+(?P<list2>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)[,.;]?\s+"
-    r"(?:what(?:'s| is)|whats)\s+(?:my|the|their)\s+(?P<what2>average|mean|median)$",
+    # "my test scores were 82 91 77 88 and 95 whats my avg", "highs this week were ... range"
+    r"|^(?:[a-z']+\s+){0,4}?(?:are|were|was|:)\s+(?P<list2>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)[,.;]?\s+"
+    r"(?:what(?:'s| is| was)|whats)\s+(?:my|the|their|its)\s+"
+    r"(?P<what2>average|avg|mean|median|range|total|sum)$",
     re.IGNORECASE,
 )
 
@@ -329,6 +330,7 @@ def statistics(t: str) -> str | None:
     my = _MY_STATS.match(t.strip().rstrip("?!. "))
     if my is not None:
         what, items = my.group("what") or my.group("what2"), my.group("list") or my.group("list2")
+        what = "average" if what.lower() == "avg" else what
         return statistics(f"{what} of {items.strip().rstrip(',')}")
     m = _STATS.match(t.strip().rstrip("?!. "))
     if m is None:

@@ -441,6 +441,8 @@ def price(t: str) -> str | None:
         return None
     if r.has(r"\bsplit|\bdivide|\bshare|\bper person|\beach\b|\binterest|\bloan|\bmortgage"):
         return None
+    if any(_after(r, x, _HOURLY_AFTER) for x in r.toks):
+        return None  # a wage ("25 an hour and 20% tax, take home a year"), not a price
     roles = _roles(r)
     if roles["other"] or roles["tip"] or not (roles["off"] or roles["tax"] or roles["up"]):
         return None
@@ -802,6 +804,179 @@ def doubling(t: str) -> str | None:
     return f"{years:.2f} years at {_pct(rate.value)}% compounded {label} ({formula}){extra}"
 
 
+# ----- pay: hourly and yearly, overtime -----
+
+_HOURLY_AFTER = r"\s*(?:/\s*(?:hr|hour)\b|(?:an?|per|each)\s+(?:hr|hour)\b|hourly\b|ph\b)"
+_YEARLY_AFTER = (
+    r"\s*(?:/\s*(?:yr|year)\b|(?:a|per|each)\s+(?:yr|year)\b|annually\b|yearly\b|salary\b)"
+)
+_HOURS_WEEK_AFTER = (
+    r"\s*(?:hrs?|hours?)(?:\s*(?:a|per|/|each)\s*(?:week|wk)\b|\s+(?:work\s*)?weeks?\b)"
+    r"|\s*-?\s*(?:hr|hour)\s+(?:work\s*)?weeks?\b"
+)
+
+
+def _after(r: Reading, x: Tok, pattern: str) -> bool:
+    return re.match(pattern, r.text[x.end : x.end + 24]) is not None
+
+
+def _pick(r: Reading, pattern: str, kinds: tuple[str, ...] = ("money", "bare")) -> Tok | None:
+    found = [x for k in kinds for x in r.of(k) if _after(r, x, pattern)]
+    return found[0] if len(found) == 1 else None
+
+
+def _week_hours_and_weeks(r: Reading) -> tuple[Tok | None, Tok | None, str]:
+    """Hours a week and weeks a year as said, marked used; the assumption when not said."""
+    hours = _pick(r, _HOURS_WEEK_AFTER, ("bare", "period"))
+    weeks = next((x for x in r.of("period") if x.unit == "week" and x is not hours), None)
+    for x in (hours, weeks):
+        if x is not None:
+            x.used = True
+    said = []
+    if hours is None:
+        said.append("40 hours a week")
+    if weeks is None:
+        said.append("52 weeks a year")
+    return hours, weeks, f" (taking {' and '.join(said)})" if said else ""
+
+
+def pay(t: str) -> str | None:
+    """'$22.50/hr, 40 hrs a week, 52 weeks: what is that a year' -> '$46,800.00 a year';
+    '85k a year, what is that hourly' -> '$40.87 an hour (...)'."""
+    r = read(t)
+    if r is None or r.has(r"%|\btax|\binterest|\bovertime|\braise"):
+        return None
+    hourly = _pick(r, _HOURLY_AFTER)
+    yearly = _pick(r, _YEARLY_AFTER)
+    # what is asked: the side of the question with no amount on it
+    to_year = r.has(r"\b(?:a|per|each|/)\s*(?:year|yr)\b|\bannual(?:ly)?\b|\byearly\b|\bsalary\b")
+    to_hour = r.has(r"\bhourly\b|\b(?:an|per|each|/)\s*(?:hour|hr)\b")
+    if hourly is not None and yearly is None and to_year:
+        hourly.used = True
+        hours, weeks, assumed = _week_hours_and_weeks(r)
+        if not _done(r, hourly, hours, weeks):
+            return None
+        h = hours.value if hours else Decimal(40)
+        w = weeks.value if weeks else Decimal(52)
+        year = hourly.value * h * w
+        return (
+            f"{_money(r, year)} a year ({_money(r, hourly.value)} × {_plain(h)} hours × "
+            f"{_plain(w)} weeks){assumed}"
+        )
+    if yearly is not None and hourly is None and to_hour:
+        yearly.used = True
+        hours, weeks, assumed = _week_hours_and_weeks(r)
+        if not _done(r, yearly, hours, weeks):
+            return None
+        h = hours.value if hours else Decimal(40)
+        w = weeks.value if weeks else Decimal(52)
+        if h <= 0 or w <= 0:
+            return None
+        rate = yearly.value / (h * w)
+        return (
+            f"{_money(r, rate)} an hour ({_money(r, yearly.value)} ÷ ({_plain(h)} hours × "
+            f"{_plain(w)} weeks) = {_plain(rate.quantize(Decimal('0.0001')))}){assumed}"
+        )
+    return None
+
+
+def overtime(t: str) -> str | None:
+    """'$18 an hour, worked 46 hrs, overtime is time and a half after 40: gross pay' -> '$882.00'."""
+    r = read(t)
+    if r is None or not r.has(r"\bover\s*time\b|\bot\b"):
+        return None
+    rate = _pick(r, _HOURLY_AFTER)
+    if rate is None:
+        return None
+    rate.used = True
+    m = re.search(
+        r"\btime\s+and\s+a\s+half\b|\b(1\.5|2|double)\s*(?:x|times)\b|\bdouble\s+time\b", r.text
+    )
+    if m is None:
+        return None
+    factor = Decimal("1.5") if ("half" in m.group(0) or m.group(1) == "1.5") else Decimal(2)
+    for x in r.toks:  # "1.5x" is the factor, not an amount
+        if m.group(1) and x.start == m.start(1):
+            x.used = True
+    worked = [x for x in r.of("bare") + r.of("money")
+              if re.match(r"\s*(?:hrs?|hours?)\b", r.text[x.end : x.end + 8])
+              or re.search(r"\bwork(?:ed|ing)?\s*$", r.text[max(0, x.start - 12) : x.start])]  # fmt: skip
+    after = [x for x in r.of("bare") + r.of("money") + r.of("period")
+             if re.search(r"\b(?:after|over|above|past|beyond)\s*$", r.text[max(0, x.start - 10) : x.start])]  # fmt: skip
+    if len(after) == 1:
+        worked = [x for x in worked if x is not after[0]]
+    if len(worked) != 1:
+        return None
+    base = after[0] if len(after) == 1 else None
+    worked[0].used = True
+    if base is not None:
+        base.used = True
+    if not _done(r, rate, worked[0], base):
+        return None
+    limit = base.value if base else Decimal(40)
+    hours = worked[0].value
+    regular, extra = min(hours, limit), max(hours - limit, Decimal(0))
+    total = regular * rate.value + extra * rate.value * factor
+    assumed = "" if base else " (taking overtime after 40 hours)"
+    return (
+        f"{_money(r, total)} gross ({_plain(regular)} h × {_money(r, rate.value)} = "
+        f"{_money(r, regular * rate.value)}, plus {_plain(extra)} h overtime × "
+        f"{_money(r, rate.value * factor)} = {_money(r, extra * rate.value * factor)}){assumed}"
+    )
+
+
+_RATIO = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)(?:\s*:\s*(\d+(?:\.\d+)?))?(?![\d:])"
+)
+
+
+def ratio_split(t: str) -> str | None:
+    """'splitting $2500 with my sister 2:3, she gets the bigger share' -> '$1,500.00 (...)'."""
+    r = read(t)
+    if r is None or not r.has(r"\bsplit|\bdivid|\bshar(?:e|ing)\b|\bratio\b"):
+        return None
+    m = _RATIO.search(r.text)
+    if m is None:
+        return None
+    if re.fullmatch(r"\d{1,2}:\d{2}", m.group(0)) and not r.has(r"\bratio\b"):
+        return None  # "at 10:30": a clock time
+    if r.has(
+        r"\bif\b|\bgives?\b|\bgave\b|\bpercent|\bhalf\b|\btwice\b|\bthen\b|\bleft\b"
+        r"|\bmore than\b|\bless than\b|\bdifference\b|\bafter\b|\bspent|\blost|\bsold"
+    ):
+        return None  # a story that goes on after the split: the word-problem skill's
+    if not r.has(
+        r"\bhow much|\bhow many|\bshares?\b|\beach get|\bgets?\b|\bwhat does|^(?:split|divide|share)"
+    ):
+        return None
+    parts = [Decimal(g) for g in m.groups() if g is not None]
+    in_ratio = [x for x in r.toks if m.start() <= x.start and x.end <= m.end()]
+    for x in in_ratio:
+        x.used = True
+    total = _principal(r)
+    if total is None or not _done(r, total, *in_ratio) or any(p <= 0 for p in parts):
+        return None
+    total.used = True
+    whole = sum(parts, Decimal(0))
+    shares = [total.value * p / whole for p in parts]
+    how = ":".join(_plain(p) for p in parts)
+
+    def show(d: Decimal) -> str:  # an amount of money, or a plain number as it was given
+        if total is not None and total.kind == "money":
+            return _money(r, d)
+        exact = d.quantize(Decimal("0.0001")) == d
+        return _plain(d) if exact else "≈" + _plain(d.quantize(Decimal("0.01")))
+
+    listed = ", ".join(show(x) for x in shares)
+    if r.has(r"\b(?:bigger|larger|biggest|largest|more)\b"):
+        pick = max(shares)
+    elif r.has(r"\b(?:smaller|smallest|less)\b"):
+        pick = min(shares)
+    else:
+        return f"{listed} ({show(total.value)} in the ratio {how}: {_plain(whole)} parts)"
+    return f"{show(pick)} ({show(total.value)} in the ratio {how}: {listed})"
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these money questions, else None (with 40 significant
     digits for the powers of compound interest; the process's own Decimal context is left as
@@ -813,6 +988,9 @@ def answer(t: str) -> str | None:
 
 def _first(t: str) -> str | None:
     for fn in (
+        ratio_split,
+        overtime,
+        pay,
         doubling,
         loan,
         interest,

@@ -598,8 +598,109 @@ def proportion(t: str) -> str | None:
     )
 
 
+# ----- work done together, pages an hour -----
+
+_JOB_TIME = re.compile(r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|days?)\b")
+_TOGETHER = re.compile(
+    r"\b(?:together|both|at the same time|at once|combined|simultaneously|team up|with (?:his|her|my|their) help)\b"
+)
+
+
+def together(t: str) -> str | None:
+    """'I paint the fence in 4 hours, my brother in 6; together how long' -> '2.4 hours (2 hours
+    24 minutes)': the rates add up (1/4 + 1/6 of the job an hour)."""
+    text = _norm(t)
+    if not _TOGETHER.search(text) or not re.search(
+        r"\bhow\s+long\b|\bhow\s+many\s+(?:hours|minutes|days)\b|\bhow\s+much\s+time\b", text
+    ):
+        return None
+    if re.search(
+        r"\bempt|\bdrain|\bleak|\bout\s+of\b|\bafter\b|\bleaves?\b|\bjoins?\b|\bstarts?\b", text
+    ):
+        return None  # one works against the other, or they do not start together: not this
+    found = list(_JOB_TIME.finditer(text))
+    if len(found) < 2 or _unexplained(text, [(m.start(), m.end()) for m in found]):
+        return None
+    units = {m.group(2)[0] for m in found}  # h, m, d
+    if len(units) != 1:
+        return None
+    times = [_f(m.group(1)) for m in found]
+    if any(x <= 0 for x in times):
+        return None
+    each = sum((1 / x for x in times), Fraction(0))
+    both = 1 / each
+    unit = {"h": "hours", "m": "minutes", "d": "days"}[units.pop()]
+    shown = " + ".join(f"1/{_num_s(x)}" for x in times)
+    exact = (both * 100).denominator == 1
+    value = _num_s(both) if exact else f"≈{_num_s(both)}"
+    extra = ""
+    if unit in ("hours", "minutes") and both.denominator != 1:
+        secs = both * (3600 if unit == "hours" else 60)
+        extra = f" ({'' if secs.denominator == 1 else '≈'}{_hm(round(secs))})"
+    return (
+        f"{value} {unit}{extra} together (the job at {shown} = {each.numerator}/{each.denominator}"
+        f" of it per {unit[:-1]})"
+    )
+
+
+_PER_TIME = re.compile(
+    r"(\d+(?:\.\d+)?)\s+([a-z]+)\s+(?:an?|per|each|every)\s+(hour|minute|day|week|month)\b"
+)
+_HOW_LONG = re.compile(r"\bhow\s+long\b|\bhow\s+many\s+(hours|minutes|days|weeks|months)\b")
+
+
+def how_long_at(t: str) -> str | None:
+    """'i read 45 pages an hour, the book is 360 pages, how many hours' -> '8 hours'."""
+    text = _norm(t)
+    ask = _HOW_LONG.search(text)
+    rates = list(_PER_TIME.finditer(text))
+    if ask is None or len(rates) != 1:
+        return None
+    r = rates[0]
+    what = _stem(r.group(2))
+    if what in ("mile", "km", "kilometer", "kilometre", "meter", "metre", "mph", "dollar", "buck"):
+        return None  # speeds and money have their own readers
+    amounts = [
+        m for m in re.finditer(r"(\d+(?:\.\d+)?)\s+(?:more\s+)?([a-z]+)", text)
+        if m.start() != r.start() and _stem(m.group(2)) == what
+    ]  # fmt: skip
+    if len(amounts) != 1:
+        return None
+    a = amounts[0]
+    if _unexplained(text, [(r.start(), r.end()), (a.start(), a.end())]):
+        return None
+    rate, amount = _f(r.group(1)), _f(a.group(1))
+    if rate <= 0:
+        return None
+    unit = r.group(3)
+    if ask.group(1) and ask.group(1).rstrip("s") != unit:
+        return None
+    n = amount / rate
+    approx = "" if (n * 100).denominator == 1 else "≈"
+    plural = "" if n == 1 else "s"
+    extra = ""
+    if unit in ("hour", "minute") and n.denominator != 1:
+        secs = n * (3600 if unit == "hour" else 60)
+        extra = f" ({'' if secs.denominator == 1 else '≈'}{_hm(round(secs))})"
+    return (
+        f"{approx}{_num_s(n)} {unit}{plural}{extra} ({_num_s(amount)} {r.group(2)} ÷ "
+        f"{_num_s(rate)} {'an' if unit == 'hour' else 'a'} {unit})"
+    )
+
+
 def answer(t: str) -> str | None:
-    for fn in (fuel, travel, cooking_time, recipe, gpa, needed_score, weighted_grade, proportion):
+    for fn in (
+        together,
+        how_long_at,
+        fuel,
+        travel,
+        cooking_time,
+        recipe,
+        gpa,
+        needed_score,
+        weighted_grade,
+        proportion,
+    ):
         out = fn(t)
         if out is not None:
             return out

@@ -402,6 +402,31 @@ def age_on(t: str, today: _dt.date | None = None) -> str | None:
     )
 
 
+_AGE_IN = re.compile(
+    r"^(?:if\s+)?(?:i\s+was\s+|i'?m\s+|someone\s+|he\s+was\s+|she\s+was\s+)?born\s+in\s+(?P<born>\d{4})"
+    r"\s*[,.;]?\s*(?:so\s+)?(?P<q>what\s+age\s+(?:do|will|did)\s+(?:i|they|he|she|you)\s+turn"
+    r"|how\s+old\s+(?:will|would|am|was|do|did)\s+(?:i|they|he|she|you)(?:\s+be|\s+turn)?"
+    r"|what\s+age\s+(?:will|would|am|was)\s+(?:i|they|he|she|you)(?:\s+be)?)"
+    r"\s+in\s+(?P<year>\d{4})$",
+    re.IGNORECASE,
+)
+
+
+def age_in_year(t: str) -> str | None:
+    """'born in 1987, what age do i turn in 2030' -> '43'; 'how old will I be in 2030' ->
+    '43 after your birthday in 2030 (42 before it)'."""
+    m = _AGE_IN.match(" ".join(t.split()).rstrip("?!. "))
+    if m is None:
+        return None
+    born, year = int(m.group("born")), int(m.group("year"))
+    n = year - born
+    if n < 1:
+        return None
+    if re.search(r"\bturn\b", m.group("q"), re.IGNORECASE):
+        return f"{n} (you turn {n} in {year}: {year} - {born})"
+    return f"{n} after the birthday in {year}, {n - 1} before it ({year} - {born} = {n})"
+
+
 def holiday_dates(t: str) -> str:
     """A holiday named with its year as that date: "christmas 2025" -> "2025-12-25",
     "thanksgiving of 2024" -> "2024-11-28" (a holiday without a year is left as it is)."""
@@ -419,7 +444,7 @@ def holiday_dates(t: str) -> str:
 
 
 def answer(t: str, today: _dt.date | None = None) -> str | None:
-    for fn in (clock_shift, clock_between):
+    for fn in (clock_shift, clock_between, age_in_year):
         out = fn(t)
         if out is not None:
             return out

@@ -196,6 +196,48 @@ def test_the_math_reader_asks_them_before_the_clock():
         ("im 5'11\" how tall is that in cm", "5 ft 11 in = 180.34 cm"),
         ("i weigh 11 stone 4 lbs whats that in kg", "11 st 4 lb = 71.66759446 kg"),
         ("oven setting 180c in fahrenheit?", "180°C = 356°F"),
+        # lists said in a sentence
+        ("my test scores were 82 91 77 88 and 95 whats my avg", "433/5 = 86.6"),
+        ("highs this week were 54 61 58 49 66 70 63 whats the range", "21 (from 49 to 70)"),
+        # an age in a year
+        ("born in 1987, what age do i turn in 2030", "43 (you turn 43 in 2030"),
+        (
+            "i was born in 1990 how old will i be in 2040",
+            "50 after the birthday in 2040, 49 before",
+        ),
+        # pay
+        ("$22.50/hr full time 40 hrs a week 52 weeks, what is that a year", "$46,800.00 a year"),
+        (
+            "offer is 85k a year, assuming 40 hr weeks and 52 weeks what is that hourly",
+            "$40.87 an hour",
+        ),
+        (
+            "20 an hour is how much a year",
+            "$41,600.00 a year ($20.00 × 40 hours × 52 weeks) (taking 40",
+        ),
+        (
+            "i make $18 an hour and worked 46 hrs this week, overtime is time and a half after 40. "
+            "whats my gross pay",
+            "$882.00 gross",
+        ),
+        # work together, a rate of pages
+        (
+            "i can paint the fence in 4 hrs, my brother takes 6 hrs. if we both work on it how long",
+            "2.4 hours (2 hours 24 minutes) together",
+        ),
+        ("pipe A fills the pool in 10 hours pipe B in 15 hours both running how long", "6 hours"),
+        ("i read about 45 pages an hour, book is 360 pages, how many hours to finish", "8 hours"),
+        # a split in a ratio
+        (
+            "splitting $2500 with my sister 2:3, she gets the bigger share, how much is hers",
+            "$1,500.00",
+        ),
+        ("divide 600 in the ratio 1:2:3", "100, 200, 300"),
+        # chance and counting
+        ("roll two dice, whats the chance the total is 7", "1/6 (≈16.67%)"),
+        ("flip a coin 5 times whats the probability of exactly 3 heads", "5/16 (31.25%)"),
+        ("how many different 5 card poker hands can you get from a 52 card deck", "2,598,960"),
+        ("how many ways can 6 ppl stand in a line for a photo", "720 (6!"),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
     ],
@@ -212,6 +254,15 @@ def test_everyday_readings(prompt, starts):
         "if its 3pm in new york on my birthday what time is it in london",
         "he ran 10 k in 50 minutes",
         "i was born in 1990 in paris",
+        # stories that go on after the reading: the word-problem skill's
+        "Brittany, Alex, and Jamy all share 600 marbles divided between them in the ratio 3:5:7. "
+        "If Brittany gives Alex half of her marbles, what's the total number of marbles that Alex has?",
+        "One hundred chips were divided by Ian and Lyle in the ratio 4:6. What percentage of the "
+        "chips did Lyle have?",
+        "meeting at 10:30 split the bill $60",
+        "a fills the tank in 3 hours, b empties it in 6 hours, both open how long",
+        "i earn 25 an hour and pay 20% tax, what do i take home a year",
+        "roll two dice 3 times, chance the total is 7 every time",
     ],
 )
 def test_everyday_look_alikes_are_not_read(prompt):

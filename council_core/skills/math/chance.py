@@ -1,0 +1,117 @@
+"""Chance and counting as people ask it: two dice, coin flips, card hands, people in a line.
+Exact fractions (no model); every number of the question must be one the formula uses, else
+None and the math skill goes on."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+from .timecalc import NUMBER_WORDS, _numbers_outside
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}  # fmt: skip
+
+
+def _norm(t: str) -> str:
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    return re.sub(r"\bppl\b", "people", text)
+
+
+def _n(s: str) -> int:
+    return _WORDS[s] if s in _WORDS else int(s)
+
+
+def _chance(p: Fraction) -> str:
+    pct = p * 100
+    shown = f"{float(pct):.4g}%" if (pct * 100).denominator != 1 else f"{float(pct):g}%"
+    approx = "" if (pct * 100).denominator == 1 else "≈"
+    return f"{p.numerator}/{p.denominator} ({approx}{shown})"
+
+
+_ASK = r"\b(?:chance|probability|odds|likelihood|likely)\b"
+_DICE = re.compile(r"\b(?:roll|rolling|throw|throwing|toss)\w*\s+(two|2|a\s+pair\s+of)\s+dice\b")
+_TOTAL = re.compile(
+    r"\b(?:total|sum|add(?:s)?\s+up\s+to|adds\s+to)\s+(?:is\s+|of\s+|=\s*)?(\d{1,2})\b"
+)
+
+
+def dice(t: str) -> str | None:
+    """'roll two dice, whats the chance the total is 7' -> '1/6 (≈16.67%)'."""
+    text = _norm(t)
+    d, s = _DICE.search(text), _TOTAL.search(text)
+    if d is None or s is None or not re.search(_ASK, text):
+        return None
+    spans = [(d.start(1), d.end(1)), (s.start(1), s.end(1))]
+    if _numbers_outside(text, spans):
+        return None
+    k = int(s.group(1))
+    ways = sum(1 for a in range(1, 7) for b in range(1, 7) if a + b == k)
+    if not 2 <= k <= 12:
+        return None
+    return f"{_chance(Fraction(ways, 36))}: {ways} of the 36 equally likely rolls total {k}"
+
+
+_COIN = re.compile(
+    r"\b(?:flip|flipping|toss|tossing)\w*\s+a\s+(?:fair\s+)?coin\s+(\d{1,2}|[a-z]+)\s+times\b"
+)
+_HEADS = re.compile(r"\bexactly\s+(\d{1,2}|[a-z]+)\s+(heads|tails)\b")
+
+
+def coins(t: str) -> str | None:
+    """'flip a coin 5 times, probability of exactly 3 heads' -> '5/16 (31.25%)'."""
+    text = _norm(t)
+    c, h = _COIN.search(text), _HEADS.search(text)
+    if c is None or h is None or not re.search(_ASK, text):
+        return None
+    try:
+        n, k = _n(c.group(1)), _n(h.group(1))
+    except (KeyError, ValueError):
+        return None
+    spans = [(c.start(1), c.end(1)), (h.start(1), h.end(1))]
+    if _numbers_outside(text, spans) or not 0 <= k <= n <= 60:
+        return None
+    ways = math.comb(n, k)
+    return f"{_chance(Fraction(ways, 2**n))}: C({n}, {k}) = {ways} of the 2^{n} = {2**n} outcomes"
+
+
+_HANDS = re.compile(
+    r"^how\s+many\s+(?:different\s+|possible\s+|distinct\s+)?(\d{1,2})[- ]card\s+(?:poker\s+)?hands?\s+"
+    r"(?:can\s+(?:you|i|one)\s+(?:get|make|deal|draw)\s+|are\s+there\s+|is\s+there\s+)?"
+    r"(?:from|in|out\s+of|with)\s+(?:a\s+|an?\s+)?(?:standard\s+)?(\d{2})[- ]card\s+deck"
+    r"(?:\s+of\s+cards)?$"
+)
+_LINE = re.compile(
+    r"^how\s+many\s+(?:different\s+)?ways\s+(?:can|could|are\s+there\s+(?:for|to))\s+(\d{1,2})\s+"
+    r"(?:people|persons|kids|children|friends|students|guests|players|runners|books|cars)\s+"
+    r"(?:stand|line\s+up|sit|be\s+(?:lined\s+up|arranged|seated)|queue)\s+"
+    r"(?:in\s+a\s+(?:line|row|queue)|in\s+line|on\s+a\s+(?:bench|shelf))(?:\s+for\s+a\s+(?:photo|picture))?$"
+)
+
+
+def counting(t: str) -> str | None:
+    """'how many 5 card poker hands from a 52 card deck' -> '2,598,960'; 'how many ways can 6
+    people stand in a line' -> '720 (6!)'."""
+    text = _norm(t)
+    if NUMBER_WORDS.search(text):
+        return None
+    m = _HANDS.match(text)
+    if m is not None:
+        k, n = int(m.group(1)), int(m.group(2))
+        if not 0 < k <= n:
+            return None
+        return f"{math.comb(n, k):,} (C({n}, {k}): the order of the cards does not matter)"
+    m = _LINE.match(text)
+    if m is not None:
+        n = int(m.group(1))
+        return f"{math.factorial(n):,} ({n}! = {' × '.join(str(i) for i in range(n, 0, -1))})"
+    return None
+
+
+def answer(t: str) -> str | None:
+    for fn in (dice, coins, counting):
+        out = fn(t)
+        if out is not None:
+            return out
+    return None
