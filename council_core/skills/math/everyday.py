@@ -647,6 +647,32 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
     )
 
 
+_SCIENTIFIC = re.compile(
+    r"^(?:how\s+(?:do|would|can|should)\s+(?:i|you|we)\s+(?:write|express)\s+|write\s+|express\s+"
+    r"|convert\s+|put\s+)?(?P<n>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)\s+"
+    r"(?:in|as|to|into|using)\s+(?:scientific|exponential)(?:\s+notation|\s+form)?$",
+    re.IGNORECASE,
+)
+
+
+def scientific(t: str) -> str | None:
+    """'how do i write 45600000 in scientific notation' -> '4.56 × 10^7'."""
+    from decimal import Decimal
+
+    m = _SCIENTIFIC.match(" ".join(t.split()).rstrip("?!. "))
+    if m is None:
+        return None
+    d = Decimal(m.group("n").replace(",", ""))
+    if d == 0:
+        return "0 × 10^0"
+    sign, digits, exp = d.normalize().as_tuple()
+    assert isinstance(exp, int)
+    e = len(digits) - 1 + exp
+    mant = "".join(str(x) for x in digits)
+    mant = mant[0] + ("." + mant[1:] if len(mant) > 1 else "")
+    return f"{'-' if sign else ''}{mant} × 10^{e} ({'-' if sign else ''}{mant}e{e})"
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these everyday questions, else None."""
     for fn in (
@@ -657,6 +683,7 @@ def answer(t: str) -> str | None:
         statistics,
         leap_year,
         leap_years,
+        scientific,
         weekday,
         tip,
         convert,

@@ -238,6 +238,8 @@ def test_the_math_reader_asks_them_before_the_clock():
         ("flip a coin 5 times whats the probability of exactly 3 heads", "5/16 (31.25%)"),
         ("how many different 5 card poker hands can you get from a 52 card deck", "2,598,960"),
         ("how many ways can 6 ppl stand in a line for a photo", "720 (6!"),
+        ("how do i write 45600000 in scientific notation", "4.56 × 10^7"),
+        ("0.00032 in scientific notation", "3.2 × 10^-4"),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
     ],
