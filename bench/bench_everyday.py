@@ -58,7 +58,21 @@ def _next(md: str, today: dt.date) -> int:
 def judged(row: dict[str, Any], answer: str, today: dt.date) -> bool:
     if "any" in row:  # alternatives ("8pm", "20:00"): one of them, in any case
         low = (answer + "\n" + re.sub(r"(?<=\d),(?=\d{3})", "", answer)).lower()
-        return any(part.lower() in low for part in row["any"])
+        if any(part.lower() in low for part in row["any"]):
+            return True
+        # a number given to more places ("1570.796327" for "1570.8") rounds to the one asked for
+        nums = _NUM.findall(re.sub(r"(?<=\d),(?=\d{3})", "", answer))
+        for part in row["any"]:
+            if re.fullmatch(r"-?\d+(?:\.\d+)?", part):
+                places = len(part.split(".")[1]) if "." in part else 0
+                if any(
+                    "." in x
+                    and len(x.split(".")[1]) > places
+                    and round(float(x), places) == float(part)
+                    for x in nums
+                ):
+                    return True
+        return False
     if "contains" in row:
         # thousands separators are presentation ("2,003" holds 2003)
         answer = answer + "\n" + re.sub(r"(?<=\d),(?=\d{3})", "", answer)
