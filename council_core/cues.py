@@ -173,7 +173,8 @@ _STATEMENT_LEAD = re.compile(
 )
 # "I need to calculate ...", "I want you to ...": requests in the first person, not statements.
 _REQUEST = re.compile(
-    r"^\s*(?:i|we)\s*(?:'d|would|need|want|wonder|was wondering|am wondering|'m wondering|"
+    r"^\s*(?:i|we)\s*(?:(?:only|just|really|also|still|actually|kinda|kind of)\s+)?"
+    r"(?:'d|would|need|want|wonder|was wondering|am wondering|'m wondering|"
     r"have to|must|should|can't|cannot|don't know|do not know|'m trying|am trying|'m looking|"
     r"am looking|'m not sure|am not sure|think|guess|bet|hope)\b"
     r"|^\s*(?:my|our)\s+(?:question|problem|task|homework|exercise)\b",

@@ -81,6 +81,8 @@ def test_prompt_carries_the_cue_of(prompt, skill):
         # a question typed without "?" or an apostrophe is not a statement to remember
         ("i weigh 11 stone 4 lbs whats that in kg", None),
         ("i weigh 70 kg, is that healthy", None),
+        ("I only want the total size of a directory from du, not every subfolder", None),
+        ("we just need the 15% tip on 84.50", None),
     ],
 )
 def test_conversation_kinds(prompt, kind):
