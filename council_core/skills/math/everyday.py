@@ -609,12 +609,11 @@ def _clock_time(text: str) -> tuple[int, int] | None:
     return h, mi
 
 
-def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
-    """'If it's 09:30 in Paris, what time is it in Tokyo?' -> '17:30 in Tokyo (Asia/Tokyo,
-    UTC+09:00) when it is 09:30 in Paris (Europe/Paris, UTC+01:00), today'."""
-    from zoneinfo import ZoneInfo
+_ZoneRead = tuple[tuple[int, int], tuple[str, str], tuple[str, str], str]
 
-    text = t.strip().rstrip("?!. ")
+
+def _zone_pattern(text: str) -> _ZoneRead | None:
+    """The time, the place it is said in, the place asked about, the day (or "")."""
     for pat in _ZONE_TIME:
         m = pat.match(text)
         if m is None:
@@ -622,12 +621,74 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
         hm = _clock_time(m.group("time"))
         za, zb = _zone(m.group("a")), _zone(m.group("b"))
         if hm is not None and za is not None and zb is not None:
-            break
-    else:
+            return hm, (m.group("a"), za), (m.group("b"), zb), m.groupdict().get("date") or ""
+    return None
+
+
+_ASK_ZONE = re.compile(
+    rf"[,.;]?\s*what(?:'s|\s+is)?\s+(?:the\s+)?time\s+(?:is\s+(?:that|it)\s+|will\s+(?:that|it)\s+be\s+"
+    rf"|would\s+(?:that|it)\s+be\s+)?(?:for\s+(?:me|us|you|him|her|them)\s+)?(?:here\s+)?in\s+(?P<b>{_PLACE})$",
+    re.IGNORECASE,
+)
+
+
+def _zone_story(text: str) -> _ZoneRead | None:
+    """'my coworker in mumbai wants to talk at 2pm her time on march 20 2025 what time is that
+    for me in chicago': one clock time, one place before the question, the place asked about."""
+    ask = _ASK_ZONE.search(text)
+    if ask is None or _zone(ask.group("b")) is None:
         return None
+    head = text[: ask.start()]
+    times = list(re.finditer(_AT, head, re.IGNORECASE))
+    if len(times) != 1:
+        return None
+    places = []
+    for m in re.finditer(r"\bin\s+((?:[a-z.'-]+\s+){0,2}[a-z.'-]+)", head, re.IGNORECASE):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):  # the longest run of words that names a place
+            name = " ".join(words[:n])
+            if _zone(name) is not None:
+                places.append((m.start(1), m.start(1) + len(name), name))
+                break
+    own = re.match(
+        r"\s+((?:[a-z.'-]+\s+){0,2}?[a-z.'-]+)\s+time\b", head[times[0].end() :], re.IGNORECASE
+    )
+    if own is not None and _zone(own.group(1)) is not None:  # "at 3pm new york time"
+        at = times[0].end() + own.start(1)
+        places = [(at, at + len(own.group(1)), own.group(1))]
+    if len(places) != 1:
+        return None
+    date = re.search(
+        r"\bon\s+(?P<d>[a-z0-9 ,.-]+?)(?=\s*(?:[,.;]|$))", head[times[0].end() :], re.IGNORECASE
+    )
+    said = date.group("d") if date else ""
+    spans = [(times[0].start(), times[0].end()), (places[0][0], places[0][1])]
+    if date:
+        off = times[0].end()
+        spans.append((off + date.start("d"), off + date.end("d")))
+    from .timecalc import _numbers_outside
+
+    if _numbers_outside(head.lower(), spans):
+        return None
+    hm = _clock_time(times[0].group("time"))
+    za, zb = _zone(places[0][2]), _zone(ask.group("b"))
+    if hm is None or za is None or zb is None or za == zb:
+        return None
+    return hm, (places[0][2], za), (ask.group("b"), zb), said
+
+
+def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
+    """'If it's 09:30 in Paris, what time is it in Tokyo?' -> '17:30 in Tokyo (Asia/Tokyo,
+    UTC+09:00) when it is 09:30 in Paris (Europe/Paris, UTC+01:00), today'."""
+    from zoneinfo import ZoneInfo
+
+    text = t.strip().rstrip("?!. ")
+    read = _zone_pattern(text) or _zone_story(text)
+    if read is None:
+        return None
+    hm, (a, za), (b, zb), said = read
     now = now or _dt.datetime.now().astimezone()
     day = now.astimezone(ZoneInfo(za)).date()
-    said = m.groupdict().get("date")
     if said:
         from .timecalc import _dates
 
@@ -639,10 +700,10 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
     here = there.astimezone(ZoneInfo(zb))
     shift = (here.date() - there.date()).days
     when = {1: " the next day", -1: " the day before"}.get(shift, "")
-    name = {a: (a.upper() if len(a) <= 3 else a.title()) for a in (m.group("a"), m.group("b"))}
+    name = {x: (x.upper() if len(x) <= 3 else x.title()) for x in (a, b)}
     return (
-        f"{here:%H:%M}{when} in {name[m.group('b')]} ({zb}, UTC{_offset(here)}) when it is "
-        f"{there:%H:%M} in {name[m.group('a')]} ({za}, UTC{_offset(there)}); "
+        f"{here:%H:%M}{when} in {name[b]} ({zb}, UTC{_offset(here)}) when it is "
+        f"{there:%H:%M} in {name[a]} ({za}, UTC{_offset(there)}); "
         f"offsets as of {there:%A} {there.day} {there:%B}{f' {there.year}' if said else ''}"
     )
 

@@ -183,6 +183,16 @@ def test_the_math_reader_asks_them_before_the_clock():
         ),
         ("3pm in new york is what time in london", "20:00 in London"),
         (
+            "my coworker in mumbai wants to talk at 2pm her time on march 20 2025 what time is "
+            "that for me in chicago",
+            "03:30 in Chicago (America/Chicago, UTC-05:00) when it is 14:00 in Mumbai",
+        ),
+        (
+            "i'm in london and my call is at 3pm new york time on june 2 2025, what time is that "
+            "for me in london",
+            "20:00 in London (Europe/London, UTC+01:00) when it is 15:00 in New York",
+        ),
+        (
             "its 10:30 in the morning in berlin on dec 3 2025 what time is it in sydney",
             "20:30 in Sydney (Australia/Sydney, UTC+11:00)",
         ),
@@ -265,6 +275,8 @@ def test_everyday_readings(prompt, starts):
         "a fills the tank in 3 hours, b empties it in 6 hours, both open how long",
         "i earn 25 an hour and pay 20% tax, what do i take home a year",
         "roll two dice 3 times, chance the total is 7 every time",
+        "we have 3 people in london meeting at 2pm what time is it in paris",
+        "my team in berlin and my boss in tokyo meet at 9am, what time is that in paris",
     ],
 )
 def test_everyday_look_alikes_are_not_read(prompt):
