@@ -430,7 +430,7 @@ def age_in_year(t: str) -> str | None:
 def holiday_dates(t: str) -> str:
     """A holiday named with its year as that date: "christmas 2025" -> "2025-12-25",
     "thanksgiving of 2024" -> "2024-11-28" (a holiday without a year is left as it is)."""
-    from .everyday import _HOLIDAYS
+    from .holidays import HOLIDAYS as _HOLIDAYS
 
     names = "|".join(re.escape(n) for n in sorted(_HOLIDAYS, key=len, reverse=True))
     pat = re.compile(rf"\b(?:{names})(?:\s+(?:of|in))?,?\s+(\d{{4}})\b", re.IGNORECASE)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from council_core.skills.math import everyday, nl
+from council_core.skills.math import everyday, holidays, nl
 
 TODAY = dt.date(2026, 12, 2)
 NOW = dt.datetime(2026, 12, 2, 2, 5, tzinfo=ZoneInfo("UTC"))
@@ -60,9 +60,9 @@ def test_days_until_terse(prompt, expected):
 
 
 def test_easter_dates_known_years():
-    assert everyday._easter(2024) == dt.date(2024, 3, 31)
-    assert everyday._easter(2025) == dt.date(2025, 4, 20)
-    assert everyday._easter(2026) == dt.date(2026, 4, 5)
+    assert holidays._easter(2024) == dt.date(2024, 3, 31)
+    assert holidays._easter(2025) == dt.date(2025, 4, 20)
+    assert holidays._easter(2026) == dt.date(2026, 4, 5)
 
 
 @pytest.mark.parametrize(
