@@ -16,8 +16,10 @@ heldout2 (30 questions on 27 pages, 21 in neither earlier set) was written befor
 pass's tuning, after the first held-out half had been looked at; heldout3 (30 questions on 23
 pages no earlier split uses) before the third pass's, which tuned on the other three (--split
 tuned); heldout4 (30 questions on 26 pages no earlier split uses) before the fourth pass's,
-which tuned on the first four.
-Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|heldout3|heldout4|tuned|all|A,B]
+which tuned on the first four; heldout5 (30 questions on 26 pages no earlier split uses,
+written by a helper session that never saw the code) before the sixth pass, which tuned on
+the first five.
+Run: python bench/bench_knowledge_answers.py [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|tuned|all|A,B]
 [--set unseen|docs|all]
 (writes bench/results/knowledge_answers.json, and one line per answer to
 bench/results/knowledge_answers.jsonl)
@@ -128,7 +130,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument(
         "--split", default="all",
-        help="dev, heldout, heldout2, heldout3, heldout4 (or several, comma-separated), all, "
+        help="dev, heldout, heldout2, ..., heldout5 (or several, comma-separated), all, "
         "or tuned: dev, heldout and heldout2 (the splits looked at while tuning)",
     )  # fmt: skip
     ap.add_argument("--set", default="all", choices=("unseen", "docs", "all"))
