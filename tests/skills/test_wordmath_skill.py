@@ -340,8 +340,11 @@ async def test_routed_through_the_council_with_the_program_under_the_answer(
         registry.load_group(registry.SKILLS_GROUP).classes, "wordmath", WordMathSkill
     )
     council = Council(ctx, skills=registry.skill_classes(), hooks=[])
-    # (the terse "15% tip on a 84.50 bill" is math's now: exact, no model)
-    res = await council.ask("dinner was 84.50 and we want to leave a 15% tip. how much is the tip?")
+    # (the terse "15% tip on a 84.50 bill", and the same told in a sentence, are math's now:
+    # exact, no model; "for two" is a number the tip formula has no role for)
+    res = await council.ask(
+        "dinner for two was 84.50 and we want to leave a 15% tip. how much is the tip?"
+    )
     assert res.ok, res.error
     assert res.skill == "wordmath" and res.answer == "12.68 dollars"
     assert res.code is not None and res.code.endswith(code) and res.output == "12.68 dollars\n"

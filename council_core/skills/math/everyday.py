@@ -580,8 +580,9 @@ def _zone_pattern(text: str) -> _ZoneRead | None:
 
 
 _ASK_ZONE = re.compile(
-    rf"[,.;]?\s*what(?:'s|\s+is)?\s+(?:the\s+)?time\s+(?:is\s+(?:that|it)\s+|will\s+(?:that|it)\s+be\s+"
-    rf"|would\s+(?:that|it)\s+be\s+)?(?:for\s+(?:me|us|you|him|her|them)\s+)?(?:here\s+)?in\s+(?P<b>{_PLACE})$",
+    rf"[,.;-]?\s*(?:what(?:'s|\s+is)?\s+(?:the\s+)?time\s+(?:is\s+(?:that|it)\s+|will\s+(?:that|it)\s+be\s+"
+    rf"|would\s+(?:that|it)\s+be\s+)?|what(?:'s|s|\s+is)\s+(?:that|it)\s+)"
+    rf"(?:for\s+(?:me|us|you|him|her|them)\s+)?(?:here\s+)?in\s+(?P<b>{_PLACE})(?:\s+time)?$",
     re.IGNORECASE,
 )
 
@@ -613,7 +614,7 @@ def _zone_story(text: str) -> _ZoneRead | None:
     if len(places) != 1:
         return None
     date = re.search(
-        r"\bon\s+(?P<d>[a-z0-9 ,.-]+?)(?=\s*(?:[,.;]|$))", head[times[0].end() :], re.IGNORECASE
+        r"\bon\s+(?P<d>[a-z0-9 ,.]+?)(?=\s*(?:[,.;]|\s-|$))", head[times[0].end() :], re.IGNORECASE
     )
     said = date.group("d") if date else ""
     spans = [(times[0].start(), times[0].end()), (places[0][0], places[0][1])]
@@ -643,11 +644,15 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
     hm, (a, za), (b, zb), said = read
     now = now or _dt.datetime.now().astimezone()
     day = now.astimezone(ZoneInfo(za)).date()
+    # "on wednesday november 5 2025 -": the date says the day
+    said = re.sub(
+        r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+", "", said.strip(" ,.-"), flags=re.I
+    )
     if said:
         from .timecalc import _dates
 
         on = _dates(said, day)
-        if len(on) != 1 or on[0][0].group(0).strip() != said.strip(" ,."):
+        if len(on) != 1 or on[0][0].group(0).strip() != said:
             return None  # a day that is not one clear date: not guessed
         day = on[0][1]
     there = _dt.datetime(day.year, day.month, day.day, *hm, tzinfo=ZoneInfo(za))
@@ -660,6 +665,37 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
         f"{there:%H:%M} in {name[a]} ({za}, UTC{_offset(there)}); "
         f"offsets as of {there:%A} {there.day} {there:%B}{f' {there.year}' if said else ''}"
     )
+
+
+_OUT_OF = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/|out\s+of|of)\s*(\d+(?:\.\d+)?)(?![\d.])")
+
+
+def score_percent(t: str) -> str | None:
+    """'got 43/50 on my chem quiz whats that as a percent' -> '86% (43 out of 50)'."""
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    if not re.search(
+        r"\b(?:as\s+an?\s+|in\s+|what\s+|which\s+|my\s+)?(?:percent(?:age)?|%)\s*(?:is\s+(?:that|it))?$"
+        r"|\bwhat\s+(?:percent(?:age)?|%)\b|\bpercent(?:age)?\s+(?:is|did|was)\b",
+        text,
+    ):
+        return None
+    if not re.search(
+        r"\b(?:got|get|scored?|score|made|answered|hit|passed|correct|right|out\s+of)\b|/", text
+    ):
+        return None
+    m = _OUT_OF.search(text)
+    if m is None or len(re.findall(r"\d+(?:\.\d+)?", text)) != 2:
+        return None
+    from .timecalc import NUMBER_WORDS
+
+    if NUMBER_WORDS.search(text):
+        return None
+    a, b = Fraction(m.group(1)), Fraction(m.group(2))
+    if b == 0:
+        return None
+    pct = a / b * 100
+    shown = format_fraction(pct) if (pct * 100).denominator == 1 else f"≈{float(pct):.2f}"
+    return f"{shown.split(' = ')[-1]}% ({m.group(1)} out of {m.group(2)})"
 
 
 _SCIENTIFIC = re.compile(
@@ -699,6 +735,7 @@ def answer(t: str) -> str | None:
         leap_year,
         leap_years,
         scientific,
+        score_percent,
         weekday,
         tip,
         convert,

@@ -977,6 +977,28 @@ def ratio_split(t: str) -> str | None:
     return f"{show(pick)} ({show(total.value)} in the ratio {how}: {listed})"
 
 
+def tip_told(t: str) -> str | None:
+    """A tip told in a sentence: 'bill came to $86.40 and i want to tip 18 percent, whats the
+    total w/ tip' -> '$15.55 (18% of $86.40 ...); $101.95 with the tip'."""
+    r = read(t)
+    if r is None or not r.has(r"\btip|\bgratuity"):
+        return None
+    if r.has(
+        r"\bsplit|\beach\b|\bper person|\bways\b|\bpeople\b|\bof us\b|\btax|\bdiscount|\boff\b"
+    ):
+        return None
+    rate = _one(r.of("rate"))
+    bill = _principal(r)
+    if rate is None or bill is None or not _done(r, rate, bill):
+        return None
+    if not r.has(r"\bhow much|\bwhat|\bwhats|\btotal|\bcalculate|\bwork out"):
+        return None
+    from .everyday import tip
+
+    sign = bill.unit or r.cur
+    return tip(f"tip of {_plain(rate.value)}% on {sign}{_plain(bill.value)}")
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these money questions, else None (with 40 significant
     digits for the powers of compound interest; the process's own Decimal context is left as
@@ -1000,6 +1022,7 @@ def _first(t: str) -> str | None:
         markup,
         percent_change,
         price,
+        tip_told,
     ):
         out = fn(t)
         if out is not None:

@@ -302,7 +302,13 @@ def _add_months(d: _dt.date, months: int) -> _dt.date:
     return d.replace(year=year, month=month, day=min(d.day, calendar.monthrange(year, month)[1]))
 
 
-_SPAN = re.compile(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", re.IGNORECASE)
+_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+_SPAN = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
 
 
 def date_shift(t: str, today: _dt.date | None = None) -> str | None:
@@ -328,7 +334,8 @@ def date_shift(t: str, today: _dt.date | None = None) -> str | None:
         sign = 1
     else:
         return None
-    n, unit = int(sm.group(1)), sm.group(2).lower().rstrip("s")
+    word = sm.group(1).lower()
+    n, unit = (_SMALL[word] if word in _SMALL else int(word)), sm.group(2).lower().rstrip("s")
     if unit == "day":
         out = d + _dt.timedelta(days=sign * n)
     elif unit == "week":

@@ -117,6 +117,31 @@ _IS_THAT = re.compile(
 )
 
 
+# one amount with its unit somewhere in a sentence, the unit wanted at the end: "british
+# recipe says bake at 190c, what do i set my oven to in fahrenheit"
+_ONE_AMOUNT = re.compile(
+    rf"(?:^|(?<=\s)){_AMOUNT}\s*([a-z°][a-z°/]*)(?=[\s,.;:!?)-]|$)", re.IGNORECASE
+)
+_ASKS = re.compile(r"\b(?:what|whats|how|convert|is\s+that|set)\b", re.IGNORECASE)
+
+
+def _told(text: str) -> tuple[str, str, str] | None:
+    """(amount, its unit, the unit asked for) when text holds exactly one number, with a unit
+    right after it, a question, and "in/to <unit>" as its last words."""
+    if len(re.findall(r"\d+(?:[.,/]\d+)*", text)) != 1:
+        return None
+    m = _ONE_AMOUNT.search(text)
+    if m is None or _unit(m.group(2)) is None:
+        return None
+    rest = text[m.end() :]
+    if not _ASKS.search(rest):
+        return None
+    for tail in re.finditer(r"(?=\s(?:in|into|to)\s+(\S.*)$)", rest, re.IGNORECASE):
+        if _unit(tail.group(1)) is not None:
+            return m.group(1), m.group(2), tail.group(1)
+    return None
+
+
 def _unit(words: str) -> str | None:
     w = " ".join(words.strip().rstrip(".").split())
     if w in _UNITS:  # case kept: "MB", "K", "B"
@@ -201,9 +226,13 @@ def convert(t: str) -> str | None:
             dst, amount, src = m.group(1), m.group(2), m.group(3)
         else:
             m = _IS_THAT.match(text)
-            if m is None:
-                return None
-            amount, src, dst = m.group(1), m.group(2), m.group(3)
+            if m is not None:
+                amount, src, dst = m.group(1), m.group(2), m.group(3)
+            else:
+                told = _told(text)
+                if told is None:
+                    return None
+                amount, src, dst = told
     a, b = _unit(src), _unit(dst)
     if a is None or b is None or a == b:
         return None
@@ -235,7 +264,7 @@ def convert(t: str) -> str | None:
 
 # "5 feet 10 inches in cm", "6'2\" to meters", "1 hour 45 minutes in minutes": parts of one kind
 _FEET_INCHES = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:'|’|ft)\s*(\d+(?:\.\d+)?)\s*(?:\"|”|''|in)(?![a-z])"
+    r"(\d+(?:\.\d+)?)\s*(?:'|’|ft)\s*(\d+(?:\.\d+)?)\s*(?:\"|”|''|in(?![a-z])|(?=\s|,|$))"
 )
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.IGNORECASE)
 _COMPOUND = re.compile(

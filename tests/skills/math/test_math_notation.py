@@ -60,6 +60,10 @@ from council_core.skills.math.formulas import days_between
             "cylinder water tank radius 0.5m, 2m tall - how many liters does it hold?",
             "500π ≈ 1570.796327 L",
         ),
+        (
+            "dinner was 84.50 and we want to leave a 15% tip. how much is the tip?",
+            "$12.68 (15% of $84.50 = $12.675); $97.18 with the tip",
+        ),
         ("How many days are there between March 3 and April 20?", "48 days"),
         ("how many days from Dec 25, 2025 to Jan 1, 2026", "7 days"),
     ],
@@ -73,7 +77,7 @@ async def test_answers(ctx, prompt, answer):
 @pytest.mark.parametrize(
     "prompt",
     [
-        "dinner was 84.50 and we want to leave a 15% tip. how much is the tip?",
+        "dinner for two was 84.50 and we want to leave a 15% tip. how much is the tip?",
         "If I invest 1000 dollars at 5% interest that is paid every year, how much will I have "
         "after 10 years?",  # neither simple nor compound: not a formula to guess
         "What is the sum of the first 10 prime numbers Tom bought?",

@@ -66,6 +66,12 @@ from council_core.skills.math import money, nl
             "$2,950.00 owed",
         ),
         ("I need $3000 in 2 years, how much should I save each month", "$125.00 a month"),
+        # a tip told in a sentence (the terse "15% tip on 84.50" is everyday.tip's, same answer)
+        (
+            "bill came to $86.40 and i want to tip 18 percent, whats the total w/ tip",
+            "$15.55 (18% of $86.40 = $15.552); $101.95 with the tip",
+        ),
+        ("whats 15% tip on a 84.50 bill", "$12.68 (15% of $84.50 = $12.675)"),
         # a period with no digit ("in a year") is one
         ("i want 2400 in a year how much do i need to put away each month", "$200.00 a month"),
         ("I get them for $8 and sell them at $10, what's my markup", "25% markup"),
@@ -90,8 +96,6 @@ def test_money_questions_get_exact_answers(prompt, starts):
         "Janet buys 3 shirts at $20 each and gets a 10% discount. How much does she pay?",
         "I invest $1000 at 5% compounded yearly for 10 years and add $100 every year",
         "split a $120 bill 4 ways, but I only had the $12 salad",
-        # tips alone are the tip reader's ("15% tip on 84.50"), not a price question here
-        "whats 15% tip on a 84.50 bill",
         # not money
         "Tom has 3 boxes of 12 eggs and uses 7 for a cake. how many eggs are left?",
         "what is 15% of 80",

@@ -250,6 +250,27 @@ def test_the_math_reader_asks_them_before_the_clock():
         ("how many ways can 6 ppl stand in a line for a photo", "720 (6!"),
         ("how do i write 45600000 in scientific notation", "4.56 × 10^7"),
         ("0.00032 in scientific notation", "3.2 × 10^-4"),
+        # read since the everyday6 run
+        ("got 43/50 on my chem quiz whats that as a percent", "86% (43 out of 50)"),
+        ("i got 17 out of 20 whats my percentage", "85% (17 out of 20)"),
+        ("im 5'11 how tall is that in cm", "5 ft 11 in = 180.34 cm"),
+        (
+            "british recipe says bake at 190c, what do i set my oven to in fahrenheit",
+            "190°C = 374°F",
+        ),
+        ("ran 10 miles this morning, whats that in km", "10 mi = 16.09344 km"),
+        (
+            "doc says my cast comes off six weeks after oct 28 2025, what date is that",
+            "2025-12-09 (Tuesday, December 9, 2025)",
+        ),
+        (
+            "need to join a call at 9:30am tokyo time on july 15 2025. whats that for me in los angeles",
+            "17:30 the day before in Los Angeles",
+        ),
+        (
+            "meeting is at 2pm berlin time on wednesday november 5 2025 - what time will it be in sydney",
+            "00:00 the next day in Sydney",
+        ),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
     ],
@@ -277,6 +298,8 @@ def test_everyday_readings(prompt, starts):
         "roll two dice 3 times, chance the total is 7 every time",
         "we have 3 people in london meeting at 2pm what time is it in paris",
         "my team in berlin and my boss in tokyo meet at 9am, what time is that in paris",
+        "the temp is 25c outside, should i wear a jacket",
+        "2 out of 3 dentists recommend it, is that a lot",
     ],
 )
 def test_everyday_look_alikes_are_not_read(prompt):
