@@ -90,10 +90,70 @@ _LINE = re.compile(
 )
 
 
+_LETTERS = re.compile(
+    r"\b(?:letters\s+(?:of|in)\s+(?:the\s+word\s+)?|(?:scrambl|rearrang|arrang|permut)\w*\s+"
+    r"(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:letters\s+(?:of|in)\s+)?(?:the\s+word\s+))"
+    r"['\"“”‘’]?([a-z]{2,20})['\"“”‘’]?(?:\s|$)"
+)
+_CHOOSE = re.compile(
+    r"\b(?:pick|choose|select|draw|pull)\w*\s+(\d{1,3})\s+(?:[a-z]+\s+)?(?:out\s+of|from)\s+(?:the\s+)?(\d{1,3})\b"
+)
+
+
+def _letters(text: str) -> str | None:
+    """'how many different words can you make by scrambling all the letters of BANANA' -> 60."""
+    m = _LETTERS.search(text)
+    if m is None or not re.search(r"\bhow\s+many\b", text) or re.search(r"\d", text):
+        return None
+    if not re.search(
+        r"\bscrambl|\brearrang|\barrang|\bpermut|\bwords\b|\bways\b|\borders?\b", text
+    ):
+        return None  # "how many letters in the word banana" is a count of letters
+    word = m.group(1)
+    if NUMBER_WORDS.search(text.replace(word, "")):
+        return None
+    counts = {c: word.count(c) for c in sorted(set(word))}
+    total = math.factorial(len(word))
+    for k in counts.values():
+        total //= math.factorial(k)
+    repeated = [f"{c.upper()} ×{k}" for c, k in counts.items() if k > 1]
+    how = f"{len(word)}!" + "".join(f" / {k}!" for k in counts.values() if k > 1)
+    note = f"; repeated letters: {', '.join(repeated)}" if repeated else ""
+    return f"{total:,} ({how} arrangements of {word.upper()}{note})"
+
+
+def _choose(text: str) -> str | None:
+    """'pick 6 numbers out of 49, how many possible combos' -> '13,983,816 (C(49, 6))'."""
+    m = _CHOOSE.search(text)
+    if m is None or not re.search(r"\bhow\s+many\b|\bnumber\s+of\b", text):
+        return None
+    if not re.search(
+        r"\bcombo|\bcombination|\bways\b|\bpossib|\bdifferent\b|\btickets?\b|\bhands?\b|\bgroups?\b",
+        text,
+    ):
+        return None
+    if re.search(
+        r"\border\s+matters|\bin\s+order\b|\barrange|\brank|\bpermutation|\bwith\s+repe|\brepeat"
+        r"|\bgold\b|\bsilver\b|\bbronze\b|\bfirst\b|\bsecond\b|\bthird\b|\b1st\b|\bpresident|\bpositions?\b"
+        r"|\bplaces?\b|\bpodium\b|\bchair|\bcaptain|\broles?\b",
+        text,
+    ):
+        return None
+    if len(re.findall(r"\d+", text)) != 2 or NUMBER_WORDS.search(text):
+        return None
+    k, n = int(m.group(1)), int(m.group(2))
+    if not 0 < k <= n:
+        return None
+    return f"{math.comb(n, k):,} (C({n}, {k}): {k} of {n}, the order not counted)"
+
+
 def counting(t: str) -> str | None:
     """'how many 5 card poker hands from a 52 card deck' -> '2,598,960'; 'how many ways can 6
     people stand in a line' -> '720 (6!)'."""
     text = _norm(t)
+    said = _letters(text) or _choose(text)
+    if said is not None:
+        return said
     if NUMBER_WORDS.search(text):
         return None
     m = _HANDS.match(text)

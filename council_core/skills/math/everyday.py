@@ -272,7 +272,7 @@ _MY_STATS = re.compile(
     r"(?:score\s+|grade\s+|mark\s+)?(?:be\s+)?(?:if|when|with|for)\s+(?:i\s+(?:got|get|scored|have|had)\s+"
     r"|(?:my\s+)?(?:scores?|grades?|marks?|results?)\s+(?:of|are|were)\s+)?(?P<list>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)$"
     # "my test scores were 82 91 77 88 and 95 whats my avg", "highs this week were ... range"
-    r"|^(?:[a-z']+\s+){0,4}?(?:are|were|was|:)\s+(?P<list2>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)[,.;]?\s+"
+    r"|^(?:[a-z']+(?:\s+|(?=:))){0,5}?(?:(?:are|were|was)\s+|:\s*)?(?P<list2>\d[\d.,\s]*(?:and\s+-?\d[\d.,]*)?)\s*[-,.;:]?\s+"
     r"(?:what(?:'s| is| was)|whats)\s+(?:my|the|their|its)\s+"
     r"(?P<what2>average|avg|mean|median|range|total|sum)$",
     re.IGNORECASE,
@@ -285,6 +285,7 @@ def statistics(t: str) -> str | None:
     if my is not None:
         what, items = my.group("what") or my.group("what2"), my.group("list") or my.group("list2")
         what = "average" if what.lower() == "avg" else what
+        items = items.strip().rstrip(",.;")
         return statistics(f"{what} of {items.strip().rstrip(',')}")
     m = _STATS.match(t.strip().rstrip("?!. "))
     if m is None:
@@ -698,6 +699,33 @@ def score_percent(t: str) -> str | None:
     return f"{shown.split(' = ')[-1]}% ({m.group(1)} out of {m.group(2)})"
 
 
+_NUMER = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11}  # fmt: skip
+_DENOM = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
+          "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "twelfth": 12, "sixteenth": 16,
+          "twentieth": 20, "hundredth": 100}  # fmt: skip
+_SPELLED = re.compile(
+    rf"^(?:what(?:'s|\s+is)\s+|whats\s+|convert\s+|write\s+)?({'|'.join(_NUMER)})[\s-]+"
+    rf"({'|'.join(sorted(_DENOM, key=len, reverse=True))})s?\s+(?:as|in|to|into)\s+(?:a\s+)?"
+    r"(decimal|percent(?:age)?|%)$",
+    re.IGNORECASE,
+)
+
+
+def spelled_fraction(t: str) -> str | None:
+    """'seven eighths as a decimal' -> '0.875 (7/8)'."""
+    m = _SPELLED.match(" ".join(t.split()).rstrip("?!. "))
+    if m is None:
+        return None
+    f = Fraction(_NUMER[m.group(1).lower()], _DENOM[m.group(2).lower()])
+    if m.group(3).lower() == "decimal":
+        exact = (f * 10**6).denominator == 1
+        return f"{'' if exact else '≈'}{float(f):.6g} ({f.numerator}/{f.denominator})"
+    pct = f * 100
+    exact = (pct * 100).denominator == 1
+    return f"{'' if exact else '≈'}{float(pct):.4g}% ({f.numerator}/{f.denominator})"
+
+
 _SCIENTIFIC = re.compile(
     r"^(?:how\s+(?:do|would|can|should)\s+(?:i|you|we)\s+(?:write|express)\s+|write\s+|express\s+"
     r"|convert\s+|put\s+)?(?P<n>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)\s+"
@@ -736,6 +764,7 @@ def answer(t: str) -> str | None:
         leap_years,
         scientific,
         score_percent,
+        spelled_fraction,
         weekday,
         tip,
         convert,

@@ -65,9 +65,10 @@ _TABLE: dict[tuple[str, str], tuple[str, int]] = {
 }
 _NEEDS = {key: sorted(set(re.findall(r"\{(\w+)\}", expr))) for key, (expr, _p) in _TABLE.items()}
 _SHAPE = re.compile(
-    r"\b(rectangle|rectangular (?:box|prism|solid)|cuboid|box|square|circle|sphere|ball|cube|"
+    r"\b(rectangle|rectangular (?:box|prism|solid)|cuboid|box|circle|sphere|ball|cube|"
+    r"square(?!\s+(?:inch|inches|feet|foot|ft|meters?|metres?|cm|mm|m|yards?|yd|miles?|mi|km|units?)\b)|"
     r"cylinder|cylindrical|cone|(?:right[- ])?triangle|tv|television|screen|monitor|room|bedroom"
-    r"|living room|kitchen|bathroom|office)s?\b",
+    r"|living room|kitchen|bathroom|office|pizza|pool|swimming pool|aquarium|fish tank)s?\b",
     re.I,
 )
 _QUANTITY = re.compile(
@@ -78,6 +79,8 @@ _QUANTITY = re.compile(
 _QUANTITY_ANY = re.compile(
     r"\b(surface area|perimeter|area|volume|circumference|diagonal|hypotenuse)\b", re.I
 )
+# "how many square inches of pizza": an area
+_SQUARE_UNITS = re.compile(r"\bmany\s+(?:square|sq\.?)\s+[a-z]+\b", re.I)
 # "how many liters does it hold": a volume, shown in litres or US gallons
 _CAPACITY = re.compile(
     r"\bhow\s+(?:many|much)\s+(liters?|litres?|gallons?)\b|\b(?:capacity|volume)\s+in\s+"
@@ -115,6 +118,10 @@ def _canon_shape(shape: str) -> str:
         return "rectangle"
     if s.endswith("room") or s in ("kitchen", "office"):
         return "room"
+    if s == "pizza":
+        return "circle"
+    if s in ("pool", "swimming pool", "aquarium", "fish tank"):
+        return "box"  # a round one (a radius or diameter given) is a cylinder: geometry()
     if "triangle" in s:
         return "triangle"
     return s
@@ -141,8 +148,44 @@ def _dims(t: str) -> tuple[dict[str, str], str]:
     return dims, _SHORT.get(unit.lower(), unit.lower())
 
 
+_LADDER_LONG = re.compile(
+    rf"{_NUM}{_UNIT}\s*(?:-\s*)?(?:long\s+)?ladder\b|\bladder\s+(?:is|of)\s+{_NUM}{_UNIT}", re.I
+)
+_LADDER_OUT = re.compile(
+    rf"{_NUM}{_UNIT}\s+(?:out\s+|away\s+)?(?:from|off)\s+the\s+(?:wall|house|building|base)"
+    rf"|{_NUM}{_UNIT}\s+(?:out|away)\b",
+    re.I,
+)
+
+
+def ladder(t: str) -> Formula | None:
+    """'20 foot ladder ... feet 6 ft out from the wall, how high up the wall does it reach' ->
+    sqrt(20^2 - 6^2): the ladder is the hypotenuse."""
+    if not re.search(r"\bladder\b", t, re.I) or not re.search(
+        r"\bhow\s+(?:high|far\s+up|tall)\b|\breach\b|\bheight\b", t, re.I
+    ):
+        return None
+    long_, out = _LADDER_LONG.search(t), _LADDER_OUT.search(t)
+    if long_ is None or out is None or len(re.findall(_NUM, t)) != 2:
+        return None
+    n_long, u_long = (
+        (long_.group(1), long_.group(2)) if long_.group(1) else (long_.group(3), long_.group(4))
+    )
+    n_out, u_out = (out.group(1), out.group(2)) if out.group(1) else (out.group(3), out.group(4))
+    if n_long == n_out and long_.start() == out.start():
+        return None
+    unit = _SHORT.get((u_long or u_out or "").lower(), (u_long or u_out or "").lower())
+    unit_out = _SHORT.get((u_out or u_long or "").lower(), (u_out or u_long or "").lower())
+    if unit != unit_out or float(n_out) >= float(n_long):
+        return None
+    return Formula(f"sqrt({n_long}^2 - {n_out}^2)", unit, "the height the ladder reaches")
+
+
 def geometry(t: str) -> Formula | None:
     """t: the question without its lead ("the volume of a sphere with radius 3")."""
+    up = ladder(t)
+    if up is not None:
+        return up
     q = _QUANTITY.match(t) or _QUANTITY_ANY.search(t)
     shape_m = _SHAPE.search(t)
     capacity = _CAPACITY.search(t)
@@ -160,9 +203,17 @@ def geometry(t: str) -> Formula | None:
         quantity = q.group(1).lower()
     elif capacity is not None:
         quantity = "volume"
+    elif _SQUARE_UNITS.search(t):
+        quantity = "area"
     else:
         return None
+    # "a 14 inch pizza": its size is the diameter
+    pie = re.search(rf"{_NUM}\s*(?:-\s*)?(inch|in|cm|\"|”)?(?:\s+|-)pizza", t, re.I)
+    if shape_m.group(1).lower().startswith("pizza") and pie is not None:
+        t = t[: pie.start()] + f"diameter {pie.group(1)} {pie.group(2) or ''}" + t[pie.end() :]
     dims, unit = _dims(t)
+    if shape == "box" and ("radius" in dims or "diameter" in dims):
+        shape = "cylinder"
     if shape == "rectangle" and "length" not in dims and {"height", "width"} <= set(dims):
         dims["length"] = dims.pop("height")  # a screen "48 in wide and 27 in tall"
     if quantity == "hypotenuse":

@@ -525,12 +525,14 @@ def price(t: str) -> str | None:
 def split(t: str) -> str | None:
     """'split $126.50 between 4 people' -> '$31.63 each (...)'."""
     r = read(t)
-    if r is None or not r.has(r"\bsplit|\bdivid|\bshar|\bper person|\beach\b|\bevenly|\bways\b"):
+    if r is None or not r.has(r"\bsplit|\bdivid|\bshar|\bper person|\beach\b|\bevenly|\d\s*ways\b"):
         return None
     if not r.has(
-        r"\bbill|\bcheck|\bcheque|\btab|\bdinner|\blunch|\bmeal|\brent|\bsplit|\bcost|\btotal|\bpizza|\bways\b|\bper person"
+        r"\bbill|\bcheck|\bcheque|\btab|\bdinner|\blunch|\bmeal|\brent|\bsplit|\bcost|\btotal|\bpizza|\d\s*ways\b|\bper person"
     ):
         return None
+    if r.has(r"\bhow\s+many\b"):
+        return None  # "choose 3 people out of 10, how many ways": counting, not a bill
     count = _one(r.of("count"))
     if count is None:
         m = re.search(r"\b(?:between|among|amongst|by|in)\s+(\d+)\b(?!\s*%)", r.text)
@@ -880,10 +882,58 @@ def pay(t: str) -> str | None:
     return None
 
 
+_PER_UNIT = {
+    "week": r"\s*(?:/\s*(?:wk|week)\b|(?:a|per|each|every)\s+(?:wk|week)\b|weekly\b)",
+    "month": r"\s*(?:/\s*(?:mo|month)\b|(?:a|per|each|every)\s+month\b|monthly\b)",
+    "year": _YEARLY_AFTER,
+}
+_PER_YEAR_N = {"week": Decimal(52), "month": Decimal(12), "year": Decimal(1)}
+
+
+def pay_period(t: str) -> str | None:
+    """'getting paid $1,150 a week, how much is that per month on average (52 wks a year)' ->
+    '$4,983.33 a month ($1,150.00 × 52 weeks ÷ 12 months)'."""
+    r = read(t)
+    if r is None or r.has(r"%|\btax|\binterest|\bovertime|\braise|\bhour|\bhr\b"):
+        return None
+    given = [
+        (u, x)
+        for u, pat in _PER_UNIT.items()
+        for x in r.of("money") + r.of("bare")
+        if _after(r, x, pat)
+    ]
+    if len(given) != 1:
+        return None
+    unit, amount = given[0]
+    said = re.sub(r"\b52\s*(?:weeks?|wks?)\s+(?:a|per|in\s+a)\s+(?:year|yr)\b", "", r.text)
+    asked = [
+        u for u in _PER_UNIT
+        if u != unit and re.search(rf"\b(?:a|per|each|every|/)\s*{u}\b|\b{u}ly\b" if u != "year" else
+                                   r"\b(?:a|per|each|/)\s*(?:year|yr)\b|\bannual(?:ly)?\b|\byearly\b", said)
+    ]  # fmt: skip
+    if len(asked) != 1 or not r.has(r"\bhow much|\bwhat|\bwhats"):
+        return None
+    to = asked[0]
+    amount.used = True
+    weeks = next((x for x in r.of("period") if x.unit == "week" and x.value == 52), None)
+    if weeks is not None:
+        weeks.used = True
+    if not _done(r, amount, weeks):
+        return None
+    per_year = amount.value * _PER_YEAR_N[unit]
+    out = per_year / _PER_YEAR_N[to]
+    steps = f"{_money(r, amount.value)} × {_PER_YEAR_N[unit]} {unit}s"
+    if to != "year":
+        steps += f" ÷ {_PER_YEAR_N[to]} {to}s"
+    return f"{_money(r, out)} a {to} ({steps})"
+
+
 def overtime(t: str) -> str | None:
     """'$18 an hour, worked 46 hrs, overtime is time and a half after 40: gross pay' -> '$882.00'."""
     r = read(t)
-    if r is None or not r.has(r"\bover\s*time\b|\bot\b"):
+    if r is None or not r.has(
+        r"\bover\s*time\b|\bot\b|\btime\s+and\s+a\s+half\b|\bdouble\s+time\b"
+    ):
         return None
     rate = _pick(r, _HOURLY_AFTER)
     if rate is None:
@@ -1013,6 +1063,7 @@ def _first(t: str) -> str | None:
         ratio_split,
         overtime,
         pay,
+        pay_period,
         doubling,
         loan,
         interest,

@@ -673,7 +673,8 @@ def interpret(text: str) -> Task:
             fix="ask about a shorter expression",
         )
     t = strip_lead(raw)
-    said = numbers.answer(t)  # before "to decimal" is read as "show it as a decimal"
+    # before "to decimal" is read as "show it as a decimal"
+    said = numbers.answer(t) or everyday.spelled_fraction(t)
     if said is not None:
         return Task("answer", text=said)
     decimal = bool(

@@ -50,8 +50,32 @@ def _unexplained(text: str, spans: list[tuple[int, int]]) -> bool:
     return _numbers_outside(text, spans)
 
 
+_WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+           "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a": 1, "half a": 0.5}  # fmt: skip
+
+
 def _norm(t: str) -> str:
-    return " ".join(t.lower().split()).rstrip("?!. ")
+    """Lower case, one space; counts in words as digits ("serves four", "three dozen" -> 36)
+    and mixed numbers as decimals when exact ("1 1/2 cups" -> "1.5 cups")."""
+    text = " ".join(t.lower().split()).rstrip("?!. ")
+    text = re.sub(
+        r"\b(half a|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+dozen\b",
+        lambda m: _num_s(Fraction(_WORD_N[m.group(1)]) * 12), text,
+    )  # fmt: skip
+    text = re.sub(
+        r"\b(?:serves|serving|feeds|feeding|for|makes|making)\s+"
+        r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b",
+        lambda m: m.group(0).rsplit(" ", 1)[0] + " " + str(_WORD_N[m.group(1)]), text,
+    )  # fmt: skip
+
+    def mixed(m: re.Match[str]) -> str:
+        if int(m.group(3)) == 0:
+            return m.group(0)  # "1/0": the math parser's to report
+        v = Fraction(int(m.group(1) or 0)) + Fraction(int(m.group(2)), int(m.group(3)))
+        return _num_s(v, 4) if (v * 10**4).denominator == 1 else m.group(0)
+
+    return re.sub(r"(?<![\d./])(?:(\d+)\s+)?(\d+)/(\d+)(?![\d./])", mixed, text)
 
 
 # ----- speed, distance, time -----
@@ -343,6 +367,8 @@ def cooking_time(t: str) -> str | None:
         return None
     unit_w, wu = m.group(4).lower(), w[0].group(2).lower()
     per_amount = _f(m.group(3)) if m.group(3) else Fraction(1)
+    if per_amount <= 0:
+        return None
     per = _f(m.group(1)) * (60 if m.group(2).lower().startswith("h") else 1)
     grams = (
         _f(w[0].group(1)) * Fraction(str(_GRAMS[wu])) / (per_amount * Fraction(str(_GRAMS[unit_w])))
@@ -619,12 +645,18 @@ def together(t: str) -> str | None:
     ):
         return None  # one works against the other, or they do not start together: not this
     found = list(_JOB_TIME.finditer(text))
-    if len(found) < 2 or _unexplained(text, [(m.start(), m.end()) for m in found]):
+    # "my brother needs 4": a time with the unit of the others
+    bare = [
+        m for m in re.finditer(r"\b(?:needs|takes|in|does it in|only)\s+(\d+(?:\.\d+)?)\b(?!\s*[a-z%$])", text)
+        if not any(f.start() <= m.start(1) < f.end() for f in found)
+    ]  # fmt: skip
+    spans = [(m.start(), m.end()) for m in found] + [(m.start(1), m.end(1)) for m in bare]
+    if len(found) + len(bare) < 2 or not found or _unexplained(text, spans):
         return None
     units = {m.group(2)[0] for m in found}  # h, m, d
     if len(units) != 1:
         return None
-    times = [_f(m.group(1)) for m in found]
+    times = [_f(m.group(1)) for m in found] + [_f(m.group(1)) for m in bare]
     if any(x <= 0 for x in times):
         return None
     each = sum((1 / x for x in times), Fraction(0))

@@ -234,7 +234,7 @@ def convert(t: str) -> str | None:
                     return None
                 amount, src, dst = told
     a, b = _unit(src), _unit(dst)
-    if a is None or b is None or a == b:
+    if a is None or b is None or a == b or re.search(r"/0+(?!\d)", amount):
         return None
     # a runner's "5k" is kilometres when the other side is a length (else kelvin)
     if a == "K" and src.strip().lower() == "k" and _UNITS[b][0] == "length":

@@ -64,6 +64,16 @@ from council_core.skills.math.formulas import days_between
             "dinner was 84.50 and we want to leave a 15% tip. how much is the tip?",
             "$12.68 (15% of $84.50 = $12.675); $97.18 with the tip",
         ),
+        ("hw many square inches of pizza do i get with a 14 inch pizza", "49π ≈ 153.93804 in²"),
+        (
+            "pool is 8m long, 4m wide and 1.5m deep the whole way, how many liters to fill it up",
+            "48000 L",
+        ),
+        (
+            "20 foot ladder leaning on the house with the feet 6 ft out from the wall... how high up "
+            "the wall does it reach",
+            "2√91 ≈ 19.07878403 ft",
+        ),
         ("How many days are there between March 3 and April 20?", "48 days"),
         ("how many days from Dec 25, 2025 to Jan 1, 2026", "7 days"),
     ],

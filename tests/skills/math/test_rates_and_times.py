@@ -271,6 +271,40 @@ def test_the_math_reader_asks_them_before_the_clock():
             "meeting is at 2pm berlin time on wednesday november 5 2025 - what time will it be in sydney",
             "00:00 the next day in Sydney",
         ),
+        (
+            "lottery where you pick 6 numbers out of 49, how many possible combos are there",
+            "13,983,816",
+        ),
+        ("choose 3 people out of 10 for a committee, how many ways", "120 (C(10, 3)"),
+        (
+            "how many different 'words' can u make by scrambling all the letters of BANANA",
+            "60 (6! / 3! / 2!",
+        ),
+        (
+            "i can paint the fence by myself in 6 hrs, my brother needs 4. if we both work on it how "
+            "long will it take",
+            "2.4 hours (2 hours 24 minutes) together",
+        ),
+        ("my test scores: 78, 92, 85, 88, 71. whats my avg", "414/5 = 82.8"),
+        (
+            "bowling scores this season 142, 187, 156, 203, 131 - whats the range",
+            "72 (from 131 to 203)",
+        ),
+        (
+            "i get 19 an hour and time and a half after 40 hrs. worked 47 hours this week, whats my gross",
+            "$959.50 gross",
+        ),
+        (
+            "getting paid $1,150 a week, how much is that per month on average (52 wks a year)",
+            "$4,983.33 a month ($1,150.00 × 52 weeks ÷ 12 months)",
+        ),
+        ("rent is 1500 a month, how much a year", "$18,000.00 a year"),
+        (
+            "recipe serves four and uses 1 1/2 cups flour. im making it for 10 people how much flour",
+            "3.75 cups of flour",
+        ),
+        ("seven eighths as a decimal pls", "0.875 (7/8)"),
+        ("two thirds as a percent", "≈66.67% (2/3)"),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
     ],
@@ -299,6 +333,8 @@ def test_everyday_readings(prompt, starts):
         "we have 3 people in london meeting at 2pm what time is it in paris",
         "my team in berlin and my boss in tokyo meet at 9am, what time is that in paris",
         "the temp is 25c outside, should i wear a jacket",
+        "how many letters in the word banana",
+        "pick 3 winners out of 10 for gold silver and bronze, how many ways",
         "2 out of 3 dentists recommend it, is that a lot",
     ],
 )
