@@ -842,6 +842,16 @@ def _week_hours_and_weeks(r: Reading) -> tuple[Tok | None, Tok | None, str]:
     return hours, weeks, f" (taking {' and '.join(said)})" if said else ""
 
 
+def _hours_and_weeks(r: Reading, amount: Tok) -> tuple[Decimal, Decimal, str] | None:
+    """Hours a week and weeks a year for a pay question whose one amount is `amount` (40 and
+    52 when not said, with the assumption in words); None when a number is left over."""
+    amount.used = True
+    hours, weeks, assumed = _week_hours_and_weeks(r)
+    if not _done(r, amount, hours, weeks):
+        return None
+    return (hours.value if hours else Decimal(40)), (weeks.value if weeks else Decimal(52)), assumed
+
+
 def pay(t: str) -> str | None:
     """'$22.50/hr, 40 hrs a week, 52 weeks: what is that a year' -> '$46,800.00 a year';
     '85k a year, what is that hourly' -> '$40.87 an hour (...)'."""
@@ -854,24 +864,20 @@ def pay(t: str) -> str | None:
     to_year = r.has(r"\b(?:a|per|each|/)\s*(?:year|yr)\b|\bannual(?:ly)?\b|\byearly\b|\bsalary\b")
     to_hour = r.has(r"\bhourly\b|\b(?:an|per|each|/)\s*(?:hour|hr)\b")
     if hourly is not None and yearly is None and to_year:
-        hourly.used = True
-        hours, weeks, assumed = _week_hours_and_weeks(r)
-        if not _done(r, hourly, hours, weeks):
+        said = _hours_and_weeks(r, hourly)
+        if said is None:
             return None
-        h = hours.value if hours else Decimal(40)
-        w = weeks.value if weeks else Decimal(52)
+        h, w, assumed = said
         year = hourly.value * h * w
         return (
             f"{_money(r, year)} a year ({_money(r, hourly.value)} × {_plain(h)} hours × "
             f"{_plain(w)} weeks){assumed}"
         )
     if yearly is not None and hourly is None and to_hour:
-        yearly.used = True
-        hours, weeks, assumed = _week_hours_and_weeks(r)
-        if not _done(r, yearly, hours, weeks):
+        said = _hours_and_weeks(r, yearly)
+        if said is None:
             return None
-        h = hours.value if hours else Decimal(40)
-        w = weeks.value if weeks else Decimal(52)
+        h, w, assumed = said
         if h <= 0 or w <= 0:
             return None
         rate = yearly.value / (h * w)

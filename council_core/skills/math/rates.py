@@ -632,6 +632,14 @@ _TOGETHER = re.compile(
 )
 
 
+def _clock_words(n: Fraction, unit: str) -> str:
+    """' (2 hours 24 minutes)' for 2.4 hours; '' for whole hours or other units."""
+    if unit.rstrip("s") not in ("hour", "minute") or n.denominator == 1:
+        return ""
+    secs = n * (3600 if unit.startswith("hour") else 60)
+    return f" ({'' if secs.denominator == 1 else '≈'}{_hm(round(secs))})"
+
+
 def together(t: str) -> str | None:
     """'I paint the fence in 4 hours, my brother in 6; together how long' -> '2.4 hours (2 hours
     24 minutes)': the rates add up (1/4 + 1/6 of the job an hour)."""
@@ -665,10 +673,7 @@ def together(t: str) -> str | None:
     shown = " + ".join(f"1/{_num_s(x)}" for x in times)
     exact = (both * 100).denominator == 1
     value = _num_s(both) if exact else f"≈{_num_s(both)}"
-    extra = ""
-    if unit in ("hours", "minutes") and both.denominator != 1:
-        secs = both * (3600 if unit == "hours" else 60)
-        extra = f" ({'' if secs.denominator == 1 else '≈'}{_hm(round(secs))})"
+    extra = _clock_words(both, unit)
     return (
         f"{value} {unit}{extra} together (the job at {shown} = {each.numerator}/{each.denominator}"
         f" of it per {unit[:-1]})"
@@ -710,10 +715,7 @@ def how_long_at(t: str) -> str | None:
     n = amount / rate
     approx = "" if (n * 100).denominator == 1 else "≈"
     plural = "" if n == 1 else "s"
-    extra = ""
-    if unit in ("hour", "minute") and n.denominator != 1:
-        secs = n * (3600 if unit == "hour" else 60)
-        extra = f" ({'' if secs.denominator == 1 else '≈'}{_hm(round(secs))})"
+    extra = _clock_words(n, unit)
     return (
         f"{approx}{_num_s(n)} {unit}{plural}{extra} ({_num_s(amount)} {r.group(2)} ÷ "
         f"{_num_s(rate)} {'an' if unit == 'hour' else 'a'} {unit})"
