@@ -1033,6 +1033,59 @@ def ratio_split(t: str) -> str | None:
     return f"{show(pick)} ({show(total.value)} in the ratio {how}: {listed})"
 
 
+def size_split(t: str) -> str | None:
+    """'three of us split $2,340 rent by room size. mine is 150 sq ft, the others are 120 and
+    90. how much is my share' -> '$975.00 (...)': shares in proportion to the sizes."""
+    r = read(t)
+    if r is None or not r.has(r"\bsplit|\bdivid|\bshar(?:e|ing)\b"):
+        return None
+    if not r.has(
+        r"\bby\s+(?:(?:room|bedroom)\s+)?size|\bproportion|\bby\s+(?:square\s+)?(?:footage|sq\.?\s*ft)"
+    ):
+        return None
+    if r.has(r"%|\bif\b|\bthen\b|\bafter\b|\bgives?\b"):
+        return None
+    money = r.of("money")
+    if len(money) != 1:
+        return None
+    total = money[0]
+    sizes = [x for x in r.of("bare") if x is not total]
+    # "how much does the 150 sq ft room pay": the size asked about, said again
+    ask = re.search(r"\bhow\s+much\b|\bwhat\b|\bwhats\b", r.text)
+    named = None
+    if (
+        ask is not None
+        and len(sizes) > 2
+        and sizes[-1].start > ask.start()
+        and any(x.value == sizes[-1].value for x in sizes[:-1])
+    ):
+        named = sizes.pop()
+    if len(sizes) < 2 or any(x.value <= 0 for x in sizes):
+        return None
+    # "three of us": as many people as there are sizes
+    people = r.of("count")
+    if any(c.value != len(sizes) for c in people):
+        return None
+    if not _done(r, total, named, *sizes, *people):
+        return None
+    whole = sum((x.value for x in sizes), Decimal(0))
+    shares = [total.value * x.value / whole for x in sizes]
+    mine = [
+        i for i, x in enumerate(sizes)
+        if re.search(r"\b(?:mine|my\s+(?:room|bedroom|one|share))\s+(?:is|=|:)\s*(?:the\s+)?$",
+                     r.text[max(0, x.start - 25) : x.start])
+    ]  # fmt: skip
+    listed = ", ".join(
+        f"{_plain(x.value)}: {_money(r, v)}" for x, v in zip(sizes, shares, strict=True)
+    )
+    how = f"{_money(r, total.value)} × size ÷ {_plain(whole)}"
+    if named is not None:
+        mine = [next(i for i, x in enumerate(sizes) if x.value == named.value)]
+    if len(mine) == 1 and (named is not None or r.has(r"\bmy\b|\bmine\b|\bi\s+pay\b")):
+        return f"{_money(r, shares[mine[0]])} ({how}; {listed})"
+    return f"{listed} ({how})"
+
+
 def tip_told(t: str) -> str | None:
     """A tip told in a sentence: 'bill came to $86.40 and i want to tip 18 percent, whats the
     total w/ tip' -> '$15.55 (18% of $86.40 ...); $101.95 with the tip'."""
@@ -1067,6 +1120,7 @@ def answer(t: str) -> str | None:
 def _first(t: str) -> str | None:
     for fn in (
         ratio_split,
+        size_split,
         overtime,
         pay,
         pay_period,

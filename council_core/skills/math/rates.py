@@ -632,6 +632,47 @@ _TOGETHER = re.compile(
 )
 
 
+_PARTS = re.compile(
+    r"(\d+(?:\.\d+)?)\s+parts?\s+(?:of\s+)?([a-z]+)\s*(?:to|and|for\s+every|:|,)\s*"
+    r"(\d+(?:\.\d+)?)\s+parts?\s+(?:of\s+)?([a-z]+)"
+)
+_TOTAL = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(liters?|litres?|l|ml|cups?|gallons?|quarts?|oz|ounces?|g|grams?|kg)\b"
+)
+
+
+def parts(t: str) -> str | None:
+    """'1 part concentrate to 5 parts water, i want 3 liters total, how much concentrate' ->
+    '0.5 liters of concentrate (3 liters × 1/6)'."""
+    text = _norm(t)
+    m = _PARTS.search(text)
+    if m is None or not re.search(
+        r"\btotal\b|\bin\s+all\b|\baltogether\b|\bwant\b|\bmake\b|\bneed\b", text
+    ):
+        return None
+    totals = [x for x in _TOTAL.finditer(text) if not (m.start() <= x.start() < m.end())]
+    ask = re.search(r"\bhow\s+much\s+(?:of\s+(?:the\s+)?)?([a-z]+)", text)
+    if len(totals) != 1 or ask is None:
+        return None
+    tot = totals[0]
+    spans = [(m.start(1), m.end(1)), (m.start(3), m.end(3)), (tot.start(), tot.end())]
+    if _unexplained(text, spans):
+        return None
+    a, b, total = _f(m.group(1)), _f(m.group(3)), _f(tot.group(1))
+    names = [_stem(m.group(2)), _stem(m.group(4))]
+    want = _stem(ask.group(1))
+    if want not in names or a + b <= 0:
+        return None
+    share = a if want == names[0] else b
+    out = total * share / (a + b)
+    thing = m.group(2) if want == names[0] else m.group(4)
+    approx = "" if (out * 10000).denominator == 1 else "≈"
+    return (
+        f"{approx}{_num_s(out, 3)} {tot.group(2)} of {thing} ({_num_s(total)} {tot.group(2)} × "
+        f"{_num_s(share)}/{_num_s(a + b)}: {_num_s(a)} part{'s' if a != 1 else ''} to {_num_s(b)})"
+    )
+
+
 def _clock_words(n: Fraction, unit: str) -> str:
     """' (2 hours 24 minutes)' for 2.4 hours; '' for whole hours or other units."""
     if unit.rstrip("s") not in ("hour", "minute") or n.denominator == 1:
@@ -726,6 +767,7 @@ def answer(t: str) -> str | None:
     for fn in (
         together,
         how_long_at,
+        parts,
         fuel,
         travel,
         cooking_time,

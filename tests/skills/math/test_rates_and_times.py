@@ -305,6 +305,22 @@ def test_the_math_reader_asks_them_before_the_clock():
         ),
         ("seven eighths as a decimal pls", "0.875 (7/8)"),
         ("two thirds as a percent", "≈66.67% (2/3)"),
+        (
+            "three of us split $2,340 rent by room size. mine is 150 sq ft, the others are 120 and "
+            "90. how much is my share",
+            "$975.00 ($2,340.00 × size ÷ 360",
+        ),
+        (
+            "rent is $2000, we split by room size: 150, 120 and 130 sq ft. how much does the 150 sq "
+            "ft room pay",
+            "$750.00 ",
+        ),
+        (
+            "juice concentrate is 1 part concentrate to 5 parts water, i want 3 liters of juice "
+            "total, how much concentrate do i need",
+            "0.5 liters of concentrate",
+        ),
+        ("mix 2 parts cement to 3 parts sand, i need 10 kg total, how much sand", "6 kg of sand"),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
     ],
@@ -334,6 +350,8 @@ def test_everyday_readings(prompt, starts):
         "my team in berlin and my boss in tokyo meet at 9am, what time is that in paris",
         "the temp is 25c outside, should i wear a jacket",
         "how many letters in the word banana",
+        "four of us split $2,340 rent by room size. mine is 150 sq ft, the others are 120 and 90. "
+        "how much is my share",
         "pick 3 winners out of 10 for gold silver and bronze, how many ways",
         "2 out of 3 dentists recommend it, is that a lot",
     ],
