@@ -136,9 +136,23 @@ def _told(text: str) -> tuple[str, str, str] | None:
     rest = text[m.end() :]
     if not _ASKS.search(rest):
         return None
+    rest = re.sub(
+        r"\s*\((?:us|u\.s\.|imperial|metric)(?:\s+(?:measures?|units?|cups?))?\)\s*$",
+        "",
+        rest,
+        flags=re.I,
+    )
     for tail in re.finditer(r"(?=\s(?:in|into|to)\s+(\S.*)$)", rest, re.IGNORECASE):
         if _unit(tail.group(1)) is not None:
             return m.group(1), m.group(2), tail.group(1)
+    # "..., how many tbsp is that": the unit asked for after "how many"
+    many = re.search(
+        r"\bhow\s+many\s+(\S+)\s+(?:is\s+(?:that|it)|would\s+(?:that|it)\s+be|do\s+i\s+need)$",
+        rest,
+        re.I,
+    )
+    if many is not None and _unit(many.group(1)) is not None:
+        return m.group(1), m.group(2), many.group(1)
     return None
 
 

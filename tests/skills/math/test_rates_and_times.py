@@ -321,6 +321,11 @@ def test_the_math_reader_asks_them_before_the_clock():
             "0.5 liters of concentrate",
         ),
         ("mix 2 parts cement to 3 parts sand, i need 10 kg total, how much sand", "6 kg of sand"),
+        (
+            "recipe calls for 3/4 cup of oil but i only have a tablespoon, how many tbsp is that "
+            "(us measures)",
+            "0.75 cups = 12 tbsp",
+        ),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
     ],
