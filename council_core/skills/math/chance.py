@@ -31,9 +31,12 @@ def _chance(p: Fraction) -> str:
 
 
 _ASK = r"\b(?:chance|probability|odds|likelihood|likely)\b"
-_DICE = re.compile(r"\b(?:roll|rolling|throw|throwing|toss)\w*\s+(two|2|a\s+pair\s+of)\s+dice\b")
+_DICE = re.compile(
+    r"\b(?:roll|rolling|throw|throwing|toss)\w*\s+(two|2|a\s+pair\s+of)\s+dice\b"
+    r"|\b(two|2|a\s+pair\s+of)\s+dice\s+(?=add|sum|total|come\s+up|show|land)"
+)
 _TOTAL = re.compile(
-    r"\b(?:total|sum|add(?:s)?\s+up\s+to|adds\s+to)\s+(?:is\s+|of\s+|=\s*)?(\d{1,2})\b"
+    r"\b(?:total|sum|add(?:s)?\s+up\s+to|adds\s+to)\s+(?:is\s+|of\s+|=\s*)?(?:exactly\s+)?(\d{1,2})\b"
 )
 
 
@@ -43,7 +46,8 @@ def dice(t: str) -> str | None:
     d, s = _DICE.search(text), _TOTAL.search(text)
     if d is None or s is None or not re.search(_ASK, text):
         return None
-    spans = [(d.start(1), d.end(1)), (s.start(1), s.end(1))]
+    g = 1 if d.group(1) else 2
+    spans = [(d.start(g), d.end(g)), (s.start(1), s.end(1))]
     if _numbers_outside(text, spans):
         return None
     k = int(s.group(1))

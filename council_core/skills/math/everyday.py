@@ -272,7 +272,9 @@ _MY_STATS = re.compile(
     r"(?:score\s+|grade\s+|mark\s+)?(?:be\s+)?(?:if|when|with|for)\s+(?:i\s+(?:got|get|scored|have|had)\s+"
     r"|(?:my\s+)?(?:scores?|grades?|marks?|results?)\s+(?:of|are|were)\s+)?(?P<list>[-\d][\d.,\s]*(?:and\s+-?\d[\d.,]*)?)$"
     # "my test scores were 82 91 77 88 and 95 whats my avg", "highs this week were ... range"
-    r"|^(?:[a-z']+(?:\s+|(?=:))){0,5}?(?:(?:are|were|was)\s+|:\s*)?(?P<list2>\d[\d.,\s]*(?:and\s+-?\d[\d.,]*)?)\s*[-,.;:]?\s+"
+    r"|^(?:[a-z']+(?:\s+|(?=:))){0,5}?(?:(?:are|were|was)\s+|:\s*)?(?P<list2>\d[\d.,\s]*(?:and\s+-?\d[\d.,]*)?)"
+    r"(?:\s*(?:minutes|mins|hours|hrs|points|pts|dollars|degrees|miles|km|kg|lbs|pounds|seconds|secs|steps))?"
+    r"\s*[-,.;:]?\s+"
     r"(?:what(?:'s| is| was)|whats)\s+(?:my|the|their|its)\s+"
     r"(?P<what2>average|avg|mean|median|range|total|sum)$",
     re.IGNORECASE,
@@ -581,7 +583,7 @@ def _zone_pattern(text: str) -> _ZoneRead | None:
 
 
 _ASK_ZONE = re.compile(
-    rf"[,.;-]?\s*(?:what(?:'s|\s+is)?\s+(?:the\s+)?time\s+(?:is\s+(?:that|it)\s+|will\s+(?:that|it)\s+be\s+"
+    rf"[,.;-]?\s*(?:what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+and\s+(?:day|date))?\s+(?:is\s+(?:that|it)\s+|will\s+(?:that|it)\s+be\s+"
     rf"|would\s+(?:that|it)\s+be\s+)?|what(?:'s|s|\s+is)\s+(?:that|it)\s+)"
     rf"(?:for\s+(?:me|us|you|him|her|them)\s+)?(?:here\s+)?in\s+(?P<b>{_PLACE})(?:\s+time)?$",
     re.IGNORECASE,

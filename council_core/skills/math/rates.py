@@ -60,8 +60,8 @@ def _norm(t: str) -> str:
     and mixed numbers as decimals when exact ("1 1/2 cups" -> "1.5 cups")."""
     text = " ".join(t.lower().split()).rstrip("?!. ")
     text = re.sub(
-        r"\b(half a|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+dozen\b",
-        lambda m: _num_s(Fraction(_WORD_N[m.group(1)]) * 12), text,
+        r"\b(half a|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+dozen\b",
+        lambda m: _num_s(Fraction(_WORD_N.get(m.group(1), m.group(1))) * 12), text,
     )  # fmt: skip
     text = re.sub(
         r"\b(?:serves|serving|feeds|feeding|for|makes|making)\s+"
@@ -304,7 +304,7 @@ def recipe(t: str) -> str | None:
     counts = [
         m
         for m in re.finditer(
-            r"\b(?:for|serves?|serving|feeds?|feeding|makes?|making|yields?|to)\s+(\d+(?:\.\d+)?)\b"
+            r"\b(?:for|serves?|serving|feeds?|feeding|makes?|making|yields?|to|need|want)\s+(\d+(?:\.\d+)?)\b"
             r"(?!\s*(?:%|g\b|grams|cups?|kg|ml|oz|tbsp|tsp|minutes?|hours?))",
             text,
         )
@@ -324,7 +324,10 @@ def recipe(t: str) -> str | None:
     what = re.match(r"\s*(?:of\s+)?([a-z]+)", text[q.end() :])
     stop = ("for", "to", "and", "how", "serves", "makes", "feeds", "if", "in", "but", "what")
     item = f" of {what.group(1)}" if what and what.group(1) not in stop else ""
-    return f"{_num_s(out)} {unit}{item} ({_num_s(amount)} {unit} × {_num_s(b)}/{_num_s(a)})"
+    approx = "" if (out * 10**4).denominator == 1 else "≈"
+    return (
+        f"{approx}{_num_s(out, 4)} {unit}{item} ({_num_s(amount)} {unit} × {_num_s(b)}/{_num_s(a)})"
+    )
 
 
 _GRAMS = {"g": 1, "gram": 1, "grams": 1, "kg": 1000, "kilo": 1000, "kilos": 1000,

@@ -317,6 +317,11 @@ def date_shift(t: str, today: _dt.date | None = None) -> str | None:
     text = " ".join(t.lower().split()).rstrip("?!. ")
     dates = _dates(text, today)
     spans = list(_SPAN.finditer(text))
+    twice: list[tuple[int, int]] = []
+    if len(spans) == 2 and spans[0].group(0).rstrip("s") == spans[1].group(0).rstrip("s"):
+        # "a 90 day trial starting ..., what date is it 90 days after that": one span, said twice
+        twice = [(spans[0].start(), spans[0].end())]
+        spans = spans[1:]
     if len(dates) != 1 or len(spans) != 1:
         return None
     if not re.search(
@@ -325,10 +330,17 @@ def date_shift(t: str, today: _dt.date | None = None) -> str | None:
     ):
         return None
     (dm, d, has_year), sm = dates[0], spans[0]
-    if _numbers_outside(text, [(dm.start(), dm.end()), (sm.start(), sm.end())]):
+    if _numbers_outside(text, [(dm.start(), dm.end()), (sm.start(), sm.end()), *twice]):
         return None
     link = text[sm.end() : dm.start()] if sm.end() <= dm.start() else text[dm.end() : sm.start()]
-    if re.search(r"\b(?:before|prior to|earlier than|minus|ago)\b", link):
+    if dm.end() <= sm.start():  # "... february 10 2024, what date is it 90 days after that"
+        back = re.match(
+            r"\s*(after|later|from|past|before|earlier|prior)\s+(?:that|it|this|then)\b",
+            text[sm.end() :],
+        )
+        if back is not None:
+            link = back.group(1)
+    if re.search(r"\b(?:before|prior to|earlier than|minus|ago|earlier|prior)\b", link):
         sign = -1
     elif re.search(r"\b(?:after|from|past|later than|plus|following|since)\b|\+", link):
         sign = 1

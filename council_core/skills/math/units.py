@@ -278,7 +278,7 @@ def convert(t: str) -> str | None:
 
 # "5 feet 10 inches in cm", "6'2\" to meters", "1 hour 45 minutes in minutes": parts of one kind
 _FEET_INCHES = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:'|’|ft)\s*(\d+(?:\.\d+)?)\s*(?:\"|”|''|in(?![a-z])|(?=\s|,|$))"
+    r"(\d+(?:\.\d+)?)\s*(?:'|’|ft|foot|feet)\s*(\d+(?:\.\d+)?)\s*(?:\"|”|''|inch(?:es)?(?![a-z])|in(?![a-z])|(?=\s|,|$))"
 )
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.IGNORECASE)
 _COMPOUND = re.compile(

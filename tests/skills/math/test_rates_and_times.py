@@ -326,6 +326,27 @@ def test_the_math_reader_asks_them_before_the_clock():
             "(us measures)",
             "0.75 cups = 12 tbsp",
         ),
+        # read since the everyday7 run
+        ("im 5 foot 9, whats that in cm", "5 ft 9 in = 175.26 cm"),
+        (
+            "got a 90 day trial starting february 10 2024, what date is it exactly 90 days after that",
+            "2024-05-10 (Friday, May 10, 2024)",
+        ),
+        (
+            "boss in los angeles wants a call at 4pm his time on july 15 2025, what time and day is "
+            "that for me in tokyo",
+            "08:00 the next day in Tokyo",
+        ),
+        ("playing monopoly, whats the chance two dice add up to exactly 8", "5/36 (≈13.89%)"),
+        (
+            "cookie recipe makes 2 dozen and uses 1 3/4 cups flour. i need 60 cookies for the bake "
+            "sale, how much flour",
+            "4.375 cups of flour (1.75 cups × 60/24)",
+        ),
+        (
+            "tracked my commute this week: 34, 28, 41, 37, 29 and 45 minutes. whats the median",
+            "71/2 = 35.5",
+        ),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
     ],
