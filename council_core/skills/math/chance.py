@@ -8,10 +8,8 @@ import math
 import re
 from fractions import Fraction
 
+from .timecalc import _SMALL as _WORDS  # counts in words: one table for the readers
 from .timecalc import NUMBER_WORDS, _numbers_outside
-
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}  # fmt: skip
 
 
 def _norm(t: str) -> str:

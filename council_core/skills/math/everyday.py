@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .fmt import format_fraction
@@ -424,14 +425,16 @@ _TIP = re.compile(
 
 def tip(t: str) -> str | None:
     """'tip of 18% on $62.40' -> '$11.23 (18% of $62.40 = $11.232); $73.63 with the tip'."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     m = _TIP.match(t.strip().rstrip("?!. "))
     if m is None:
         return None
     rate = Decimal(m.group(1) or m.group(2))
     bill = Decimal(m.group(4).replace(",", ""))
-    cur = m.group(3) or m.group(5) or "$"
+    return tip_answer(rate, bill, m.group(3) or m.group(5) or "$")
+
+
+def tip_answer(rate: Decimal, bill: Decimal, cur: str) -> str:
+    """The tip and the total, to the cent (half up), with the exact tip when it was rounded."""
     exact = bill * rate / 100
     cents = Decimal("0.01")
     tip_ = exact.quantize(cents, rounding=ROUND_HALF_UP)
@@ -738,7 +741,6 @@ _SCIENTIFIC = re.compile(
 
 def scientific(t: str) -> str | None:
     """'how do i write 45600000 in scientific notation' -> '4.56 × 10^7'."""
-    from decimal import Decimal
 
     m = _SCIENTIFIC.match(" ".join(t.split()).rstrip("?!. "))
     if m is None:

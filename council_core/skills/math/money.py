@@ -1102,10 +1102,9 @@ def tip_told(t: str) -> str | None:
         return None
     if not r.has(r"\bhow much|\bwhat|\bwhats|\btotal|\bcalculate|\bwork out"):
         return None
-    from .everyday import tip
+    from .everyday import tip_answer
 
-    sign = bill.unit or r.cur
-    return tip(f"tip of {_plain(rate.value)}% on {sign}{_plain(bill.value)}")
+    return tip_answer(rate.value, bill.value, bill.unit or r.cur)
 
 
 def answer(t: str) -> str | None:
