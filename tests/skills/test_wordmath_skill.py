@@ -71,6 +71,10 @@ NOT_CLAIMED = [
     "remember that my locker code is 4512 and I paid 20 dollars for it",
     "What does my manual say about the 3 filters per month?",
     "hi! what can you do?",
+    # ideas, advice and opinions that merely hold numbers
+    "my sister turns 30 next week, any gift ideas under $50?",
+    "should i put 15% of my paycheck into my 401k or pay off my car loan first?",
+    "is putting 20% down on a house really better than 10%, what do you think?",
 ]
 
 

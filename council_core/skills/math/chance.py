@@ -8,6 +8,7 @@ import math
 import re
 from fractions import Fraction
 
+from .numwords import to_digits
 from .timecalc import _SMALL as _WORDS  # counts in words: one table for the readers
 from .timecalc import NUMBER_WORDS, _numbers_outside
 
@@ -32,9 +33,12 @@ _ASK = r"\b(?:chance|probability|odds|likelihood|likely)\b"
 _DICE = re.compile(
     r"\b(?:roll|rolling|throw|throwing|toss)\w*\s+(two|2|a\s+pair\s+of)\s+dice\b"
     r"|\b(two|2|a\s+pair\s+of)\s+dice\s+(?=add|sum|total|come\s+up|show|land)"
+    r"|\b(?:with|using|on)\s+(two|2|a\s+pair\s+of)\s+dice\b"
 )
 _TOTAL = re.compile(
     r"\b(?:total|sum|add(?:s)?\s+up\s+to|adds\s+to)\s+(?:is\s+|of\s+|=\s*)?(?:exactly\s+)?(\d{1,2})\b"
+    # "roll 2 dice, whats the odds of getting a 7", "the odds of rolling an 8 with two dice"
+    r"|\b(?:getting|get|rolling|roll|throwing|throw)\s+(?:a|an)\s+(\d{1,2})\b(?!\s*(?:or|and|[-+x/]))"
 )
 
 
@@ -44,11 +48,12 @@ def dice(t: str) -> str | None:
     d, s = _DICE.search(text), _TOTAL.search(text)
     if d is None or s is None or not re.search(_ASK, text):
         return None
-    g = 1 if d.group(1) else 2
-    spans = [(d.start(g), d.end(g)), (s.start(1), s.end(1))]
+    g = next(i for i in (1, 2, 3) if d.group(i))
+    h = 1 if s.group(1) else 2
+    spans = [(d.start(g), d.end(g)), (s.start(h), s.end(h))]
     if _numbers_outside(text, spans):
         return None
-    k = int(s.group(1))
+    k = int(s.group(h))
     ways = sum(1 for a in range(1, 7) for b in range(1, 7) if a + b == k)
     if not 2 <= k <= 12:
         return None
@@ -126,6 +131,7 @@ def _letters(text: str) -> str | None:
 
 def _choose(text: str) -> str | None:
     """'pick 6 numbers out of 49, how many possible combos' -> '13,983,816 (C(49, 6))'."""
+    text = to_digits(text)  # "pick 3 people out of twelve"
     m = _CHOOSE.search(text)
     if m is None or not re.search(r"\bhow\s+many\b|\bnumber\s+of\b", text):
         return None

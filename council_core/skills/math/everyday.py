@@ -734,18 +734,42 @@ def spelled_fraction(t: str) -> str | None:
 _SCIENTIFIC = re.compile(
     r"^(?:how\s+(?:do|would|can|should)\s+(?:i|you|we)\s+(?:write|express)\s+|write\s+|express\s+"
     r"|convert\s+|put\s+)?(?P<n>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)\s+"
-    r"(?:in|as|to|into|using)\s+(?:scientific|exponential)(?:\s+notation|\s+form)?$",
+    r"(?:(?P<s>thousand|million|billion|trillion)\s+)?(?:in|as|to|into|using)\s+(?:scientific|exponential)(?:\s+notation|\s+form)?$",
     re.IGNORECASE,
 )
+
+
+_SCALE_WORDS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_SCI_NUM = re.compile(
+    r"(?<![\d.])(?P<n>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)"
+    r"(?:\s+(?P<s>thousand|million|billion|trillion))?(?![\d.,]\d)",
+    re.IGNORECASE,
+)
+
+
+def _sci_told(text: str) -> re.Match[str] | None:
+    """'the body has roughly 37.2 trillion cells, how do i write that in scientific notation':
+    one number (with its scale word) anywhere, scientific notation asked for."""
+    wants = re.search(
+        r"\b(?:in|as|to|into|using)\s+(?:scientific|exponential)\s+(?:notation|form)\b", text, re.I
+    )
+    if not wants or not re.search(r"\b(?:how|what|whats|write|express|convert|put)\b", text, re.I):
+        return None
+    found = list(_SCI_NUM.finditer(text))
+    return found[0] if len(found) == 1 else None
 
 
 def scientific(t: str) -> str | None:
     """'how do i write 45600000 in scientific notation' -> '4.56 × 10^7'."""
 
-    m = _SCIENTIFIC.match(" ".join(t.split()).rstrip("?!. "))
+    text = " ".join(t.split()).rstrip("?!. ")
+    m = _SCIENTIFIC.match(text) or _sci_told(text)
     if m is None:
         return None
     d = Decimal(m.group("n").replace(",", ""))
+    scale = m.groupdict().get("s")
+    if scale:
+        d *= _SCALE_WORDS[scale.lower()]
     if d == 0:
         return "0 × 10^0"
     sign, digits, exp = d.normalize().as_tuple()

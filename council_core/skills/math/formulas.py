@@ -181,9 +181,61 @@ def ladder(t: str) -> Formula | None:
     return Formula(f"sqrt({n_long}^2 - {n_out}^2)", unit, "the height the ladder reaches")
 
 
+_FENCE_BY = re.compile(rf"{_NUM}{_UNIT}\s*(?:by|x|×)\s*{_NUM}{_UNIT}", re.I)
+_THREE_SIDES = re.compile(r"\b(?:other\s+|only\s+)?(?:3|three)\s+sides\b", re.I)
+_OPEN_SIDE = re.compile(
+    rf"\b{_NUM}{_UNIT}\s*(?:-\s*)?(?:long\s+)?sides?\b"
+    r"|\b(long(?:er)?|short(?:er)?)\s+sides?\b",
+    re.I,
+)
+
+
+def fence(t: str) -> Formula | None:
+    """'fence in the backyard, its 40 by 25 ft, how many feet of fencing' -> 2*(40 + 25);
+    'the house runs along one of the 40 ft sides, fence for the other 3 sides' -> 40 + 2*25."""
+    if not re.search(r"\bfenc", t, re.I) or not re.search(
+        r"\bhow\s+(?:much|many|long)\b|\bwhat\s+length\b", t, re.I
+    ):
+        return None
+    m = _FENCE_BY.search(t)
+    if m is None:
+        return None
+    a, b = m.group(1), m.group(3)
+    raw = m.group(2) or m.group(4) or ""
+    unit = _SHORT.get(raw.lower(), raw.lower())
+    rest = t[: m.start()] + " " + t[m.end() :]
+    three = _THREE_SIDES.search(rest)
+    if three is not None:
+        rest = rest[: three.start()] + " " + rest[three.end() :]
+    side = _OPEN_SIDE.search(rest)
+    if side is not None and three is None:
+        return None
+    left = re.findall(_NUM, rest[: side.start()] + rest[side.end() :] if side else rest)
+    if left:
+        return None  # a gate, a price per foot, a second yard: not ours
+    if three is None:
+        return Formula(f"2*({a} + {b})", unit, "the fence around all four sides")
+    if side is None:
+        return None  # three sides, but which one is open?
+    big, small = (a, b) if float(a) >= float(b) else (b, a)
+    if side.group(1):
+        if side.group(1) not in (a, b):
+            return None
+        other_side = b if side.group(1) == a else a
+        if a == b:
+            other_side = a
+        open_side = side.group(1)
+    else:
+        open_side = big if side.group(3).lower().startswith("long") else small
+        other_side = small if open_side == big else big
+    return Formula(
+        f"{open_side} + 2*{other_side}", unit, f"the fence on three sides ({open_side} {unit} open)"
+    )
+
+
 def geometry(t: str) -> Formula | None:
     """t: the question without its lead ("the volume of a sphere with radius 3")."""
-    up = ladder(t)
+    up = ladder(t) or fence(t)
     if up is not None:
         return up
     q = _QUANTITY.match(t) or _QUANTITY_ANY.search(t)

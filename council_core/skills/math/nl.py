@@ -14,6 +14,7 @@ from council_core import cues
 from council_core.base.errors import BadInput
 
 from . import chance, everyday, formulas, money, numbers, rates, sequences, timecalc
+from .numwords import _NUMWORD, _UNITS, _numword
 from .parser import _ENGLISH as ENGLISH_2
 from .parser import ALIASES, CONSTANTS, FUNCTIONS, GREEK, Node, parse, symbols_in
 
@@ -91,54 +92,6 @@ _WORDS: list[tuple[str, str]] = [
     (r"\be to the\b", " e ^ "),
 ]
 _WORDS_C = [(re.compile(a, re.IGNORECASE), b) for a, b in _WORDS]
-
-
-_UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_NUMWORD = re.compile(
-    r"\b(?:("
-    + "|".join(_TENS)
-    + r")(?:[\s-]("
-    + "|".join(_UNITS[1:10])
-    + r"))?|("
-    + "|".join(_UNITS)
-    + r"))\b(?:\s+(hundred|thousand|million))?",
-    re.IGNORECASE,
-)
-_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-
-
-def _numword(m: re.Match[str]) -> str:
-    if m.group(1):
-        v = (_TENS.index(m.group(1).lower()) + 2) * 10
-        if m.group(2):
-            v += _UNITS.index(m.group(2).lower())
-    else:
-        v = _UNITS.index(m.group(3).lower())
-    if m.group(4):
-        v *= _SCALE[m.group(4).lower()]
-    return str(v)
 
 
 def words_to_math(text: str) -> str:

@@ -156,6 +156,31 @@ def _told(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+_SCALE_WORD = re.compile(r"\b(celsius|centigrade|fahrenheit)\b", re.IGNORECASE)
+
+
+def _scale_told(text: str) -> tuple[str, str, str] | None:
+    """'my oven only shows celsius and the recipe says 375 degrees F, what do i set it to':
+    one temperature, the other scale named elsewhere in the sentence, a question."""
+    if len(re.findall(r"\d+(?:[.,/]\d+)*", text)) != 1 or not _ASKS.search(text):
+        return None
+    m = _ONE_AMOUNT.search(text)
+    if m is None:
+        return None
+    src = _unit(m.group(2))
+    if src is None and m.group(2).lower() == "degrees":  # "375 degrees F"
+        after = re.match(r"\s*([a-z]+)", text[m.end() :], re.IGNORECASE)
+        src = _unit("degrees " + after.group(1)) if after else None
+    if src not in ("°C", "°F"):
+        return None
+    named = {_unit(w.group(1)) for w in _SCALE_WORD.finditer(text[: m.start()] + text[m.end() :])}
+    named.discard(src)
+    named.discard(None)
+    if len(named) != 1:
+        return None
+    return m.group(1), src, named.pop() or ""
+
+
 def _unit(words: str) -> str | None:
     w = " ".join(words.strip().rstrip(".").split())
     if w in _UNITS:  # case kept: "MB", "K", "B"
@@ -222,15 +247,28 @@ def _decimal(v: Fraction) -> tuple[str, bool]:
 def _shown(sym: str, n: Fraction) -> str:
     if sym in ("°C", "°F", "K"):
         return sym if sym != "K" else " K"
-    if sym in ("cup", "day", "week", "acre", "bit") and n != 1:
+    if sym in ("cup", "day", "week", "acre", "bit") and n > 1:
         return f" {sym}s"
     return f" {sym}"
+
+
+_SPELLED = {"half": "1/2", "quarter": "1/4", "third": "1/3", "three quarter": "3/4",
+            "three quarters": "3/4", "two thirds": "2/3"}  # fmt: skip
 
 
 def convert(t: str) -> str | None:
     """'convert 5 miles to km' -> '5 mi = 8.04672 km'; 'how many grams in a pound' ->
     '1 lb = 453.59237 g'; '100 f to c' -> '100 °F ≈ 37.7778 °C (exactly 340/9)'."""
     text = t.strip().rstrip("?!. ")
+    # "2/3 of a cup in tbsp", "half a cup in ml", "three quarters of a cup": the amount as a number
+    text = re.sub(r"(\d+/\d+|\d*\.\d+)\s+of\s+an?\s+(?=[a-z])", r"\1 ", text, flags=re.I)
+    text = re.sub(
+        r"\b(?:(?:a|one)\s+)?(half|quarter|third|three\s+quarters?|two\s+thirds)(?:\s+of)?"
+        r"(?:\s+an?)?\s+(?=[a-z])",
+        lambda m: _SPELLED[" ".join(m.group(1).lower().split())] + " ",
+        text,
+        flags=re.I,
+    )
     m = _CONVERT.match(text)
     if m is not None:
         amount, src, dst = m.group(1), m.group(2), m.group(3)
@@ -243,7 +281,7 @@ def convert(t: str) -> str | None:
             if m is not None:
                 amount, src, dst = m.group(1), m.group(2), m.group(3)
             else:
-                told = _told(text)
+                told = _told(text) or _scale_told(text)
                 if told is None:
                     return None
                 amount, src, dst = told
@@ -260,7 +298,7 @@ def convert(t: str) -> str | None:
         return None
     x = _amount(amount)
     y = _from_base(kind, b, _to_base(kind, a, x))
-    xs, _ = _decimal(x)
+    xs = amount.strip() if "/" in amount else _decimal(x)[0]  # "2/3 cup", as the user said it
     ys, exact = _decimal(y)
     out = f"{xs}{_shown(a, x)} {'=' if exact else '≈'} {ys}{_shown(b, y)}"
     if not exact and y.denominator < 1000:  # 340/9, not 781250/12573

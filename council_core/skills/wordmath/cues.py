@@ -69,6 +69,13 @@ _OTHERS = re.compile(
     r"\b(?:move|copy|rename|delete)\s+(?:the|my|all)\b",
     re.IGNORECASE,
 )
+# Requests for ideas, advice or opinions that merely hold numbers ("my sister turns 30 next week,
+# any gift ideas under $50?"): unless the question is a clear quantity question, not ours.
+_NOT_A_QUANTITY = re.compile(
+    r"\b(?:ideas?|suggest\w*|recommend\w*|advice|advise|opinions?|what\s+do\s+you\s+think|"
+    r"should\s+i|should\s+we|is\s+it\s+worth|any\s+tips|poem|haiku|story|joke|translate)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _MONTH = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -106,6 +113,8 @@ def word_problem_score(text: str) -> float:
     arith = bool(_ARITH.search(text))
     if asks and arith and (n >= 2 or len(words) >= 8):
         return 0.8
+    if _NOT_A_QUANTITY.search(text):
+        return 0.0  # "any gift ideas under $50?", "should i put 15% into my 401k": advice
     if asks and (arith or n >= 2):
         return 0.65
     if arith and n >= 2 and text.rstrip().endswith("?"):

@@ -76,6 +76,21 @@ from council_core.skills.math.formulas import days_between
         ),
         ("How many days are there between March 3 and April 20?", "48 days"),
         ("how many days from Dec 25, 2025 to Jan 1, 2026", "7 days"),
+        # a fence: all four sides, or three with the open side named
+        (
+            "need to fence in the backyard, its 40 by 25 ft. how many feet of fencing do i need",
+            "130 ft",
+        ),
+        (
+            "my backyard is 40ft x 25ft and the house runs along one of the 40 ft sides. how much "
+            "fence do i need for the other 3 sides",
+            "90 ft",
+        ),
+        (
+            "fence on three sides of a 40 x 25 ft yard, the house is on one of the short sides, "
+            "how many feet",
+            "105 ft",
+        ),
     ],
 )
 async def test_answers(ctx, prompt, answer):
@@ -101,6 +116,9 @@ async def test_answers(ctx, prompt, answer):
         "The price is 20 dollars. What is 15% of it?",
         "What is the area of a triangle with sides 3, 4 and 5?",
         "the area of a rectangle with length 12 and width 8 and 3 more",
+        "garden is 10 by 6 m, fencing costs $12 a meter, how much will the fence cost",
+        "yard is 40 by 25 ft with a 4 ft gate, how many feet of fence",
+        "fence on 3 sides of a 40 x 25 ft yard, how many feet",  # which side is open?
     ],
 )
 async def test_word_problems_it_does_not_understand_are_declined(ctx, prompt):

@@ -201,8 +201,8 @@ def test_the_math_reader_asks_them_before_the_clock():
             "01:00 the next day in Tokyo",
         ),
         # units: fractions, a question after the amount, words before it, heights and weights
-        ("recipe says 3/4 cup butter, how many tbsp is that", "0.75 cups = 12 tbsp"),
-        ("1 1/2 cups in ml", "1.5 cups = 354.88235475 ml"),
+        ("recipe says 3/4 cup butter, how many tbsp is that", "3/4 cup = 12 tbsp"),
+        ("1 1/2 cups in ml", "1 1/2 cups = 354.88235475 ml"),
         ("im 5'11\" how tall is that in cm", "5 ft 11 in = 180.34 cm"),
         ("i weigh 11 stone 4 lbs whats that in kg", "11 st 4 lb = 71.66759446 kg"),
         ("oven setting 180c in fahrenheit?", "180°C = 356°F"),
@@ -324,7 +324,7 @@ def test_the_math_reader_asks_them_before_the_clock():
         (
             "recipe calls for 3/4 cup of oil but i only have a tablespoon, how many tbsp is that "
             "(us measures)",
-            "0.75 cups = 12 tbsp",
+            "3/4 cup = 12 tbsp",
         ),
         # read since the everyday7 run
         ("im 5 foot 9, whats that in cm", "5 ft 9 in = 175.26 cm"),
@@ -349,6 +349,27 @@ def test_the_math_reader_asks_them_before_the_clock():
         ),
         # courtesy at the end does not change the reading
         ("18% tip on a $64.50 bill pls", "$11.61 (18% of $64.50)"),
+        # seen after the everyday7 run
+        ("roll 2 dice whats the odds of getting a 7", "1/6 (≈16.67%)"),
+        ("what are the odds of rolling an 8 with two dice", "5/36 (≈13.89%)"),
+        ("whats 2/3 of a cup in tbsp", "2/3 cup ≈ 10.6667 tbsp"),
+        ("how many tbsp in a quarter cup", "1/4 cup = 4 tbsp"),
+        ("three quarters of a cup in tsp", "3/4 cup = 36 tsp"),
+        (
+            "my oven only shows celsius and the recipe says 375 degrees F, what do i set it to",
+            "375°F ≈ 190.556°C",
+        ),
+        (
+            "recipe says bake at 350 f, my oven is in celsius what do i set it to",
+            "350°F ≈ 176.667°C",
+        ),
+        (
+            "read that the human body has roughly 37.2 trillion cells, how do i write that in "
+            "scientific notation",
+            "3.72 × 10^13",
+        ),
+        ("the sun is about 93 million miles away, whats that in scientific notation", "9.3 × 10^7"),
+        ("pick 3 ppl out of twelve volunteers how many ways", "220 (C(12, 3)"),
     ],
 )
 def test_everyday_readings(prompt, starts):
@@ -380,6 +401,10 @@ def test_everyday_readings(prompt, starts):
         "how much is my share",
         "pick 3 winners out of 10 for gold silver and bronze, how many ways",
         "2 out of 3 dentists recommend it, is that a lot",
+        "whats the chance of getting a 7 or 11 with two dice",
+        "my oven is celsius, is 350 a good temperature for cookies",
+        "the first 3 of the 10 pages in scientific notation took 2 hours",
+        "pick 3 winners out of twelve for gold silver and bronze, how many ways",
     ],
 )
 def test_everyday_look_alikes_are_not_read(prompt):
