@@ -189,6 +189,15 @@ _QUESTION_WORD = re.compile(
 )
 
 
+# "my passport form wants height in cm. im 5 ft 9 in": a conversion asked for, not a fact to keep
+_WANTS_IN_UNIT = re.compile(
+    r"\b(?:wants?|needs?|asks?\s+for|requires?)\s+(?:(?:my|the|your|it|his|her)\s+)?"
+    r"(?:height|weight|length|distance|it)?\s*in\s+(?:cm|mm|m|km|kg|g|lbs?|pounds|feet|ft|inches|"
+    r"miles|meters?|metres?|centimet(?:er|re)s?|kilo(?:gram)?s?|celsius|fahrenheit|stones?)\b",
+    re.IGNORECASE,
+)
+
+
 def conversation_kind(text: str) -> str | None:
     """'help', 'greeting', 'statement' (about the user), 'remember', or None."""
     t = text.strip()
@@ -207,7 +216,7 @@ def conversation_kind(text: str) -> str | None:
     if lead is None:
         return None
     body = t[lead.end() :]
-    if _REQUEST.match(body) or _QUESTION_WORD.search(body):
+    if _REQUEST.match(body) or _QUESTION_WORD.search(body) or _WANTS_IN_UNIT.search(body):
         return None
     if len([s for s in re.split(r"[.!;]\s+", body) if s.strip()]) > 3:
         return None

@@ -80,6 +80,8 @@ def test_prompt_carries_the_cue_of(prompt, skill):
         ("My bike costs 3 * 40 dollars", None),
         # a question typed without "?" or an apostrophe is not a statement to remember
         ("i weigh 11 stone 4 lbs whats that in kg", None),
+        ("my passport form wants height in cm. im 5 ft 9 in", None),
+        ("my son wants it in blue. he likes boats", "statement"),
         ("i weigh 70 kg, is that healthy", None),
         ("I only want the total size of a directory from du, not every subfolder", None),
         ("we just need the 15% tip on 84.50", None),

@@ -143,7 +143,7 @@ def _choose(text: str) -> str | None:
     if re.search(
         r"\border\s+matters|\bin\s+order\b|\barrange|\brank|\bpermutation|\bwith\s+repe|\brepeat"
         r"|\bgold\b|\bsilver\b|\bbronze\b|\bfirst\b|\bsecond\b|\bthird\b|\b1st\b|\bpresident|\bpositions?\b"
-        r"|\bplaces?\b|\bpodium\b|\bchair|\bcaptain|\broles?\b",
+        r"|\bplaces\b|\b(?:1st|2nd|3rd|first|second|third)\s+place\b|\bpodium\b|\bchair|\bcaptain|\broles?\b",
         text,
     ):
         return None

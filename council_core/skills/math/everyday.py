@@ -22,6 +22,7 @@ from fractions import Fraction
 from .fmt import format_fraction
 from .formulas import _MONTH, _month
 from .holidays import HOLIDAYS as _HOLIDAYS
+from .timecalc import holiday_dates
 from .units import compound, convert, seconds_in
 
 # ----- the clock -----
@@ -107,9 +108,7 @@ def clock(t: str, now: _dt.datetime | None = None) -> str | None:
         return None  # a place the zone database does not name: another skill may know it
     there = now.astimezone(ZoneInfo(zone))
     shown = place.upper() if len(place) <= 3 else place.title()  # "UTC", "UK", "New York"
-    out = (
-        f"{there:%H:%M} in {shown} ({zone}, UTC{_offset(there)}), {there:%A} {there.day} {there:%B}"
-    )
+    out = f"{there:%H:%M} ({_twelve(there)}) in {shown} ({zone}, UTC{_offset(there)}), {there:%A} {there.day} {there:%B}"
     if there.date() != now.date():
         out += f" (your date is {now:%A} {now.day} {now:%B})"
     return out
@@ -276,7 +275,8 @@ _MY_STATS = re.compile(
     r"|^(?:[a-z']+(?:\s+|(?=:))){0,5}?(?:(?:are|were|was)\s+|:\s*)?(?P<list2>\d[\d.,\s]*(?:and\s+-?\d[\d.,]*)?)"
     r"(?:\s*(?:minutes|mins|hours|hrs|points|pts|dollars|degrees|miles|km|kg|lbs|pounds|seconds|secs|steps))?"
     r"\s*[-,.;:]?\s+"
-    r"(?:what(?:'s| is| was)|whats)\s+(?:my|the|their|its)\s+"
+    # "... 190 and 131. average?": the question may be the one word
+    r"(?:(?:what(?:'s| is| was)|whats)\s+(?:my|the|their|its)\s+)?"
     r"(?P<what2>average|avg|mean|median|range|total|sum)$",
     re.IGNORECASE,
 )
@@ -395,7 +395,8 @@ _WEEKDAY = re.compile(
 
 def weekday(t: str) -> str | None:
     """'what day of the week was July 4 1976' -> 'Sunday (4 July 1976)'."""
-    m = _WEEKDAY.match(t.strip().rstrip("?!. "))
+    # "what day of the week is christmas 2026": the holiday as its date first
+    m = _WEEKDAY.match(holiday_dates(t.strip().rstrip("?!. ")))
     if m is None:
         return None
     g = m.groups()
@@ -588,7 +589,10 @@ def _zone_pattern(text: str) -> _ZoneRead | None:
 _ASK_ZONE = re.compile(
     rf"[,.;-]?\s*(?:what(?:'s|\s+is)?\s+(?:the\s+)?time(?:\s+and\s+(?:day|date))?\s+(?:is\s+(?:that|it)\s+|will\s+(?:that|it)\s+be\s+"
     rf"|would\s+(?:that|it)\s+be\s+)?|what(?:'s|s|\s+is)\s+(?:that|it)\s+)"
-    rf"(?:for\s+(?:me|us|you|him|her|them)\s+)?(?:here\s+)?in\s+(?P<b>{_PLACE})(?:\s+time)?$",
+    # "for me in", "for my coworker in", "for my sister who lives in"
+    r"(?:for\s+(?:me|us|you|him|her|them|(?:my|our|the|a)\s+[a-z]+(?:\s+[a-z]+)?)\s+"
+    r"(?:(?:who|that)(?:'s|\s+is|\s+lives|\s+works|\s+are)\s+)?)?"
+    rf"(?:here\s+)?in\s+(?P<b>{_PLACE})(?:\s+time)?$",
     re.IGNORECASE,
 )
 
@@ -619,8 +623,17 @@ def _zone_story(text: str) -> _ZoneRead | None:
         places = [(at, at + len(own.group(1)), own.group(1))]
     if len(places) != 1:
         return None
-    date = re.search(
-        r"\bon\s+(?P<d>[a-z0-9 ,.]+?)(?=\s*(?:[,.;]|\s-|$))", head[times[0].end() :], re.IGNORECASE
+    date = (
+        re.search(
+            r"\bon\s+(?P<d>[a-z0-9 ,.]+?)(?=\s*(?:[,.;]|\s-|$))",
+            head[times[0].end() :],
+            re.IGNORECASE,
+        )
+        or re.search(  # "4:30 pm los angeles time nov 12 2025": a month's name, no "on"
+            rf"(?P<d>\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)(?=\s*(?:[,.;]|\s-|$))",
+            head[times[0].end() :],
+            re.IGNORECASE,
+        )
     )
     said = date.group("d") if date else ""
     spans = [(times[0].start(), times[0].end()), (places[0][0], places[0][1])]
@@ -667,10 +680,15 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
     when = {1: " the next day", -1: " the day before"}.get(shift, "")
     name = {x: (x.upper() if len(x) <= 3 else x.title()) for x in (a, b)}
     return (
-        f"{here:%H:%M}{when} in {name[b]} ({zb}, UTC{_offset(here)}) when it is "
+        f"{here:%H:%M} ({_twelve(here)}){when} in {name[b]} ({zb}, UTC{_offset(here)}) when it is "
         f"{there:%H:%M} in {name[a]} ({za}, UTC{_offset(there)}); "
         f"offsets as of {there:%A} {there.day} {there:%B}{f' {there.year}' if said else ''}"
     )
+
+
+def _twelve(t: _dt.datetime) -> str:
+    """'1:00 pm' for 13:00."""
+    return f"{(t.hour % 12) or 12}:{t.minute:02d} {'am' if t.hour < 12 else 'pm'}"
 
 
 _OUT_OF = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/|out\s+of|of)\s*(\d+(?:\.\d+)?)(?![\d.])")
@@ -780,6 +798,59 @@ def scientific(t: str) -> str | None:
     return f"{'-' if sign else ''}{mant} × 10^{e} ({'-' if sign else ''}{mant}e{e})"
 
 
+# ----- unit prices -----
+
+_OFFER = re.compile(
+    r"(?P<q>\d+(?:\.\d+)?)\s*-?\s*(?P<u>[a-z]+)\b(?:\s+(?!for\b|at\b)[a-z]+){0,3}?"
+    r"\s*(?:for|at|@|-|–|,|:)?\s*\$(?P<p>\d+(?:\.\d+)?)"
+    r"|\$(?P<p2>\d+(?:\.\d+)?)\s+(?:for|per)\s+(?:a\s+|the\s+)?(?P<q2>\d+(?:\.\d+)?)\s*-?\s*(?P<u2>[a-z]+)\b",
+    re.IGNORECASE,
+)
+_PRICE_UNIT = {"ounce": "oz", "ounces": "oz", "oz": "oz", "lb": "lb", "lbs": "lb", "pound": "lb",
+               "pounds": "lb", "g": "g", "gram": "g", "grams": "g", "kg": "kg", "ml": "ml",
+               "l": "l", "liter": "l", "litre": "l", "liters": "l", "litres": "l",
+               "roll": "roll", "rolls": "roll", "pack": "pack", "packs": "pack", "can": "can",
+               "cans": "can", "bottle": "bottle", "bottles": "bottle", "count": "item", "ct": "item",
+               "pk": "item", "sheets": "sheet", "sheet": "sheet", "bag": "bag", "bags": "bag",
+               "pods": "pod", "pod": "pod", "eggs": "egg", "egg": "egg", "diapers": "diaper",
+               "gallon": "gal", "gallons": "gal", "gal": "gal", "fl": "fl oz"}  # fmt: skip
+_BETTER = re.compile(
+    r"\bcheaper\b|\bbetter\s+(?:deal|buy|value|price)\b|\bbest\s+(?:deal|buy|value|price)\b"
+    r"|\bless\s+per\b|\bcheapest\b",
+    re.IGNORECASE,
+)
+
+
+def unit_price(t: str) -> str | None:
+    """'which is cheaper per ounce, the 24 oz peanut butter for $4.29 or the 32 oz one for
+    $5.49' -> 'the 32 oz for $5.49: $0.1716 per oz (...)'. Two offers in one unit; every number
+    is an amount or a price."""
+    text = " ".join(t.split())
+    if not _BETTER.search(text):
+        return None
+    offers = []
+    for m in _OFFER.finditer(text):
+        q, u, p = (m["q"], m["u"], m["p"]) if m["q"] else (m["q2"], m["u2"], m["p2"])
+        unit = _PRICE_UNIT.get(u.lower())
+        if unit is None:
+            return None
+        offers.append((Decimal(q), unit, Decimal(p), u))
+    if len(offers) != 2 or offers[0][1] != offers[1][1]:
+        return None
+    if len(re.findall(r"\d+(?:\.\d+)?", text)) != 4 or any(o[0] == 0 for o in offers):
+        return None
+    unit = offers[0][1]
+    per = [(o[2] / o[0], o) for o in offers]
+    shown = [
+        f"{o[0].normalize():f} {o[3]} for ${o[2]:.2f}: ${v.quantize(Decimal('0.0001'), ROUND_HALF_UP)} per {unit}"
+        for v, o in per
+    ]
+    if per[0][0] == per[1][0]:
+        return f"the same price per {unit} ({'; '.join(shown)})"
+    best = 0 if per[0][0] < per[1][0] else 1
+    return f"the {shown[best]} (the other: {shown[1 - best]})"
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these everyday questions, else None."""
     for fn in (
@@ -799,6 +870,7 @@ def answer(t: str) -> str | None:
         compound,
         zone_time,
         pace,
+        unit_price,
     ):
         out = fn(t)
         if out is not None:

@@ -247,7 +247,11 @@ def geometry(t: str) -> Formula | None:
     if shape == "room":
         if _WALLS.search(t):
             quantity = "wall area"
-        elif _FLOOR.search(t) or (q is not None and q.group(1).lower() == "area"):
+        elif (
+            _FLOOR.search(t)
+            or (q is not None and q.group(1).lower() == "area")
+            or _SQUARE_UNITS.search(t)  # "living room is 12 ft by 14.5 ft, how many sq ft is that"
+        ):
             quantity = "floor area"
         else:
             return None

@@ -197,7 +197,12 @@ def _done(r: Reading, *used: Tok | None) -> bool:
     from .timecalc import NUMBER_WORDS
 
     ids = {id(u) for u in used if u is not None}
-    words = [m for m in NUMBER_WORDS.finditer(r.text) if not re.match(r"half|quarter", m.group(0))]
+    words = [
+        m
+        for m in NUMBER_WORDS.finditer(r.text)
+        if not re.match(r"half|quarter", m.group(0))
+        and not (m.group(0) == "one" and r.text[: m.start()].endswith(("the ", "each ")))
+    ]  # "the one with the 4 share": a pronoun, not a count
     return all(id(t) in ids for t in r.toks) and not words
 
 
@@ -1010,7 +1015,27 @@ def ratio_split(t: str) -> str | None:
     for x in in_ratio:
         x.used = True
     total = _principal(r)
-    if total is None or not _done(r, total, *in_ratio) or any(p <= 0 for p in parts):
+    extra: list[Tok] = []
+    named: int | None = None
+    for x in r.toks:
+        if x.used or x is total:
+            continue
+        before, after = r.text[: x.start], r.text[x.end :]
+        # "between my 3 kids" with three parts: the count of the people sharing
+        if x.value == len(parts) and re.search(
+            r"\b(?:between|among|with|for)\s+(?:my|our|the|his|her)?\s*$", before
+        ):
+            extra.append(x)
+        # "how much does the one with the 4 share get": the share of that part
+        elif (
+            x.value in parts
+            and named is None
+            and re.search(r"\b(?:the\s+one\s+with|gets?|getting|has|having)\s+(?:the\s+)?$", before)
+            and re.match(r"\s*(?:share|part|parts|portion)?\b", after)
+        ):
+            named = parts.index(x.value)
+            extra.append(x)
+    if total is None or not _done(r, total, *in_ratio, *extra) or any(p <= 0 for p in parts):
         return None
     total.used = True
     whole = sum(parts, Decimal(0))
@@ -1024,6 +1049,11 @@ def ratio_split(t: str) -> str | None:
         return _plain(d) if exact else "≈" + _plain(d.quantize(Decimal("0.01")))
 
     listed = ", ".join(show(x) for x in shares)
+    if named is not None:
+        return (
+            f"{show(shares[named])} (the {_plain(parts[named])} part of {show(total.value)} in the "
+            f"ratio {how}: {listed})"
+        )
     if r.has(r"\b(?:bigger|larger|biggest|largest|more)\b"):
         pick = max(shares)
     elif r.has(r"\b(?:smaller|smallest|less)\b"):

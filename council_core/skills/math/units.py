@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from .numwords import to_digits
+
 F = Fraction
 
 # unit -> (kind, factor to the kind's base unit), then the names people type for it
@@ -269,22 +271,26 @@ def convert(t: str) -> str | None:
         text,
         flags=re.I,
     )
+    text = to_digits(text)  # "convert fifteen gallons to litres"
+    readings: list[tuple[str, str, str]] = []
     m = _CONVERT.match(text)
     if m is not None:
-        amount, src, dst = m.group(1), m.group(2), m.group(3)
-    else:
-        m = _HOW_MANY.match(text)
-        if m is not None:
-            dst, amount, src = m.group(1), m.group(2), m.group(3)
-        else:
-            m = _IS_THAT.match(text)
-            if m is not None:
-                amount, src, dst = m.group(1), m.group(2), m.group(3)
-            else:
-                told = _told(text) or _scale_told(text)
-                if told is None:
-                    return None
-                amount, src, dst = told
+        readings.append((m.group(1), m.group(2), m.group(3)))
+    m = _HOW_MANY.match(text)
+    if m is not None:
+        readings.append((m.group(2), m.group(3), m.group(1)))
+    m = _IS_THAT.match(text)
+    if m is not None:
+        readings.append((m.group(1), m.group(2), m.group(3)))
+    # the first reading whose two units are units ("a 10k run lol how many miles is that": the
+    # amount-first pattern takes "k run" for the unit, the one-amount reading gets "k")
+    told = next((r for r in readings if _unit(r[1]) and _unit(r[2])), None) or (
+        _told(text) or _scale_told(text)
+    )
+    if told is None:
+        ordered = _form_order(text)
+        return convert(ordered) if ordered and ordered != text else None
+    amount, src, dst = told
     a, b = _unit(src), _unit(dst)
     if a is None or b is None or a == b or re.search(r"/0+(?!\d)", amount):
         return None
@@ -331,10 +337,35 @@ _COMPOUND = re.compile(
 )
 
 
+# "my passport form wants height in cm. im 5 ft 9 in": the unit asked for in one sentence, the
+# amount in the next (or the other way round)
+_WANTS = (
+    r"\b(?:wants?|needs?|asks?\s+for|requires?|says?\s+to\s+(?:give|enter|put))\s+"
+    r"(?:(?:my|the|your|it|his|her)\s+)?(?:height|weight|length|distance|it)?\s*in\s+(?P<u>[a-z]+)"
+)
+_WANTS_FIRST = re.compile(
+    rf"^[^.;!?]*?{_WANTS}\s*[.,;:!-]\s*(?P<rest>(?:[^.;!?]|\.(?=\d))+)$", re.IGNORECASE
+)
+_WANTS_LAST = re.compile(
+    rf"^(?P<rest>(?:[^.;!?]|\.(?=\d))+?)\s*[.,;:!-]\s*[^.;!?]*?{_WANTS}$", re.IGNORECASE
+)
+
+
+def _form_order(text: str) -> str | None:
+    """The amount, then "in <unit>": 'im 5 ft 9 in in cm'."""
+    m = _WANTS_FIRST.match(text) or _WANTS_LAST.match(text)
+    if m is None or _unit(m.group("u")) is None:
+        return None
+    return f"{m.group('rest').strip()} in {m.group('u')}"
+
+
 def compound(t: str) -> str | None:
     """'5 feet 10 inches in cm' -> '5 ft 10 in = 177.8 cm'."""
     text = _FEET_INCHES.sub(r"\1 ft \2 in", t.strip().rstrip("?!. "))
     m = _COMPOUND.match(text)
+    if m is None:
+        ordered = _form_order(text)
+        m = _COMPOUND.match(ordered) if ordered else None
     if m is None:
         return None
     b = _unit(m.group(2))

@@ -70,23 +70,23 @@ def test_easter_dates_known_years():
     [
         (
             "what time is it in Tokyo",
-            "11:05 in Tokyo (Asia/Tokyo, UTC+09:00), Wednesday 2 December",
+            "11:05 (11:05 am) in Tokyo (Asia/Tokyo, UTC+09:00), Wednesday 2 December",
         ),
         (
             "time in new york",
-            "21:05 in New York (America/New_York, UTC-05:00), Tuesday 1 December (your date is Wednesday 2 December)",
+            "21:05 (9:05 pm) in New York (America/New_York, UTC-05:00), Tuesday 1 December (your date is Wednesday 2 December)",
         ),
         (
             "what's the time in India right now",
-            "07:35 in India (Asia/Kolkata, UTC+05:30), Wednesday 2 December",
+            "07:35 (7:35 am) in India (Asia/Kolkata, UTC+05:30), Wednesday 2 December",
         ),
         ("what time is it", "02:05 (UTC, UTC+00:00), Wednesday 2 December 2026"),
         ("what's today's date", "Wednesday, 2 December 2026"),
         ("what day is it today", "Wednesday, 2 December 2026"),
-        ("what's the time in UTC", "02:05 in UTC (UTC, UTC+00:00), Wednesday 2 December"),
+        ("what's the time in UTC", "02:05 (2:05 am) in UTC (UTC, UTC+00:00), Wednesday 2 December"),
         (
             "what time is it in Tokyo at the moment",
-            "11:05 in Tokyo (Asia/Tokyo, UTC+09:00), Wednesday 2 December",
+            "11:05 (11:05 am) in Tokyo (Asia/Tokyo, UTC+09:00), Wednesday 2 December",
         ),
         ("what time is it in Narnia", None),  # no zone: the question goes on to other skills
         ("what time does the train leave", None),
@@ -276,23 +276,23 @@ def test_pace(prompt, expected):
     [
         (
             "3pm London time in New York",
-            "10:00 in New York (America/New_York, UTC-05:00) when it is 15:00 in London "
+            "10:00 (10:00 am) in New York (America/New_York, UTC-05:00) when it is 15:00 in London "
             "(Europe/London, UTC+00:00); offsets as of Wednesday 2 December",
         ),
         (
             "convert 7am Sydney time to UTC",
-            "20:00 the day before in UTC (UTC, UTC+00:00) when it is 07:00 in Sydney "
+            "20:00 (8:00 pm) the day before in UTC (UTC, UTC+00:00) when it is 07:00 in Sydney "
             "(Australia/Sydney, UTC+11:00); offsets as of Wednesday 2 December",
         ),
         (
             "What time is it in Tokyo when it is 3pm in London?",
-            "00:00 the next day in Tokyo (Asia/Tokyo, UTC+09:00) when it is 15:00 in London "
+            "00:00 (12:00 am) the next day in Tokyo (Asia/Tokyo, UTC+09:00) when it is 15:00 in London "
             "(Europe/London, UTC+00:00); offsets as of Wednesday 2 December",
         ),
         # typed by a new user from a fresh clone: no apostrophe, "LA" (the general model: 12 AM)
         (
             "if its 6pm in london what time is it in LA",
-            "10:00 in LA (America/Los_Angeles, UTC-08:00) when it is 18:00 in London "
+            "10:00 (10:00 am) in LA (America/Los_Angeles, UTC-08:00) when it is 18:00 in London "
             "(Europe/London, UTC+00:00); offsets as of Wednesday 2 December",
         ),
         ("3pm in Narnia to London", None),

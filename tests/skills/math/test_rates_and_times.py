@@ -175,30 +175,30 @@ def test_the_math_reader_asks_them_before_the_clock():
         # a time zone on a given day (that day's offsets)
         (
             "if its 3pm in new york on jan 15 2025 what time is it in london",
-            "20:00 in London (Europe/London, UTC+00:00)",
+            "20:00 (8:00 pm) in London (Europe/London, UTC+00:00)",
         ),
         (
             "if it's 9am in los angeles on july 4 2025 what time is it in tokyo",
-            "01:00 the next day in Tokyo",
+            "01:00 (1:00 am) the next day in Tokyo",
         ),
-        ("3pm in new york is what time in london", "20:00 in London"),
+        ("3pm in new york is what time in london", "20:00 (8:00 pm) in London"),
         (
             "my coworker in mumbai wants to talk at 2pm her time on march 20 2025 what time is "
             "that for me in chicago",
-            "03:30 in Chicago (America/Chicago, UTC-05:00) when it is 14:00 in Mumbai",
+            "03:30 (3:30 am) in Chicago (America/Chicago, UTC-05:00) when it is 14:00 in Mumbai",
         ),
         (
             "i'm in london and my call is at 3pm new york time on june 2 2025, what time is that "
             "for me in london",
-            "20:00 in London (Europe/London, UTC+01:00) when it is 15:00 in New York",
+            "20:00 (8:00 pm) in London (Europe/London, UTC+01:00) when it is 15:00 in New York",
         ),
         (
             "its 10:30 in the morning in berlin on dec 3 2025 what time is it in sydney",
-            "20:30 in Sydney (Australia/Sydney, UTC+11:00)",
+            "20:30 (8:30 pm) in Sydney (Australia/Sydney, UTC+11:00)",
         ),
         (
             "call is at 9:00am los angeles time on july 10 2025. what time is that in tokyo",
-            "01:00 the next day in Tokyo",
+            "01:00 (1:00 am) the next day in Tokyo",
         ),
         # units: fractions, a question after the amount, words before it, heights and weights
         ("recipe says 3/4 cup butter, how many tbsp is that", "3/4 cup = 12 tbsp"),
@@ -265,11 +265,11 @@ def test_the_math_reader_asks_them_before_the_clock():
         ),
         (
             "need to join a call at 9:30am tokyo time on july 15 2025. whats that for me in los angeles",
-            "17:30 the day before in Los Angeles",
+            "17:30 (5:30 pm) the day before in Los Angeles",
         ),
         (
             "meeting is at 2pm berlin time on wednesday november 5 2025 - what time will it be in sydney",
-            "00:00 the next day in Sydney",
+            "00:00 (12:00 am) the next day in Sydney",
         ),
         (
             "lottery where you pick 6 numbers out of 49, how many possible combos are there",
@@ -335,7 +335,7 @@ def test_the_math_reader_asks_them_before_the_clock():
         (
             "boss in los angeles wants a call at 4pm his time on july 15 2025, what time and day is "
             "that for me in tokyo",
-            "08:00 the next day in Tokyo",
+            "08:00 (8:00 am) the next day in Tokyo",
         ),
         ("playing monopoly, whats the chance two dice add up to exactly 8", "5/36 (≈13.89%)"),
         (
@@ -370,6 +370,43 @@ def test_the_math_reader_asks_them_before_the_clock():
         ),
         ("the sun is about 93 million miles away, whats that in scientific notation", "9.3 × 10^7"),
         ("pick 3 ppl out of twelve volunteers how many ways", "220 (C(12, 3)"),
+        # seen in the everyday8 run
+        (
+            "which is cheaper per ounce, the 24 oz peanut butter for $4.29 or the 32 oz one for $5.49",
+            "the 32 oz for $5.49: $0.1716 per oz",
+        ),
+        (
+            "paper towels: 6 rolls $8.49 vs 8 rolls $10.99 - better deal per roll?",
+            "the 8 rolls for $10.99: $1.3738 per roll",
+        ),
+        ("is $3.99 for 12 eggs or $5.49 for 18 eggs the better deal", "the 18 eggs for $5.49"),
+        ("what day of the week is christmas 2026", "Friday (25 December 2026)"),
+        ("Convert fifteen gallons to litres pls", "15 gal = 56.78117676"),
+        ("signed up for a 10k run lol how many miles is that", "10 km ≈ 6.21371 mi"),
+        ("my passport form wants height in cm. im 5 ft 9 in", "5 ft 9 in = 175.26 cm"),
+        ("the vet form needs weight in kg. my dog is 48 lbs", "48 lb = 21.77243376 kg"),
+        (
+            "hey if i schedule a call for 9am new york time on march 20 2025 what time is that for my "
+            "coworker in london",
+            "13:00 (1:00 pm) in London",
+        ),
+        (
+            "meeting is 4:30 pm los angeles time nov 12 2025, what time and day is that in tokyo",
+            "09:30 (9:30 am) the next day in Tokyo",
+        ),
+        (
+            "pizza place lets you pick 3 toppings out of 10, how many different combos are there",
+            "120 (C(10, 3)",
+        ),
+        (
+            "my bowling scores this season were 142, 168, 155, 190 and 131. average?",
+            "786/5 = 157.2",
+        ),
+        (
+            "splitting $900 between my 3 kids in the ratio 2:3:4 - how much does the one with the 4 "
+            "share get",
+            "$400.00 (the 4 part of $900.00",
+        ),
     ],
 )
 def test_everyday_readings(prompt, starts):
@@ -405,6 +442,11 @@ def test_everyday_readings(prompt, starts):
         "my oven is celsius, is 350 a good temperature for cookies",
         "the first 3 of the 10 pages in scientific notation took 2 hours",
         "pick 3 winners out of twelve for gold silver and bronze, how many ways",
+        "is a $1200 phone really worth it or should i just get a cheaper one",
+        "which is cheaper, 24 oz for $4.29 or 2 lb for $5.49 and a $1 coupon",
+        "split $900 between my 2 kids in the ratio 2:3:4",
+        "i live in paris. im 5 ft 9 in",
+        "my son wants it in blue. he is 5 ft 9 in",
     ],
 )
 def test_everyday_look_alikes_are_not_read(prompt):
