@@ -24,8 +24,9 @@ def _n(s: str) -> int:
 
 def _chance(p: Fraction) -> str:
     pct = p * 100
-    shown = f"{float(pct):.4g}%" if (pct * 100).denominator != 1 else f"{float(pct):g}%"
-    approx = "" if (pct * 100).denominator == 1 else "≈"
+    exact = (pct * 10**4).denominator == 1  # 1/32 is exactly 3.125%
+    shown = f"{float(pct):.4g}%" if not exact else f"{float(pct):g}%"
+    approx = "" if exact else "≈"
     return f"{p.numerator}/{p.denominator} ({approx}{shown})"
 
 
@@ -83,6 +84,70 @@ def coins(t: str) -> str | None:
     return f"{_chance(Fraction(ways, 2**n))}: C({n}, {k}) = {ways} of the 2^{n} = {2**n} outcomes"
 
 
+_IN_A_ROW = re.compile(
+    r"\b(?:flip|flipping|toss|tossing|get|getting|land|landing|throw|throwing)\w*\s+"
+    r"(?:a\s+coin\s+and\s+get\s+)?(\d{1,2}|[a-z]+)\s+(heads|tails)\s+in\s+a\s+row\b"
+)
+
+
+def in_a_row(t: str) -> str | None:
+    """'odds of flipping 3 heads in a row' -> '1/8 (12.5%)'."""
+    text = _norm(t)
+    m = _IN_A_ROW.search(text)
+    if m is None or not re.search(_ASK, text):
+        return None
+    try:
+        n = _n(m.group(1))
+    except (KeyError, ValueError):
+        return None
+    if _numbers_outside(text, [(m.start(1), m.end(1))]) or not 1 <= n <= 60:
+        return None
+    return f"{_chance(Fraction(1, 2**n))}: (1/2)^{n}, each flip independent"
+
+
+_RANKS = r"ace|king|queen|jack|two|three|four|five|six|seven|eight|nine|ten|[2-9]|10"
+_SUITS = r"hearts?|diamonds?|clubs?|spades?"
+_CARD = re.compile(
+    r"\b(?:draw|drawing|pull|pulling|pick|picking|get|getting|deal|dealt|choose|choosing)\s+"
+    rf"(?:an?\s+|the\s+)?(?:(?P<color>red|black)\s+)?(?:(?P<rank>{_RANKS})(?:\s+of\s+(?P<of>{_SUITS}))?"
+    rf"|(?P<face>face)\s+card|(?P<suit>{_SUITS})|(?P<card>card))s?\b"
+    r"(?:\s+(?:card\s+)?(?:from|out\s+of)\s+(?:a|an|the)\s+(?:standard\s+|normal\s+|regular\s+|full\s+|shuffled\s+)*"
+    r"(?:52[- ]card\s+)?deck(?:\s+of\s+(?:52\s+)?(?:playing\s+)?cards)?)$"
+)
+
+
+def card(t: str) -> str | None:
+    """'probability of drawing an ace from a deck of cards' -> '1/13 (≈7.692%)': one card
+    from a standard 52-card deck."""
+    text = _norm(t)
+    m = _CARD.search(text)
+    if m is None or not re.search(_ASK, text[: m.start()]):
+        return None
+    if re.search(
+        r"\b(?:two|three|four|five|\d+)\s+cards\b|\bin\s+a\s+row\b|\bthen\b|\band\b", text
+    ):
+        return None
+    color, rank, of, face, suit = m["color"], m["rank"], m["of"], m["face"], m["suit"]
+    if of and color:
+        return None
+    if rank and of:
+        ways, what = 1, f"the {rank} of {of.rstrip('s')}s"
+    elif rank:
+        ways, what = (2, f"a {color} {rank}") if color else (4, f"a {rank}")
+    elif face:
+        ways, what = (6, f"a {color} face card") if color else (12, "a face card (J, Q, K)")
+    elif suit:
+        if color:
+            return None
+        ways, what = 13, f"a {suit.rstrip('s')}"
+    elif color:
+        ways, what = 26, f"a {color} card"
+    else:
+        return None
+    what = re.sub(r"^a (?=[aeiou8])", "an ", what)
+    return f"{_chance(Fraction(ways, 52))}: {ways} of the 52 cards {'is' if ways == 1 else 'are'} {what}"
+
+
 _HANDS = re.compile(
     r"^how\s+many\s+(?:different\s+|possible\s+|distinct\s+)?(\d{1,2})[- ]card\s+(?:poker\s+)?hands?\s+"
     r"(?:can\s+(?:you|i|one)\s+(?:get|make|deal|draw)\s+|are\s+there\s+|is\s+there\s+)?"
@@ -103,7 +168,8 @@ _LETTERS = re.compile(
     r"['\"“”‘’]?([a-z]{2,20})['\"“”‘’]?(?:\s|$)"
 )
 _CHOOSE = re.compile(
-    r"\b(?:pick|choose|select|draw|pull)\w*\s+(\d{1,3})\s+(?:[a-z]+\s+)?(?:out\s+of|from)\s+(?:the\s+)?(\d{1,3})\b"
+    r"\b(?:pick|choose|select|draw|pull)\w*\s+(\d{1,3})\s+(?:[a-z]+\s+)?(?:out\s+of|from)\s+(?:the\s+|a\s+)?"
+    r"(?:(?:group|class|team|pool|set|list|bunch|total)\s+of\s+)?(\d{1,3})\b"
 )
 
 
@@ -178,7 +244,7 @@ def counting(t: str) -> str | None:
 
 
 def answer(t: str) -> str | None:
-    for fn in (dice, coins, counting):
+    for fn in (dice, coins, in_a_row, card, counting):
         out = fn(t)
         if out is not None:
             return out

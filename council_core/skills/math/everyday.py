@@ -50,6 +50,16 @@ _PLACE_ZONES = {
     "montreal": "America/Toronto", "hawaii": "Pacific/Honolulu", "utc": "UTC", "gmt": "UTC",
     "la": "America/Los_Angeles", "l.a.": "America/Los_Angeles", "nyc": "America/New_York",
     "sf": "America/Los_Angeles",
+    # US zones by name, and common abbreviations (the place's rules: "est" in July is EDT)
+    "pacific": "America/Los_Angeles", "pacific time": "America/Los_Angeles",
+    "eastern": "America/New_York", "eastern time": "America/New_York",
+    "central": "America/Chicago", "central time": "America/Chicago",
+    "mountain": "America/Denver", "mountain time": "America/Denver",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "est": "America/New_York",
+    "edt": "America/New_York", "cst": "America/Chicago", "cdt": "America/Chicago",
+    "mst": "America/Denver", "mdt": "America/Denver", "bst": "Europe/London",
+    "cet": "Europe/Paris", "cest": "Europe/Paris", "jst": "Asia/Tokyo",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
 }  # fmt: skip
 
 _NOW = re.compile(
@@ -621,6 +631,11 @@ def _zone_story(text: str) -> _ZoneRead | None:
     if own is not None and _zone(own.group(1)) is not None:  # "at 3pm new york time"
         at = times[0].end() + own.start(1)
         places = [(at, at + len(own.group(1)), own.group(1))]
+    else:  # "at 10am pacific on jan 8", "3pm EST"
+        named = re.match(r"\s+([a-z]+)\b", head[times[0].end() :], re.IGNORECASE)
+        if named is not None and named.group(1).lower() in _PLACE_ZONES and not places:
+            at = times[0].end() + named.start(1)
+            places = [(at, at + len(named.group(1)), named.group(1))]
     if len(places) != 1:
         return None
     date = (
@@ -815,40 +830,72 @@ _PRICE_UNIT = {"ounce": "oz", "ounces": "oz", "oz": "oz", "lb": "lb", "lbs": "lb
                "pods": "pod", "pod": "pod", "eggs": "egg", "egg": "egg", "diapers": "diaper",
                "gallon": "gal", "gallons": "gal", "gal": "gal", "fl": "fl oz"}  # fmt: skip
 _BETTER = re.compile(
-    r"\bcheaper\b|\bbetter\s+(?:deal|buy|value|price)\b|\bbest\s+(?:deal|buy|value|price)\b"
+    r"\bcheaper\b|\bbetter\s+(?:deal|buy|value|price|to\s+buy)\b|\bis\s+it\s+better\b|\bbest\s+(?:deal|buy|value|price)\b"
     r"|\bless\s+per\b|\bcheapest\b",
     re.IGNORECASE,
 )
 
 
+def _measure(word: str) -> tuple[str, str, Fraction] | None:
+    """(shown unit, kind, size of one in the kind's base) for a price's unit: "oz" -> mass,
+    "liter" -> volume, "rolls" -> a count of rolls."""
+    from .units import _UNITS, _unit
+
+    sym = (
+        _unit(word)
+        if word.lower() not in ("roll", "rolls", "can", "cans", "pack", "packs")
+        else None
+    )
+    if sym is not None and _UNITS[sym][0] in ("mass", "volume"):
+        return sym, _UNITS[sym][0], _UNITS[sym][1]
+    unit = _PRICE_UNIT.get(word.lower())
+    return (unit, unit, Fraction(1)) if unit else None
+
+
 def unit_price(t: str) -> str | None:
     """'which is cheaper per ounce, the 24 oz peanut butter for $4.29 or the 32 oz one for
-    $5.49' -> 'the 32 oz for $5.49: $0.1716 per oz (...)'. Two offers in one unit; every number
-    is an amount or a price."""
+    $5.49' -> 'the 32 oz for $5.49: $0.1716 per oz (...)'; 'how much per ounce is a 16 oz bag
+    for $4.80' -> '$0.3000 per oz'. Every number is an amount or a price."""
     text = " ".join(t.split())
-    if not _BETTER.search(text):
-        return None
     offers = []
     for m in _OFFER.finditer(text):
         q, u, p = (m["q"], m["u"], m["p"]) if m["q"] else (m["q2"], m["u2"], m["p2"])
-        unit = _PRICE_UNIT.get(u.lower())
-        if unit is None:
+        got = _measure(u)
+        if got is None:
             return None
-        offers.append((Decimal(q), unit, Decimal(p), u))
-    if len(offers) != 2 or offers[0][1] != offers[1][1]:
+        offers.append((Fraction(q), got, Fraction(p), u))
+    if len(re.findall(r"\d+(?:\.\d+)?", text)) != 2 * len(offers) or any(o[0] == 0 for o in offers):
         return None
-    if len(re.findall(r"\d+(?:\.\d+)?", text)) != 4 or any(o[0] == 0 for o in offers):
+
+    def cents(v: Fraction) -> str:
+        return f"${Decimal(v.numerator) / Decimal(v.denominator):.4f}"
+
+    if len(offers) == 1:
+        per = re.search(r"\bper\s+([a-z]+)\b|\bunit\s+price\b|\bprice\s+per\s+unit\b", text, re.I)
+        if per is None or not re.search(r"\bhow\s+much\b|\bwhat(?:'s|s|\s+is)\b", text, re.I):
+            return None
+        q, (sym, kind, size), p, u = offers[0]
+        want = _measure(per.group(1)) if per.group(1) else (sym, kind, size)
+        if want is None or want[1] != kind:
+            return None
+        v = p / (q * size / want[2])
+        return f"{cents(v)} per {want[0]} (${float(p):.2f} for {q.numerator if q.denominator == 1 else float(q):g} {u})"
+    if len(offers) != 2 or not _BETTER.search(text):
         return None
-    unit = offers[0][1]
-    per = [(o[2] / o[0], o) for o in offers]
-    shown = [
-        f"{o[0].normalize():f} {o[3]} for ${o[2]:.2f}: ${v.quantize(Decimal('0.0001'), ROUND_HALF_UP)} per {unit}"
-        for v, o in per
-    ]
+    (q1, m1, p1, u1), (q2, m2, p2, u2) = offers
+    if m1[1] != m2[1]:
+        return None
+    base = m1  # the first offer's unit: "2 liter for $2.49 or 500 ml for $0.99" -> per l
+    per = [(p / (q * m[2] / base[2]), q, p, u) for q, m, p, u in offers]
+
+    def shown(v: Fraction, q: Fraction, p: Fraction, u: str) -> str:
+        amount = f"{q.numerator}" if q.denominator == 1 else f"{float(q):g}"
+        return f"{amount} {u} for ${float(p):.2f}: {cents(v)} per {base[0]}"
+
     if per[0][0] == per[1][0]:
-        return f"the same price per {unit} ({'; '.join(shown)})"
+        return f"the same price per {base[0]} ({'; '.join(shown(*x) for x in per)})"
     best = 0 if per[0][0] < per[1][0] else 1
-    return f"the {shown[best]} (the other: {shown[1 - best]})"
+    return f"the {shown(*per[best])} (the other: {shown(*per[1 - best])})"
 
 
 def answer(t: str) -> str | None:

@@ -452,11 +452,12 @@ def holiday_dates(t: str) -> str:
     from .holidays import HOLIDAYS as _HOLIDAYS
 
     names = "|".join(re.escape(n) for n in sorted(_HOLIDAYS, key=len, reverse=True))
-    pat = re.compile(rf"\b(?:{names})(?:\s+(?:of|in))?,?\s+(\d{{4}})\b", re.IGNORECASE)
+    # "christmas 2025", "thanksgiving of 2024", "halloween on in 2026" ("what day is halloween on in 2026")
+    pat = re.compile(rf"\b(?:{names})(?:\s+(?:on\s+)?(?:of|in))?,?\s+(\d{{4}})\b", re.IGNORECASE)
 
     def iso(m: re.Match[str]) -> str:
         name = m.group(0)[: m.start(1) - m.start(0)].lower().rstrip(" ,")
-        name = re.sub(r"\s+(?:of|in)$", "", name)
+        name = re.sub(r"\s+(?:on\s+)?(?:of|in)$", "", name)
         return _HOLIDAYS[name](int(m.group(1))).isoformat()
 
     return pat.sub(iso, t)

@@ -322,7 +322,10 @@ def convert(t: str) -> str | None:
 
 # "5 feet 10 inches in cm", "6'2\" to meters", "1 hour 45 minutes in minutes": parts of one kind
 _FEET_INCHES = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:'|’|ft|foot|feet)\s*(\d+(?:\.\d+)?)\s*(?:\"|”|''|inch(?:es)?(?![a-z])|in(?![a-z])|(?=\s|,|$))"
+    r"(\d+(?:\.\d+)?)\s*(?:'|’|ft|foot|feet)\s*(\d+(?:\.\d+)?)\s*(?:\"|”|''|inch(?:es)?(?![a-z])"
+    # "5'11 in cm": that "in" asks for a unit, it is not inches
+    r"|in(?![a-z])(?!\s+(?:cm|mm|m|meters?|metres?|centimet\w*|millimet\w*|km|feet|ft|inches)\b)"
+    r"|(?=\s|,|$))"
 )
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.IGNORECASE)
 _COMPOUND = re.compile(

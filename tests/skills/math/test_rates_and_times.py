@@ -370,6 +370,24 @@ def test_the_math_reader_asks_them_before_the_clock():
         ),
         ("the sun is about 93 million miles away, whats that in scientific notation", "9.3 × 10^7"),
         ("pick 3 ppl out of twelve volunteers how many ways", "220 (C(12, 3)"),
+        # variants written after the everyday8 run
+        (
+            "is it better to buy the 2 liter for $2.49 or the 500 ml for $0.99",
+            "the 2 liter for $2.49: $1.2450 per l",
+        ),
+        ("how much per ounce is a 16 oz bag for $4.80", "$0.3000 per oz"),
+        ("what day is halloween on in 2026", "Saturday (31 October 2026)"),
+        ("whats 5'11 in cm", "5 ft 11 in = 180.34 cm"),
+        ("how many ways to choose 2 people from a group of eight", "28 (C(8, 2)"),
+        ("odds of flipping 3 heads in a row", "1/8 (12.5%)"),
+        ("whats the chance of getting 5 tails in a row", "1/32 (3.125%)"),
+        ("probability of drawing an ace from a deck of cards", "1/13 (≈7.692%): 4 of the 52"),
+        ("whats the probability of drawing a red king from a deck of cards", "1/26 (≈3.846%)"),
+        ("probability of drawing the queen of spades from a shuffled deck", "1/52 (≈1.923%)"),
+        (
+            "call at 10am pacific on jan 8 2026, what time is that for my friend in berlin",
+            "19:00 (7:00 pm) in Berlin",
+        ),
         # seen in the everyday8 run
         (
             "which is cheaper per ounce, the 24 oz peanut butter for $4.29 or the 32 oz one for $5.49",
@@ -447,6 +465,9 @@ def test_everyday_readings(prompt, starts):
         "split $900 between my 2 kids in the ratio 2:3:4",
         "i live in paris. im 5 ft 9 in",
         "my son wants it in blue. he is 5 ft 9 in",
+        "chance of drawing 2 aces in a row from a deck",
+        "chance of drawing an ace and then a king from a deck",
+        "i drew an ace from a deck of cards last night",
     ],
 )
 def test_everyday_look_alikes_are_not_read(prompt):
