@@ -886,16 +886,16 @@ def unit_price(t: str) -> str | None:
     if m1[1] != m2[1]:
         return None
     base = m1  # the first offer's unit: "2 liter for $2.49 or 500 ml for $0.99" -> per l
-    per = [(p / (q * m[2] / base[2]), q, p, u) for q, m, p, u in offers]
+    rated = [(p / (q * m[2] / base[2]), q, p, u) for q, m, p, u in offers]
 
     def shown(v: Fraction, q: Fraction, p: Fraction, u: str) -> str:
         amount = f"{q.numerator}" if q.denominator == 1 else f"{float(q):g}"
         return f"{amount} {u} for ${float(p):.2f}: {cents(v)} per {base[0]}"
 
-    if per[0][0] == per[1][0]:
-        return f"the same price per {base[0]} ({'; '.join(shown(*x) for x in per)})"
-    best = 0 if per[0][0] < per[1][0] else 1
-    return f"the {shown(*per[best])} (the other: {shown(*per[1 - best])})"
+    if rated[0][0] == rated[1][0]:
+        return f"the same price per {base[0]} ({'; '.join(shown(*x) for x in rated)})"
+    best = 0 if rated[0][0] < rated[1][0] else 1
+    return f"the {shown(*rated[best])} (the other: {shown(*rated[1 - best])})"
 
 
 def answer(t: str) -> str | None:
