@@ -148,6 +148,57 @@ def card(t: str) -> str | None:
     return f"{_chance(Fraction(ways, 52))}: {ways} of the 52 cards {'is' if ways == 1 else 'are'} {what}"
 
 
+_CARDS_N = re.compile(
+    r"\b(?:draw|drawing|pull|pulling|deal|dealt|pick|picking|get|getting)\w*\s+(two|three|four|five|2|3|4|5)\s+"
+    r"cards?\b"
+)
+_ALL_ARE = re.compile(
+    r"\b(?:both|all(?:\s+(?:two|three|four|five))?|each)\s+(?:of\s+them\s+)?(?:are|being|is|be)?\s*"
+    r"(?:an?\s+)?(?:(?P<color>red|black)(?:\s+cards?)?|(?P<face>face)\s+cards?"
+    r"|(?P<rank>aces?|kings?|queens?|jacks?)|(?P<suit>hearts?|diamonds?|clubs?|spades?))\b"
+)
+_KIND_COUNT = {"ace": 4, "king": 4, "queen": 4, "jack": 4, "heart": 13, "diamond": 13,
+               "club": 13, "spade": 13}  # fmt: skip
+
+
+def cards_all(t: str) -> str | None:
+    """'draw two cards from a standard 52-card deck without replacement, probability both are
+    aces' -> '1/221': C(4, 2) / C(52, 2); with replacement (4/52)^2."""
+    text = _norm(t)
+    m, a = _CARDS_N.search(text), _ALL_ARE.search(text)
+    if m is None or a is None or not re.search(_ASK, text) or not re.search(r"\bdeck\b", text):
+        return None
+    n = _n(m.group(1))
+    said = re.search(r"\b(two|three|four|five)\b", a.group(0))
+    if said is not None and _n(said.group(1)) != n:
+        return None  # "draw 3 cards ... all four are hearts"
+    spans = [(m.start(1), m.end(1)), (a.start(), a.end())]  # "all three are hearts"
+    deck = re.search(r"\b52\b", text)
+    if deck is not None:
+        spans.append((deck.start(), deck.end()))
+    if _numbers_outside(text, spans):
+        return None
+    if a["color"]:
+        k, what = 26, f"{a['color']} cards"
+    elif a["face"]:
+        k, what = 12, "face cards"
+    else:
+        word = (a["rank"] or a["suit"]).rstrip("s")
+        k, what = _KIND_COUNT[word], f"{word}s"
+    back = re.search(
+        r"\bwith\s+replac|\bput(?:ting)?\s+(?:it|them|each)\s+back\b|\breplac(?:e|ing)\s+(?:it|each)",
+        text,
+    )
+    if back and not re.search(r"\bwithout\s+replac", text):
+        p = Fraction(k, 52) ** n
+        return f"{_chance(p)}: ({k}/52)^{n}, each card put back ({what})"
+    p = Fraction(math.comb(k, n), math.comb(52, n))
+    return (
+        f"{_chance(p)}: C({k}, {n}) / C(52, {n}) = {math.comb(k, n):,} / {math.comb(52, n):,} "
+        f"(all {n} {what}, not put back)"
+    )
+
+
 _HANDS = re.compile(
     r"^how\s+many\s+(?:different\s+|possible\s+|distinct\s+)?(\d{1,2})[- ]card\s+(?:poker\s+)?hands?\s+"
     r"(?:can\s+(?:you|i|one)\s+(?:get|make|deal|draw)\s+|are\s+there\s+|is\s+there\s+)?"
@@ -168,7 +219,7 @@ _LETTERS = re.compile(
     r"['\"“”‘’]?([a-z]{2,20})['\"“”‘’]?(?:\s|$)"
 )
 _CHOOSE = re.compile(
-    r"\b(?:pick|choose|select|draw|pull)\w*\s+(\d{1,3})\s+(?:[a-z]+\s+)?(?:out\s+of|from)\s+(?:the\s+|a\s+)?"
+    r"\b(?:pick|choose|select|draw|pull)\w*\s+(\d{1,3})\s+(?:[a-z]+\s+){0,2}?(?:out\s+of|from)\s+(?:the\s+|a\s+)?"
     r"(?:(?:group|class|team|pool|set|list|bunch|total)\s+of\s+)?(\d{1,3})\b"
 )
 
@@ -244,7 +295,7 @@ def counting(t: str) -> str | None:
 
 
 def answer(t: str) -> str | None:
-    for fn in (dice, coins, in_a_row, card, counting):
+    for fn in (dice, coins, in_a_row, cards_all, card, counting):
         out = fn(t)
         if out is not None:
             return out

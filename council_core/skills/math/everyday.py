@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .fmt import format_fraction
-from .formulas import _MONTH, _month
+from .formulas import _MONTH, _month, paint
 from .holidays import HOLIDAYS as _HOLIDAYS
 from .timecalc import holiday_dates
 from .units import compound, convert, seconds_in
@@ -607,12 +607,67 @@ _ASK_ZONE = re.compile(
 )
 
 
+_ASK_THEM = re.compile(
+    r"[,.;-]?\s*what\s+time\s+(?:will|would|is)\s+(?:it|that)\s+(?:be\s+)?"
+    r"(?:for\s+(?:her|him|them)|there|over\s+there|where\s+(?:she|he|they)\s+(?:is|are|lives?))$",
+    re.IGNORECASE,
+)
+
+
+def _zone_for_them(text: str) -> _ZoneRead | None:
+    """'I need to call my sister in London at 3 pm New York time on November 3, 2025. What time
+    will it be for her?': the time in its own place ("New York time"), the other place ("in
+    London") the one asked about."""
+    ask = _ASK_THEM.search(text)
+    if ask is None:
+        return None
+    head = text[: ask.start()]
+    times = list(re.finditer(_AT, head, re.IGNORECASE))
+    if len(times) != 1:
+        return None
+    own = re.match(
+        r"\s+((?:[a-z.'-]+\s+){0,2}?[a-z.'-]+)\s+time\b", head[times[0].end() :], re.IGNORECASE
+    )
+    if own is None or _zone(own.group(1)) is None:
+        return None
+    others = []
+    for m in re.finditer(
+        r"\bin\s+((?:[a-z.'-]+\s+){0,2}[a-z.'-]+)", head[: times[0].start()], re.IGNORECASE
+    ):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if _zone(name) is not None:
+                others.append((m.start(1), m.start(1) + len(name), name))
+                break
+    if len(others) != 1:
+        return None
+    date = re.search(
+        rf"\b(?:on\s+)?(?P<d>{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b",
+        head[times[0].end() :],
+        re.IGNORECASE,
+    )
+    off = times[0].end()
+    spans = [(times[0].start(), times[0].end()), (others[0][0], others[0][1])]
+    if date:
+        spans.append((off + date.start("d"), off + date.end("d")))
+    from .timecalc import _numbers_outside
+
+    if _numbers_outside(head.lower(), spans):
+        return None
+    hm = _clock_time(times[0].group("time"))
+    za, zb = _zone(own.group(1)), _zone(others[0][2])
+    if hm is None or za is None or zb is None or za == zb:
+        return None
+    return hm, (own.group(1), za), (others[0][2], zb), date.group("d") if date else ""
+
+
 def _zone_story(text: str) -> _ZoneRead | None:
     """'my coworker in mumbai wants to talk at 2pm her time on march 20 2025 what time is that
     for me in chicago': one clock time, one place before the question, the place asked about."""
     ask = _ASK_ZONE.search(text)
     if ask is None or _zone(ask.group("b")) is None:
-        return None
+        return _zone_for_them(text)
     head = text[: ask.start()]
     times = list(re.finditer(_AT, head, re.IGNORECASE))
     if len(times) != 1:
@@ -639,7 +694,12 @@ def _zone_story(text: str) -> _ZoneRead | None:
     if len(places) != 1:
         return None
     date = (
-        re.search(
+        re.search(  # "on November 3, 2025"
+            rf"\bon\s+(?P<d>{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,\s+\d{{4}})\b",
+            head[times[0].end() :],
+            re.IGNORECASE,
+        )
+        or re.search(
             r"\bon\s+(?P<d>[a-z0-9 ,.]+?)(?=\s*(?:[,.;]|\s-|$))",
             head[times[0].end() :],
             re.IGNORECASE,
@@ -918,6 +978,7 @@ def answer(t: str) -> str | None:
         zone_time,
         pace,
         unit_price,
+        paint,
     ):
         out = fn(t)
         if out is not None:

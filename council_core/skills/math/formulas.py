@@ -233,8 +233,74 @@ def fence(t: str) -> Formula | None:
     )
 
 
+_COVERS = re.compile(
+    r"\b(?:covers?|coverage\s+(?:is|of)|good\s+for|does)\s+(?:about\s+|roughly\s+)?(\d+(?:\.\d+)?)\s*"
+    r"(?:sq\.?\s*(?:ft|feet)|square\s+(?:feet|foot|ft)|ft²|sqft)",
+    re.I,
+)
+_COATS = re.compile(r"\b(one|two|three|1|2|3|single|double)\s+coats?\b", re.I)
+
+
+def paint(t: str) -> str | None:
+    """'Painting the walls of a 12 x 10 ft room with 8 ft ceilings, two coats. A gallon covers
+    400 sq ft ... how many whole gallons' -> '2 gallons (...)': the four walls, coats, coverage."""
+    from fractions import Fraction
+    from math import ceil
+
+    if not re.search(r"\bpaint", t, re.I) or not re.search(r"\bwalls?\b", t, re.I):
+        return None
+    if not re.search(r"\bhow\s+many\s+(?:whole\s+)?(?:gallons?|cans?)\b", t, re.I):
+        return None
+    if re.search(r"\bdoors?\b|\bwindows?\b", t, re.I) and not re.search(
+        r"\b(?:ignor\w*|not\s+counting|excluding|skip\w*)\s+(?:the\s+)?(?:doors?|windows?)", t, re.I
+    ):
+        return None
+    cover = _COVERS.search(t)
+    if cover is None:
+        return None
+    rest = t[: cover.start()] + " " + t[cover.end() :]
+    coats_m = _COATS.search(rest)
+    coats = 1
+    if coats_m is not None:
+        w = coats_m.group(1).lower()
+        coats = {"one": 1, "single": 1, "two": 2, "double": 2, "three": 3}.get(w) or int(w)
+        rest = rest[: coats_m.start()] + " " + rest[coats_m.end() :]
+    dims, unit = _dims(rest)
+    if unit not in ("ft", "") or not {"length", "width", "height"} <= set(dims):
+        return None
+    if sorted(re.findall(_NUM, rest)) != sorted([dims["length"], dims["width"], dims["height"]]):
+        return None
+    L, W, H = (Fraction(dims[k]) for k in ("length", "width", "height"))
+    area = 2 * (L + W) * H
+    need = area * coats / Fraction(cover.group(1))
+    n = ceil(need)
+    a = f"{float(area):g}"
+    return (
+        f"{n} gallon{'s' if n != 1 else ''} (walls 2 × ({dims['length']} + {dims['width']}) × "
+        f"{dims['height']} = {a} sq ft{f' × {coats} coats' if coats != 1 else ''} ÷ "
+        f"{cover.group(1)} sq ft per gallon = {float(need):.4g}, rounded up)"
+    )
+
+
+def _feet_inches(m: re.Match[str]) -> str:
+    """'14 ft 6 in' -> '14.5 ft' (when the inches are a whole number of hundredths of a foot)."""
+    from fractions import Fraction
+
+    v = Fraction(m.group(1)) + Fraction(m.group(2)) / 12
+    if (v * 100).denominator != 1 or Fraction(m.group(2)) >= 12:
+        return m.group(0)
+    return f"{float(v):g} ft"
+
+
 def geometry(t: str) -> Formula | None:
     """t: the question without its lead ("the volume of a sphere with radius 3")."""
+    # "12 ft by 14 ft 6 in": one length in feet
+    t = re.sub(
+        r"(\d+)\s*(?:ft|feet|foot|')\s*(\d+(?:\.\d+)?)\s*(?:in|inches|inch|\")(?![a-z])",
+        _feet_inches,
+        t,
+        flags=re.IGNORECASE,
+    )
     up = ladder(t) or fence(t)
     if up is not None:
         return up

@@ -69,6 +69,15 @@ def _norm(t: str) -> str:
         lambda m: m.group(0).rsplit(" ", 1)[0] + " " + str(_WORD_N[m.group(1)]), text,
     )  # fmt: skip
 
+    # "one and a half cups", "2 and a half cups": a decimal
+    text = re.sub(
+        r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+and\s+a\s+half\b"
+        r"(?=\s+(?:cups?|tbsp|tablespoons?|tsp|teaspoons?|pounds?|lbs?|kg|g|grams?|ounces?|oz|liters?"
+        r"|litres?|l|ml|sticks?|pints?|quarts?|gallons?)\b)",
+        lambda m: _num_s(Fraction(_WORD_N.get(m.group(1), m.group(1))) + Fraction(1, 2)),
+        text,
+    )
+
     def mixed(m: re.Match[str]) -> str:
         if int(m.group(3)) == 0:
             return m.group(0)  # "1/0": the math parser's to report
@@ -183,6 +192,20 @@ _PRICE = re.compile(
 )
 
 
+# "430 miles each way", "a round trip": the distance is driven twice
+_EACH_WAY = re.compile(r"\beach\s+way\b|\bone\s+way\b")
+_ROUND_TRIP = re.compile(
+    r"\beach\s+way\b|\bround[- ]?trip\b|\bthere\s+and\s+back\b|\bboth\s+ways\b"
+    r"|\bback\s+and\s+forth\b|\breturn\s+trip\b"
+)
+
+
+# "a round trip of 430 miles", "a 430 mile round trip": the distance is the whole trip
+_TRIP_TOTAL = re.compile(
+    r"\bround[- ]?trip\s+(?:of|is)\s+(?:about\s+)?\d|\d\s*(?:-\s*)?(?:miles?|mi|km)\s+round[- ]?trip\b"
+)
+
+
 def fuel(t: str) -> str | None:
     """Fuel economy, fuel for a distance, and what a trip's fuel costs."""
     text = _norm(t)
@@ -209,6 +232,12 @@ def fuel(t: str) -> str | None:
         return None
     d = _f(dists[0].group(1)) if dists else None
     du = _DIST_U[dists[0].group(2).lower()] if dists else None
+    trip = ""
+    if d is not None and _ROUND_TRIP.search(text) and not _TRIP_TOTAL.search(text):
+        if not _EACH_WAY.search(text):
+            return None  # "a round trip of 430 miles" or "430 miles away, round trip": unclear
+        trip = f"; there and back: 2 × {_num_s(d)}"
+        d = 2 * d
     p = _f(price[0].group(1) or price[0].group(3)) if price else None
     cur = "$"
     if price:
@@ -259,11 +288,11 @@ def fuel(t: str) -> str | None:
             cost = g * p
             return (
                 f"{cur}{float(cost):,.2f} ({_num_s(d)} miles ÷ {_num_s(r)} mpg = {_num_s(g)} gallons "
-                f"× {cur}{float(p):.2f})"
+                f"× {cur}{float(p):.2f}{trip})"
             )
         if p is not None:
             return None
-        return f"{_num_s(g)} gallons ({_num_s(d)} miles ÷ {_num_s(r)} mpg)"
+        return f"{_num_s(g)} gallons ({_num_s(d)} miles ÷ {_num_s(r)} mpg{trip})"
     if d is not None and len(l100) == 1 and du == "km" and not gal and not lit and not mpg:
         r = _f(l100[0].group(1))
         li = d * r / 100
@@ -271,11 +300,11 @@ def fuel(t: str) -> str | None:
             cost = li * p
             return (
                 f"{cur}{float(cost):,.2f} ({_num_s(d)} km at {_num_s(r)} L/100 km = {_num_s(li)} L "
-                f"× {cur}{float(p):.2f})"
+                f"× {cur}{float(p):.2f}{trip})"
             )
         if p is not None:
             return None
-        return f"{_num_s(li)} liters ({_num_s(d)} km × {_num_s(r)} L / 100 km)"
+        return f"{_num_s(li)} liters ({_num_s(d)} km × {_num_s(r)} L / 100 km{trip})"
     return None
 
 
@@ -464,7 +493,7 @@ def needed_score(t: str) -> str | None:
         + _NUM
         + r"\b",
         text,
-    )
+    ) or re.search(r"(?<![\d.])" + _NUM + r"\s+(?:average|avg|mean)\b", text)  # "an 85 average"
     if m is None or not re.search(
         r"\bneed\b|\bhave to\b|\bmust\b|\brequired\b|\bwhat score\b|\bwhat do i\b", text
     ):
@@ -627,6 +656,46 @@ def proportion(t: str) -> str | None:
     )
 
 
+_PER_SERVING = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(g|grams?|oz|ounces?|cups?|slices?|pieces?|tbsp|ml|servings?)\b"
+    r"[^.\d]{0,30}?(?<![\d.])(\d+(?:\.\d+)?)\s*(calories|cals?|kcal|g\s+(?:of\s+)?(?:protein|fat|sugar|carbs?|fiber))\b"
+)
+
+
+def nutrition(t: str) -> str | None:
+    """'one serving of this cereal is 40 g and 150 calories. i poured 65 g, how many calories is
+    that' -> '243.75 calories (150 × 65/40)'."""
+    text = _norm(t)
+    m = _PER_SERVING.search(text)
+    if m is None:
+        return None
+    unit = m.group(2).rstrip("s")
+    what = m.group(4)
+    ask = re.search(
+        r"\bhow\s+(?:many|much)\s+(calories|cals?|kcal|protein|fat|sugar|carbs?|fiber)\b", text
+    )
+    if ask is None or ask.group(1).rstrip("s") not in what:
+        return None
+    other = [
+        x
+        for x in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([a-z]+)\b", text)
+        if x.start() >= m.end() and x.group(2).rstrip("s") == unit
+    ]
+    if len(other) != 1:
+        return None
+    o = other[0]
+    spans = [(m.start(1), m.end(1)), (m.start(3), m.end(3)), (o.start(1), o.end(1))]
+    spans += [
+        (x.start(), x.end()) for x in re.finditer(r"\bone\s+(?:serving|portion|bowl)\b", text)
+    ]
+    if _unexplained(text, spans):
+        return None
+    a, c, b = _f(m.group(1)), _f(m.group(3)), _f(o.group(1))
+    if a <= 0:
+        return None
+    return f"{_num_s(c * b / a)} {what} ({_num_s(c)} × {_num_s(b)}/{_num_s(a)}: {_num_s(c)} {what} per {_num_s(a)} {m.group(2)})"
+
+
 # ----- work done together, pages an hour -----
 
 _JOB_TIME = re.compile(r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|days?)\b")
@@ -767,6 +836,8 @@ def how_long_at(t: str) -> str | None:
 
 
 def answer(t: str) -> str | None:
+    if _ROUND_TRIP.search(_norm(t)) and not _TRIP_TOTAL.search(_norm(t)) and fuel(t) is None:
+        return None  # "drive 200 miles each way at 50 mph": not read as one way
     for fn in (
         together,
         how_long_at,
@@ -775,6 +846,7 @@ def answer(t: str) -> str | None:
         travel,
         cooking_time,
         recipe,
+        nutrition,
         gpa,
         needed_score,
         weighted_grade,

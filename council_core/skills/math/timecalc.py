@@ -28,7 +28,7 @@ _CLOCK = re.compile(
 )
 _DUR_PART = re.compile(
     r"(?P<nh>\d+)\s+and\s+a\s+half\s+(?P<uh>hours?|hrs?|minutes?|mins?)\b"
-    r"|(?P<n>\d+(?:\.\d+)?)\s*(?P<u>hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b"
+    r"|(?P<n>\d+(?:\.\d+)?)(?:\s*|-)(?P<u>hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b"
     r"|(?P<half>half an hour|an hour and a half|a half hour|an hour|a quarter of an hour|"
     r"quarter of an hour|a minute|and a half)",
     re.IGNORECASE,
@@ -200,7 +200,9 @@ def clock_shift(t: str) -> str | None:
             text[: c.start()] + link,
         )
         and re.search(
-            r"\b(?:finish\w*|end\w*|arriv\w*|done|get\s+(?:back|there|home)|land\w*|over)\b", text
+            r"\b(?:finish\w*|end\w*|arriv\w*|done|get\s+(?:back|there|home|out)|land\w*|over"
+            r"|let\s+out|wrap\w*|out)\b",
+            text,
         )
     ):
         plus = True  # "I started at 7:45 and worked 8 hours, when did I finish"
@@ -224,7 +226,7 @@ def clock_shift(t: str) -> str | None:
 _BETWEEN_ASK = re.compile(
     r"\bhow\s+(?:long|many\s+(?:hours|minutes|mins|hrs))\b|\bduration\b|\btime\s+between\b|"
     r"\bhours?\s+(?:between|from)\b|\bminutes?\s+(?:between|from)\b|\bhow\s+much\s+time\b|"
-    r"\belapsed\b",
+    r"\belapsed\b|\bhow\s+many\s+hours\s+did\s+(?:i|you|we|he|she|they)\b",
     re.IGNORECASE,
 )
 
@@ -233,12 +235,23 @@ def clock_between(t: str) -> str | None:
     """'how long from 9:15am to 5:40pm' -> '8 hours 25 minutes (505 minutes, ≈8.42 hours)'."""
     text = " ".join(t.lower().split()).rstrip("?!. ")
     clocks = [m for m in _CLOCK.finditer(text) if _clock(m) is not None]
-    if len(clocks) != 2 or _durations(text) or not _BETWEEN_ASK.search(text):
+    durs = _durations(text)
+    if len(clocks) != 2 or len(durs) > 1 or not _BETWEEN_ASK.search(text):
         return None
-    if _numbers_outside(text, [(m.start(), m.end()) for m in clocks]):
+    # "took a 30-minute unpaid lunch": one break taken off the time worked
+    pause = None
+    if durs:
+        secs0, da, db = durs[0]
+        near = text[max(0, da - 25) : db + 25]
+        if not re.search(r"\b(?:lunch|break|unpaid|off)\b", near) or da < clocks[1].end():
+            return None
+        pause = (secs0, da, db)
+    spans = [(m.start(), m.end()) for m in clocks] + ([(pause[1], pause[2])] if pause else [])
+    if _numbers_outside(text, spans):
         return None
     if not re.search(
-        r"\b(?:to|and|until|till|til|-|–)\b|[-–]", text[clocks[0].end() : clocks[1].start()]
+        r"\b(?:to|and|until|till|til|-|–|out|left|ended|finished|stopped)\b|[-–]",
+        text[clocks[0].end() : clocks[1].start()],
     ):
         return None
     a, b = _clock(clocks[0]), _clock(clocks[1])
@@ -248,6 +261,11 @@ def clock_between(t: str) -> str | None:
     if secs <= 0:
         secs += 86400
         night = ", overnight"
+    if pause is not None:
+        if pause[0] >= secs:
+            return None
+        secs -= pause[0]
+        night += f"; {_hm(secs + pause[0])} less a {_hm(pause[0])} break"
     mins = secs / 60
     hours = secs / 3600
     hours_s = f"{hours:g}" if abs(hours * 100 - round(hours * 100)) < 1e-9 else f"≈{hours:.2f}"
@@ -338,6 +356,15 @@ def date_shift(t: str, today: _dt.date | None = None) -> str | None:
             r"\s*(after|later|from|past|before|earlier|prior)\s+(?:that|it|this|then)\b",
             text[sm.end() :],
         )
+        if back is None and re.match(
+            r"(?:today(?:'s|\s+is)|it(?:'s|\s+is)(?:\s+now)?)\s*$", text[: dm.start()].strip()
+        ):
+            # "today's sept 14 2025, what date is 90 days from now": the date said is today
+            back = re.match(
+                r"\s*(from|after|before|ago)\s+(?:now|today)\b|\s*(ago)\b", text[sm.end() :]
+            )
+            if back is not None and back.group(2):
+                back = re.match(r"\s*(ago)\b", text[sm.end() :])
         if back is not None:
             link = back.group(1)
     if re.search(r"\b(?:before|prior to|earlier than|minus|ago|earlier|prior)\b", link):

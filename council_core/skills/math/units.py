@@ -167,8 +167,21 @@ def _scale_told(text: str) -> tuple[str, str, str] | None:
     if len(re.findall(r"\d+(?:[.,/]\d+)*", text)) != 1 or not _ASKS.search(text):
         return None
     m = _ONE_AMOUNT.search(text)
-    if m is None:
-        return None
+    if m is None or (_unit(m.group(2)) is None and m.group(2).lower() != "degrees"):
+        # "the recipe (from a UK site) says 180. what is that in fahrenheit": a bare number,
+        # both scales named, the one asked for last
+        bare = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\d)\s*([a-z°]*)", text, re.IGNORECASE)
+        if bare is not None and (bare.group(2).lower() == "degrees" or _unit(bare.group(2))):
+            return None  # "180 degrees", "180 grams": not a bare number
+        scales = [_unit(w.group(1)) for w in _SCALE_WORD.finditer(text)]
+        last = re.search(
+            r"\b(?:in|to|into)\s+(celsius|centigrade|fahrenheit)$", text, re.IGNORECASE
+        )
+        if bare is None or last is None or len(set(scales)) != 2 or len(scales) != 2:
+            return None
+        dst = _unit(last.group(1))
+        src_scale = next(x for x in scales if x != dst)
+        return (bare.group(1), src_scale or "", dst or "") if dst and src_scale else None
     src = _unit(m.group(2))
     if src is None and m.group(2).lower() == "degrees":  # "375 degrees F"
         after = re.match(r"\s*([a-z]+)", text[m.end() :], re.IGNORECASE)
@@ -347,7 +360,8 @@ _WANTS = (
     r"(?:(?:my|the|your|it|his|her)\s+)?(?:height|weight|length|distance|it)?\s*in\s+(?P<u>[a-z]+)"
 )
 _WANTS_FIRST = re.compile(
-    rf"^[^.;!?]*?{_WANTS}\s*[.,;:!-]\s*(?P<rest>(?:[^.;!?]|\.(?=\d))+)$", re.IGNORECASE
+    rf"^[^.;!?]*?{_WANTS}(?:\s*[.,;:!-]\s*|\s+and\s+)(?P<rest>(?:[^.;!?]|\.(?=\d))+)$",
+    re.IGNORECASE,
 )
 _WANTS_LAST = re.compile(
     rf"^(?P<rest>(?:[^.;!?]|\.(?=\d))+?)\s*[.,;:!-]\s*[^.;!?]*?{_WANTS}$", re.IGNORECASE
@@ -356,6 +370,13 @@ _WANTS_LAST = re.compile(
 
 def _form_order(text: str) -> str | None:
     """The amount, then "in <unit>": 'im 5 ft 9 in in cm'."""
+    text = re.sub(
+        r"\s*[,.;-]?\s*(?:what|whats|what's)\s+(?:do|should|would)\s+i\s+(?:put|write|enter|say"
+        r"|fill\s+in)(?:\s+down)?$",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     m = _WANTS_FIRST.match(text) or _WANTS_LAST.match(text)
     if m is None or _unit(m.group("u")) is None:
         return None

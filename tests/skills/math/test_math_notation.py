@@ -76,6 +76,10 @@ from council_core.skills.math.formulas import days_between
         ),
         ("How many days are there between March 3 and April 20?", "48 days"),
         ("how many days from Dec 25, 2025 to Jan 1, 2026", "7 days"),
+        (
+            "bedroom is 12 ft by 14 ft 6 in, how many sq ft of carpet do i need (no waste)",
+            "174 ft²",
+        ),
         # a fence: all four sides, or three with the open side named
         (
             "need to fence in the backyard, its 40 by 25 ft. how many feet of fencing do i need",

@@ -388,6 +388,73 @@ def test_the_math_reader_asks_them_before_the_clock():
             "call at 10am pacific on jan 8 2026, what time is that for my friend in berlin",
             "19:00 (7:00 pm) in Berlin",
         ),
+        # seen in the everyday9 run
+        (
+            "Planning a round trip to my parents' place, it's 430 miles each way. My car averages 32 "
+            "mpg and gas is $3.59/gal. What will fuel cost for the whole trip?",
+            "$96.48 (860 miles ÷ 32 mpg",
+        ),
+        (
+            "its a 430 mile round trip, car gets 32 mpg and gas is $3.59 a gallon. how much for gas",
+            "$48.24 (430 miles",
+        ),
+        (
+            "my passport form wants height in cm and im 5 ft 9, what do i put",
+            "5 ft 9 in = 175.26 cm",
+        ),
+        (
+            "oven dial is in celsius and the recipe (from a UK site) says 180. what is that in "
+            "fahrenheit",
+            "180°C = 356°F",
+        ),
+        (
+            "today's sept 14 2025, what date is 90 days from now",
+            "2025-12-13 (Saturday, December 13, 2025)",
+        ),
+        (
+            "movie starts 7:45pm, runtime is 2 hrs 38 mins. when does it let out?",
+            "22:23 (10:23 pm)",
+        ),
+        (
+            "Clocked in at 8:50 am, clocked out at 5:15 pm, and took a 30-minute unpaid lunch. How "
+            "many hours did I actually work?",
+            "7 hours 55 minutes",
+        ),
+        (
+            "I need to call my sister in London at 3 pm New York time on November 3, 2025. What "
+            "time will it be for her?",
+            "20:00 (8:00 pm) in London",
+        ),
+        (
+            "Painting the walls of a 12 x 10 ft room with 8 ft ceilings, two coats. A gallon covers "
+            "400 sq ft. Ignoring doors and windows, how many whole gallons should I buy?",
+            "2 gallons (walls 2 × (12 + 10) × 8 = 352 sq ft × 2 coats",
+        ),
+        (
+            "If I draw two cards from a standard 52-card deck without replacement, what's the "
+            "probability both are aces?",
+            "1/221",
+        ),
+        ("chance of drawing 3 cards from a deck and all three are hearts", "11/850"),
+        (
+            "pizza place lets you pick 3 different toppings out of 10 - how many combos are possible",
+            "120 (C(10, 3)",
+        ),
+        (
+            "I've got 82, 76 and 91 on my first three exams. What do I need on the fourth to end up "
+            "with an 85 average?",
+            "91 on the next one",
+        ),
+        (
+            "one serving of this cereal is 40 g and 150 calories. i poured 65 g, how many calories "
+            "is that",
+            "243.75 calories",
+        ),
+        (
+            "A pancake recipe that serves 4 calls for one and a half cups of flour. I'm feeding ten "
+            "people — how much flour do I need?",
+            "3.75 cups of flour",
+        ),
         # seen in the everyday8 run
         (
             "which is cheaper per ounce, the 24 oz peanut butter for $4.29 or the 32 oz one for $5.49",
@@ -466,6 +533,12 @@ def test_everyday_readings(prompt, starts):
         "i live in paris. im 5 ft 9 in",
         "my son wants it in blue. he is 5 ft 9 in",
         "chance of drawing 2 aces in a row from a deck",
+        "how long to drive 200 miles each way at 50 mph",
+        "chance of drawing 3 cards from a deck and all four are hearts",
+        "paint the walls of a 12x10 room, 8 ft high, 2 windows, a gallon covers 400 sq ft, how many gallons",
+        "one serving is 40 g and 150 calories, i ate 2 bowls of 65 g, how many calories",
+        "round trip to my parents, 430 miles away, 32 mpg, gas $3.59/gal, fuel cost?",
+        "worked 9am to 5pm, 45 min commute each way, how many hours",
         "chance of drawing an ace and then a king from a deck",
         "i drew an ace from a deck of cards last night",
     ],
