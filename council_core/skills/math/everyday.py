@@ -890,7 +890,8 @@ _PRICE_UNIT = {"ounce": "oz", "ounces": "oz", "oz": "oz", "lb": "lb", "lbs": "lb
                "pods": "pod", "pod": "pod", "eggs": "egg", "egg": "egg", "diapers": "diaper",
                "gallon": "gal", "gallons": "gal", "gal": "gal", "fl": "fl oz"}  # fmt: skip
 _BETTER = re.compile(
-    r"\bcheaper\b|\bbetter\s+(?:deal|buy|value|price|to\s+buy)\b|\bis\s+it\s+better\b|\bbest\s+(?:deal|buy|value|price)\b"
+    r"\bcheaper\b|\bbetter\s+(?:deal|buy|value|price|to\s+buy)\b|\bis\s+it\s+better\b"
+    r"|\b(?:lower|lowest)\s+(?:price|cost)\b|\bbest\s+(?:deal|buy|value|price)\b"
     r"|\bless\s+per\b|\bcheapest\b",
     re.IGNORECASE,
 )

@@ -429,7 +429,10 @@ def _roles(r: Reading) -> dict[str, list[Tok]]:
         else:
             for role, pat in (("off", _OFF), ("up", _UP), ("tax", _TAX), ("tip", _TIP_W)):
                 if re.search(
-                    rf"(?:{pat})\s*(?:rate\s+)?(?:of|at|is|=|:)?\s*(?:a|an|the)?\s*$", before
+                    # "8% tax", "tax of 8%", "tax here is 8.875%", "the tax rate is 7%"
+                    rf"(?:{pat})\s*(?:rate\s+)?(?:(?:here|there|where\s+i\s+live)\s+)?"
+                    r"(?:of|at|is|=|:)?\s*(?:a|an|the)?\s*$",
+                    before,
                 ):
                     out[role].append(x)
                     break
@@ -469,6 +472,16 @@ def price(t: str) -> str | None:
         r"\bexcluding (?:tax|vat)|\bnormal price\b|\busual price\b|\bbefore it went on sale|"
         r"\bbefore (?:the |my |a )?(?:raise|increase|hike|cut|drop)"
     )
+    if (
+        reverse
+        and not roles["tax"]
+        and not r.has(
+            r"\boriginal(?:ly)?\b|\bbefore (?:the )?(?:discount|sale|markdown)|\bwithout (?:the )?discount"
+            r"|\bregular price\b|\bfull price\b|\bwas it\b|\bnormal price\b|\busual price\b"
+            r"|\bbefore it went on sale|\bbefore (?:the |my |a )?(?:raise|increase|hike|cut|drop)"
+        )
+    ):
+        reverse = False  # "what will I actually pay, before tax?" with no tax given: a price now
     if reverse:
         if not r.has(r"\b(?:paid|total|came to|cost|costs|was|were|after|including|incl|with)\b"):
             return None
@@ -1137,6 +1150,44 @@ def tip_told(t: str) -> str | None:
     return tip_answer(rate.value, bill.value, bill.unit or r.cur)
 
 
+def tax_and_tip(t: str) -> str | None:
+    """'lunch subtotal was $72, tax here is 8.875% and we always tip 18% on the pre-tax amount,
+    whats the grand total' -> '$91.35 ($72.00 + $6.39 tax + $12.96 tip)'. The tip's base must be
+    said (before or after the tax)."""
+    r = read(t)
+    if r is None or not r.has(r"\btip|\bgratuity") or not r.has(r"\btax"):
+        return None
+    if r.has(r"\bsplit|\beach\b|\bper person|\bways\b|\bof us\b|\bdiscount|\boff\b"):
+        return None
+    roles = _roles(r)
+    if len(roles["tip"]) != 1 or len(roles["tax"]) != 1 or roles["other"] or roles["off"]:
+        return None
+    bill = _principal(r)
+    tip, tax = roles["tip"][0], roles["tax"][0]
+    if bill is None or not _done(r, bill, tip, tax):
+        return None
+    if not r.has(r"\btotal\b|\baltogether\b|\bin all\b|\bhow much|\bwhat do (?:i|we) pay"):
+        return None
+    pre = r.has(
+        r"\bpre-?tax\b|\bbefore (?:the )?tax\b|\bsubtotal\b.{0,20}\btip|\btip\b.{0,30}\bsubtotal\b"
+    )
+    post = r.has(
+        r"\bafter (?:the )?tax\b|\bon the total\b|\bincluding (?:the )?tax\b|\bwith (?:the )?tax\b"
+    )
+    if pre == post:
+        return None  # the tip's base not said: not guessed
+    b = bill.value
+    tax_amt = (b * tax.value / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    base = b if pre else b + tax_amt
+    tip_amt = (base * tip.value / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    total = b + tax_amt + tip_amt
+    on = "before tax" if pre else "after tax"
+    return (
+        f"{_money(r, total)} ({_money(r, b)} + {_money(r, tax_amt)} tax ({_pct(tax.value)}%) + "
+        f"{_money(r, tip_amt)} tip ({_pct(tip.value)}% of the bill {on}))"
+    )
+
+
 def answer(t: str) -> str | None:
     """The answer when t is one of these money questions, else None (with 40 significant
     digits for the powers of compound interest; the process's own Decimal context is left as
@@ -1148,6 +1199,7 @@ def answer(t: str) -> str | None:
 
 def _first(t: str) -> str | None:
     for fn in (
+        tax_and_tip,
         ratio_split,
         size_split,
         overtime,

@@ -455,6 +455,24 @@ def test_the_math_reader_asks_them_before_the_clock():
             "people — how much flour do I need?",
             "3.75 cups of flour",
         ),
+        (
+            "There's a jacket I like listed at $120. It's 30% off right now and I have a coupon for "
+            "an extra 15% off the sale price. What will I actually pay, before tax?",
+            "$71.40",
+        ),
+        (
+            "toilet paper: 24 rolls for $18.96 or 12 rolls for $10.20. what's the lower price per roll",
+            "the 24 rolls for $18.96: $0.7900 per roll",
+        ),
+        (
+            "lunch subtotal was $72, tax here is 8.875% and we always tip 18% on the pre-tax "
+            "amount... whats the grand total pls",
+            "$91.35 ($72.00 + $6.39 tax (8.875%) + $12.96 tip",
+        ),
+        (
+            "dinner was $80, 7% tax and 20% tip on the total after tax, how much altogether",
+            "$102.72",
+        ),
         # seen in the everyday8 run
         (
             "which is cheaper per ounce, the 24 oz peanut butter for $4.29 or the 32 oz one for $5.49",
@@ -534,6 +552,7 @@ def test_everyday_readings(prompt, starts):
         "my son wants it in blue. he is 5 ft 9 in",
         "chance of drawing 2 aces in a row from a deck",
         "how long to drive 200 miles each way at 50 mph",
+        "dinner was $80 with 7% tax and a 20% tip, whats the total",  # the tip's base not said
         "chance of drawing 3 cards from a deck and all four are hearts",
         "paint the walls of a 12x10 room, 8 ft high, 2 windows, a gallon covers 400 sq ft, how many gallons",
         "one serving is 40 g and 150 calories, i ate 2 bowls of 65 g, how many calories",
