@@ -13,7 +13,7 @@ from typing import Any
 from council_core import cues
 from council_core.base.errors import BadInput
 
-from . import chance, everyday, formulas, money, numbers, rates, sequences, timecalc
+from . import chance, everyday, formulas, household, money, numbers, rates, sequences, timecalc
 from .numwords import _NUMWORD, _UNITS, _numword
 from .parser import _ENGLISH as ENGLISH_2
 from .parser import ALIASES, CONSTANTS, FUNCTIONS, GREEK, Node, parse, symbols_in
@@ -664,6 +664,7 @@ def interpret(text: str) -> Task:
             or rates.answer(t)
             or sequences.answer(t)
             or chance.answer(t)
+            or household.answer(t)
         )
         if said is not None:
             return Task("answer", text=said)

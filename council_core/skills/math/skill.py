@@ -12,7 +12,7 @@ from council_core.base.result import Chunk, SkillAnswer
 from council_core.base.status import ComponentStatus
 from council_core.skill import Emit, Query, Skill, _drop
 
-from . import nl
+from . import household, nl
 from .exact import NotExact, evaluate
 from .fmt import format_fraction, format_places, format_sig
 from .limits import run_limited
@@ -77,8 +77,11 @@ class MathSkill(Skill):
         text = query.text
         head = text[:600]
         if (
-            nl.CODE_WORDS.search(head) or cues.claimed_elsewhere(self.name, head)
-        ) and not _CALCULUS_FIRST.match(nl.strip_lead(head)):
+            (nl.CODE_WORDS.search(head) or cues.claimed_elsewhere(self.name, head))
+            and not _CALCULUS_FIRST.match(nl.strip_lead(head))
+            # "how long to download a 4.5 GB file at 50 Mbps": a file's size, not a file to touch
+            and household.download(head) is None
+        ):
             return 0.0
         if len(text) > 2000:
             return 0.9 if nl.looks_like_math(head) else 0.0

@@ -226,7 +226,8 @@ def clock_shift(t: str) -> str | None:
 _BETWEEN_ASK = re.compile(
     r"\bhow\s+(?:long|many\s+(?:hours|minutes|mins|hrs))\b|\bduration\b|\btime\s+between\b|"
     r"\bhours?\s+(?:between|from)\b|\bminutes?\s+(?:between|from)\b|\bhow\s+much\s+time\b|"
-    r"\belapsed\b|\bhow\s+many\s+hours\s+did\s+(?:i|you|we|he|she|they)\b",
+    r"\belapsed\b|\bhow\s+many\s+hours\s+did\s+(?:i|you|we|he|she|they)\b|\bhow\s+much\s+sleep\b"
+    r"|\bhow\s+many\s+hours\s+(?:of\s+sleep|is\s+that|was\s+that)\b",
     re.IGNORECASE,
 )
 

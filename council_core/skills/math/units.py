@@ -132,8 +132,9 @@ def _told(text: str) -> tuple[str, str, str] | None:
     right after it, a question, and "in/to <unit>" as its last words."""
     if len(re.findall(r"\d+(?:[.,/]\d+)*", text)) != 1:
         return None
-    m = _ONE_AMOUNT.search(text)
-    if m is None or _unit(m.group(2)) is None:
+    # the first amount with a unit ("a uk site says bake at 220C": not "a uk")
+    m = next((x for x in _ONE_AMOUNT.finditer(text) if _unit(x.group(2)) is not None), None)
+    if m is None:
         return None
     rest = text[m.end() :]
     if not _ASKS.search(rest):
@@ -149,12 +150,13 @@ def _told(text: str) -> tuple[str, str, str] | None:
             return m.group(1), m.group(2), tail.group(1)
     # "..., how many tbsp is that": the unit asked for after "how many"
     many = re.search(
-        r"\bhow\s+many\s+(\S+)\s+(?:is\s+(?:that|it)|would\s+(?:that|it)\s+be|do\s+i\s+need)$",
+        r"\bhow\s+many\s+(\S+)\s+(?:is\s+(?:that|it)|would\s+(?:that|it)\s+be|do\s+i\s+need)$"
+        r"|(?:=|\bis|\bequals|\bmakes)\s*how\s+many\s+(\S+)$",  # "3/4 cup of sugar = how many tbsp"
         rest,
         re.I,
     )
-    if many is not None and _unit(many.group(1)) is not None:
-        return m.group(1), m.group(2), many.group(1)
+    if many is not None and _unit(many.group(1) or many.group(2)) is not None:
+        return m.group(1), m.group(2), many.group(1) or many.group(2)
     return None
 
 

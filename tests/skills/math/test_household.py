@@ -1,0 +1,65 @@
+"""Household arithmetic (council_core/skills/math/household.py): every number has its role,
+or the reader leaves the question to the next skill."""
+
+import pytest
+
+from council_core.skills.math import nl
+
+
+@pytest.mark.parametrize(
+    ("prompt", "starts"),
+    [
+        ("i have 250 books and each box holds 12, how many boxes do i need", "21 boxes (250 ÷ 12"),
+        ("87 students going on a trip, each bus holds 30, how many buses", "3 buses"),
+        (
+            "how long to download a 4.5 GB file at 50 Mbps",
+            "12 minutes (4.5 GB × 8 = 36,000 megabits",
+        ),
+        ("how long to download 2 GB at 25 MB/s", "1 minute 20 seconds"),
+        (
+            "a 1500 watt heater runs 6 hours a day, electricity is 15 cents per kWh, how much does "
+            "it cost a month",
+            "$40.50 a month (1.5 kW × 6 h × 30 days",
+        ),
+        ("whats my bmi if im 180 lbs and 5 ft 10", "25.8 (81.65 kg"),
+        ("what is the bmi of someone who is 70 kg and 175 cm", "22.9"),
+        ("dose is 10 mg per kg, my kid weighs 44 lbs, how many mg", "199.58 mg"),
+        ("if 1 usd is 0.92 euros how many euros is $250", "230 EUR (250 × 0.92"),
+        ("1 euro = 1.08 dollars, how many euros do i get for $540", "500 EUR (540 ÷ 1.08"),
+        ("i spent $450 of my $1,800 budget, what percent is that", "25% (450 of 1,800)"),
+        ("my goal is 10,000 steps and i walked 7,350, what percent of my goal", "73.5%"),
+        ("shoes cost $120 and i wore them 80 times, whats the cost per wear", "$1.50 per wear"),
+        ("i burn about 10 calories a minute running, how many in 45 minutes", "450 calories"),
+        (
+            "went to bed at 11:30pm and woke up at 6:45am, how much sleep did i get",
+            "7 hours 15 minutes",
+        ),
+    ],
+)
+def test_household_readings(prompt, starts):
+    task = nl.interpret(prompt)
+    assert task.kind == "answer", task
+    assert task.text.startswith(starts), task.text
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "each box holds 12 and i have 250 books and 3 shelves, how many boxes",
+        "how many boxes of cereal should i buy for 4 kids",
+        "is 50 Mbps fast enough to download games",
+        "a 1500 watt heater, is that a lot",
+        "my bmi is 27, is that bad",
+        "the dose is 10 mg per kg, is that safe for a 44 lb kid with 2 allergies",
+        "1 usd is 0.92 euros today, is that a good rate",
+        "i spent $450 of my $1,800 budget on 3 things, what percent is that",
+    ],
+)
+def test_household_look_alikes_are_not_read(prompt):
+    from council_core.base.errors import BadInput
+
+    try:
+        task = nl.interpret(prompt)
+    except BadInput:
+        return
+    assert task.kind != "answer", task
