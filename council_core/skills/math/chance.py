@@ -15,6 +15,11 @@ from .timecalc import NUMBER_WORDS, _numbers_outside
 
 def _norm(t: str) -> str:
     text = " ".join(t.lower().split()).rstrip("?!. ")
+    text = re.sub(
+        r"\b(?:six|6)[- ]sided\s+(?=dice|die)|\b(?:standard|fair|regular|normal)\s+(?=dice)",
+        "",
+        text,
+    )
     return re.sub(r"\bppl\b", "people", text)
 
 
@@ -219,7 +224,7 @@ _LETTERS = re.compile(
     r"['\"“”‘’]?([a-z]{2,20})['\"“”‘’]?(?:\s|$)"
 )
 _CHOOSE = re.compile(
-    r"\b(?:pick|choose|select|draw|pull)\w*\s+(\d{1,3})\s+(?:[a-z]+\s+){0,2}?(?:out\s+of|from)\s+(?:the\s+|a\s+)?"
+    r"\b(?:pick|choose|select|draw|pull)\w*\s+(?:any\s+|just\s+|only\s+|exactly\s+)?(\d{1,3})\s+(?:[a-z]+\s+){0,2}?(?:out\s+of|from)\s+(?:the\s+|a\s+)?"
     r"(?:(?:group|class|team|pool|set|list|bunch|total)\s+of\s+)?(\d{1,3})\b"
 )
 

@@ -83,7 +83,7 @@ _QUANTITY_ANY = re.compile(
 _SQUARE_UNITS = re.compile(r"\bmany\s+(?:square|sq\.?)\s+[a-z]+\b", re.I)
 # "how many liters does it hold": a volume, shown in litres or US gallons
 _CAPACITY = re.compile(
-    r"\bhow\s+(?:many|much)\s+(liters?|litres?|gallons?)\b|\b(?:capacity|volume)\s+in\s+"
+    r"\bhow\s+(?:many|much)\s+(?:us\s+)?(liters?|litres?|gallons?)\b|\b(?:capacity|volume)\s+in\s+"
     r"(liters?|litres?|gallons?)\b",
     re.I,
 )
@@ -140,6 +140,14 @@ def _dims(t: str) -> tuple[dict[str, str], str]:
             m = m2
         dims[name] = m.group(1)
         unit = unit or (m.group(2) or "")
+    # "a 36 x 18 x 16 inch aquarium": length, width, height
+    m3 = re.search(
+        rf"{_NUM}{_UNIT}\s*(?:by|x|×)\s*{_NUM}{_UNIT}\s*(?:by|x|×)\s*{_NUM}{_UNIT}", t, re.I
+    )
+    if m3 and not {"length", "width", "height"} & set(dims):
+        dims["length"], dims["width"], dims["height"] = m3.group(1), m3.group(3), m3.group(5)
+        unit = unit or (m3.group(6) or m3.group(4) or m3.group(2) or "")
+        return dims, _SHORT.get(unit.lower(), unit.lower())
     # "a 12 by 8 rectangle", "rectangle 12 x 8"
     m = re.search(rf"{_NUM}{_UNIT}\s*(?:by|x|×)\s*{_NUM}{_UNIT}", t, re.I)
     if m and "length" not in dims and "width" not in dims:

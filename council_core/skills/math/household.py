@@ -13,6 +13,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from .numwords import to_digits
 from .timecalc import _numbers_outside
 
 _N = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -57,7 +58,7 @@ _HOLDS = re.compile(
 
 def containers(t: str) -> str | None:
     """'87 students, each bus holds 30, how many buses' -> '3 buses (87 ÷ 30 = 2.9, rounded up)'."""
-    text = _norm(t)
+    text = to_digits(_norm(t))  # "212 students plus fourteen chaperones"
     ask = re.search(rf"\bhow\s+many\s+{_CONTAINER}\b", text)
     m = _HOLDS.search(text)
     if ask is None or m is None:
@@ -73,16 +74,37 @@ def containers(t: str) -> str | None:
     if word.rstrip("es").rstrip("s")[:3] != ask.group(1).rstrip("es").rstrip("s")[:3]:
         return None
     nums = [x for x in re.finditer(_N, text) if x.span(1) != cap_at]
-    if len(nums) != 1:
+    people = (
+        r"(?:students|kids|children|adults|chaperones|teachers|parents|people|guests|players|"
+        r"friends|staff|employees|workers|passengers|campers|volunteers|coaches)"
+    )
+    if (
+        len(nums) == 2
+        and re.fullmatch(
+            rf"\s+{people}\s+(?:plus|and|with|\+)\s+", text[nums[0].end() : nums[1].start()]
+        )
+        and re.match(rf"\s+{people}\b", text[nums[1].end() :])
+    ):
+        total = _f(nums[0].group(1)) + _f(nums[1].group(1))  # "212 students plus 14 chaperones"
+    elif len(nums) == 1:
+        total = _f(nums[0].group(1))
+    else:
         return None
-    total, size = _f(nums[0].group(1)), _f(cap)
-    if _numbers_outside(text, [nums[0].span(1), cap_at]) or size <= 0 or total.denominator != 1:
+    size = _f(cap)
+    if _numbers_outside(text, [x.span(1) for x in nums] + [cap_at]) or size <= 0:
+        return None
+    if total.denominator != 1:
         return None
     n = math.ceil(total / size)
     left = n * size - total
     unit = ask.group(1)
     note = f"; the last one has room for {_dec(left)} more" if left else ""
-    return f"{n} {unit} ({_dec(total)} ÷ {_dec(size)} = {_dec(total / size, 4)}, rounded up{note})"
+    whole = (
+        " + ".join(x.group(1) for x in nums) + " = " + _dec(total)
+        if len(nums) == 2
+        else _dec(total)
+    )
+    return f"{n} {unit} ({whole} ÷ {_dec(size)} = {_dec(total / size, 4)}, rounded up{note})"
 
 
 # ----- a download's time -----
@@ -341,6 +363,46 @@ _GOAL = re.compile(
 )
 
 
+_GOES_TO = re.compile(
+    r"\bwhat\s+(?:percent|%|percentage|share|fraction)\s+of\s+(?:my|the|our|his|her|their)\s+"
+    r"(?:\w+\s+)?(budget|pay|income|paycheck|salary|earnings|money)\s+(?:goes\s+(?:to|on)"
+    r"|is\s+(?:spent\s+on|for|going\s+to)|(?:do|does)\s+(?:i|we|he|she|they)\s+spend\s+on|is)\s+"
+    r"(?:the\s+|my\s+)?([a-z]+)"
+)
+_WHOLE_WORDS = r"(?:budget|pay|income|paycheck|salary|earnings|take-home|make|earn|bring\s+home)"
+
+
+def _goes_to(text: str) -> str | None:
+    """'My take-home pay is $4,600 a month and rent is $1,380. What percent of my budget goes to
+    rent?' -> '30% ($1,380 of $4,600)'."""
+    ask = _GOES_TO.search(text)
+    if ask is None:
+        return None
+    thing = ask.group(2).rstrip("s")
+    amounts = list(re.finditer(r"\$\s*" + _N, text))
+    if len(amounts) != 2:
+        return None
+    part = whole = None
+    for a in amounts:
+        before = text[max(0, a.start() - 30) : a.start()]
+        after = text[a.end() : a.end() + 25]
+        if re.search(rf"\b{re.escape(thing)}s?\b[^$]*$", before) or re.match(
+            rf"\s*(?:a\s+month\s+|a\s+week\s+)?(?:on|for)\s+(?:the\s+|my\s+)?{re.escape(thing)}",
+            after,
+        ):
+            part = a
+        elif re.search(rf"\b{_WHOLE_WORDS}\b[^$]*$", before):
+            whole = a
+    if part is None or whole is None or _numbers_outside(text, [part.span(1), whole.span(1)]):
+        return None
+    p, w = _f(part.group(1)), _f(whole.group(1))
+    if w <= 0:
+        return None
+    pct = p * 100 / w
+    exact = (pct * 100).denominator == 1
+    return f"{'' if exact else '≈'}{_dec(pct, 2)}% (${_dec(p)} of ${_dec(w)})"
+
+
 def part_percent(t: str) -> str | None:
     """'i spent $450 of my $1,800 budget, what percent is that' -> '25% ($450 of $1,800)';
     'my goal is 10,000 steps and i walked 7,350, what percent of my goal' -> '73.5%'."""
@@ -349,6 +411,9 @@ def part_percent(t: str) -> str | None:
         r"\bwhat\s+(?:percent|%|percentage)\b|\bhow\s+many\s+percent\b|\bas\s+a\s+percent", text
     ):
         return None
+    said = _goes_to(text)
+    if said is not None:
+        return said
     m = _PART_OF.search(text)
     if m is not None:
         part, whole, spans = _f(m.group(1)), _f(m.group(2)), [m.span(1), m.span(2)]

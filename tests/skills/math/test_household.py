@@ -34,6 +34,33 @@ from council_core.skills.math import nl
             "went to bed at 11:30pm and woke up at 6:45am, how much sleep did i get",
             "7 hours 15 minutes",
         ),
+        # seen in the everyday10 run
+        (
+            "field trip for 212 students plus fourteen chaperones. each bus seats 52 people. how "
+            "many buses do we need to book",
+            "5 buses (212 + 14 = 226 ÷ 52",
+        ),
+        ("Packing up 137 books, and each box fits 24 -- how many boxes do I need?", "6 boxes"),
+        (
+            "My take-home pay is $4,600 a month and rent is $1,380. What percent of my budget goes "
+            "to rent?",
+            "30% ($1,380 of $4,600)",
+        ),
+        (
+            "i make $3,000 a month and spend $450 on groceries, what percent of my income is spent "
+            "on groceries",
+            "15%",
+        ),
+        ("rolling 2 six sided dice, probability the total is 8?", "5/36 (≈13.89%)"),
+        (
+            "pizza place lets u pick any 3 different toppings out of ten. how many combos are possible",
+            "120 (C(10, 3)",
+        ),
+        (
+            "recipe from a uk site says bake at 220C, what do i set my oven to in fahrenheit",
+            "220°C = 428°F",
+        ),
+        ("three quarters of a cup of sugar = how many tbsp", "3/4 cup = 12 tbsp"),
     ],
 )
 def test_household_readings(prompt, starts):

@@ -80,6 +80,10 @@ from council_core.skills.math.formulas import days_between
             "bedroom is 12 ft by 14 ft 6 in, how many sq ft of carpet do i need (no waste)",
             "174 ft²",
         ),
+        (
+            "How many US gallons does a 36 x 18 x 16 inch aquarium hold when it's filled to the top?",
+            "44.8831168831 (3456/77) US gallons",
+        ),
         # a fence: all four sides, or three with the open side named
         (
             "need to fence in the backyard, its 40 by 25 ft. how many feet of fencing do i need",
