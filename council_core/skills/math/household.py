@@ -473,17 +473,45 @@ _PER_TIME = re.compile(
 )
 
 
+def _same_unit(word: str) -> str:
+    w = word.lower()
+    return "calories" if w.startswith(("cal", "kcal")) else w.rstrip("s")
+
+
 def per_time(t: str) -> str | None:
     """'i burn about 10 calories a minute running, how many in 45 minutes' -> '450 calories'."""
-    text = _norm(t)
+    text = to_digits(_norm(t))  # "five hundred cals"
     m = _PER_TIME.search(text)
-    if m is None or not re.search(r"\bhow\s+(?:many|much)\b", text):
+    if m is None or not re.search(r"\bhow\s+(?:many|much|long)\b", text):
         return None
     unit = "minute" if m.group(3).startswith("min") else "hour"
     rest = text[m.end() :]
     d = re.search(r"(?<![\d.])" + _N + r"\s*(minutes?|mins?|hours?|hrs?)\b", rest)
     if d is None:
-        return None
+        # "11 cal a min ... how many mins to burn 500 cals": the time for an amount
+        ask = re.search(r"\bhow\s+(?:many\s+(minutes?|mins?|hours?|hrs?)|long)\b", rest)
+        same = _same_unit(m.group(2))
+        a = [
+            x
+            for x in re.finditer(r"(?<![\d.])" + _N + r"\s*([a-z]+)\b", rest)
+            if _same_unit(x.group(2)) == same
+        ]
+        if ask is None or len(a) != 1:
+            return None
+        off = m.end()
+        if _numbers_outside(text, [m.span(1), (off + a[0].start(1), off + a[0].end(1))]):
+            return None
+        rate = _f(m.group(1))
+        if rate <= 0:
+            return None
+        need = _f(a[0].group(1)) / rate  # in the rate's unit of time
+        want = "minute" if (ask.group(1) or unit).startswith("min") else "hour"
+        if want != unit:
+            need = need * 60 if want == "minute" else need / 60
+        return (
+            f"{'' if (need * 100).denominator == 1 else '≈'}{_dec(need, 2)} {want}s "
+            f"({a[0].group(1)} {a[0].group(2)} ÷ {m.group(1)} a {unit})"
+        )
     off = m.end()
     if _numbers_outside(text, [m.span(1), (off + d.start(1), off + d.end(1))]):
         return None
@@ -493,6 +521,53 @@ def per_time(t: str) -> str | None:
         dur = dur * 60 if d_unit == "hour" else dur / 60
     total = _f(m.group(1)) * dur
     return f"{_dec(total, 2)} {m.group(2)} ({m.group(1)} a {unit} × {_dec(dur, 4)} {unit}s)"
+
+
+# ----- a time from a pace -----
+
+_METRES = {"m": Fraction(1), "meter": Fraction(1), "metre": Fraction(1), "km": Fraction(1000),
+           "kilometer": Fraction(1000), "kilometre": Fraction(1000), "k": Fraction(1000),
+           "mi": Fraction("1609.344"), "mile": Fraction("1609.344"), "yd": Fraction("0.9144"),
+           "yard": Fraction("0.9144")}  # fmt: skip
+_DIST = r"(m|meters?|metres?|km|kilomet(?:er|re)s?|k|mi|miles?|yd|yards?)\b"
+_PACE = re.compile(
+    r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])\s*(?:min(?:utes)?\s*)?(?:per|/|a|every|for\s+(?:each|every))\s*"
+    r"(?:(\d+(?:\.\d+)?)\s*)?" + _DIST
+)
+
+
+def pace_time(t: str) -> str | None:
+    """'swim pace is 2:05 per 100m. how long for a 1500m swim' -> '31:15 (15 × 2:05)'."""
+    text = _norm(t)
+    m = _PACE.search(text)
+    if m is None or not re.search(r"\bhow\s+long\b|\bwhat\s+time\b|\bhow\s+much\s+time\b", text):
+        return None
+    rest = text[m.end() :]
+    d = list(re.finditer(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*" + _DIST, rest))
+    if len(d) != 1:
+        return None
+    off = m.end()
+    spans = [m.span(1), m.span(2)] + ([m.span(3)] if m.group(3) else [])
+    spans.append((off + d[0].start(1), off + d[0].end(1)))
+    if _numbers_outside(text, spans):
+        return None
+    unit_p = m.group(4).rstrip("s") if m.group(4) not in ("m", "mi") else m.group(4)
+    unit_d = d[0].group(2).rstrip("s") if d[0].group(2) not in ("m", "mi") else d[0].group(2)
+    if unit_p not in _METRES or unit_d not in _METRES:
+        return None
+    per = (_f(m.group(3)) if m.group(3) else Fraction(1)) * _METRES[unit_p]
+    dist = _f(d[0].group(1)) * _METRES[unit_d]
+    pace = int(m.group(1)) * 60 + int(m.group(2))
+    if per <= 0 or int(m.group(2)) > 59:
+        return None
+    secs = Fraction(pace) * dist / per
+    whole = round(secs)
+    h, rem = divmod(whole, 3600)
+    mi, sec = divmod(rem, 60)
+    shown = f"{h}:{mi:02d}:{sec:02d}" if h else f"{mi}:{sec:02d}"
+    words = (f"{h} h " if h else "") + f"{mi} min {sec} s"
+    approx = "" if secs.denominator == 1 else "≈"
+    return f"{approx}{shown} ({words}: {_dec(dist / per, 4)} × {m.group(1)}:{m.group(2)})"
 
 
 def answer(t: str) -> str | None:
@@ -506,6 +581,7 @@ def answer(t: str) -> str | None:
         part_percent,
         per_use,
         per_time,
+        pace_time,
     ):
         out = fn(t)
         if out is not None:

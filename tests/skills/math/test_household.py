@@ -61,6 +61,18 @@ from council_core.skills.math import nl
             "220°C = 428°F",
         ),
         ("three quarters of a cup of sugar = how many tbsp", "3/4 cup = 12 tbsp"),
+        ("swim pace is 2:05 per 100m. how long for a 1500m swim", "31:15 (31 min 15 s"),
+        (
+            "cycling burns roughly 11 cal a min for me. how many mins to burn five hundred cals",
+            "≈45.45 minutes",
+        ),
+        ("i read 250 words a minute, how long to read 12000 words", "48 minutes"),
+        ("my pace is 9:30 per mile, how long will a 10k take", "≈59:02"),
+        ("whats my bmi im 5'7 and 150 lbs", "23.5"),
+        (
+            "downloading a 4.5 GB game on a 50 Mbps connection, roughly how long will it take",
+            "12 minutes",
+        ),
     ],
 )
 def test_household_readings(prompt, starts):
