@@ -523,6 +523,40 @@ def per_time(t: str) -> str | None:
     return f"{_dec(total, 2)} {m.group(2)} ({m.group(1)} a {unit} × {_dec(dur, 4)} {unit}s)"
 
 
+# ----- rent by floor area -----
+
+_SQ = r"(?:square\s+(?:foot|feet|ft)|sq\.?\s*(?:ft|feet|foot)|sf|ft²|square\s+met(?:er|re)s?|sq\.?\s*m|m²)"
+_PER_AREA = re.compile(
+    r"\$\s*" + _N + rf"\s*(?:per|a|/)\s*{_SQ}\s*(?:per|a|/)\s*(year|yr|month|mo)\b"
+)
+
+
+def area_rent(t: str) -> str | None:
+    """'Office space is listed at $28 per square foot per year. For 1,250 sq ft, what's the
+    monthly rent?' -> '$2,916.67 a month ($28 × 1,250 sq ft = $35,000 a year ÷ 12)'."""
+    text = _norm(t)
+    m = _PER_AREA.search(text)
+    if m is None:
+        return None
+    rest = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    a = list(re.finditer(r"(?<![\d.$])" + _N + rf"\s*{_SQ}", rest))
+    if len(a) != 1 or _numbers_outside(text, [m.span(1), a[0].span(1)]):
+        return None
+    want = re.search(
+        r"\b(monthly|yearly|annual(?:ly)?|a\s+month|per\s+month|a\s+year|per\s+year)\b", rest
+    )
+    if want is None or not re.search(r"\bwhat|\bhow\s+much\b", text):
+        return None
+    rate, area = _f(m.group(1)), _f(a[0].group(1))
+    year = rate * area * (12 if m.group(2).startswith("mo") else 1)
+    monthly = "month" in want.group(1) or want.group(1) == "monthly"
+    if monthly:
+        return f"{_money(year / 12)} a month ({_money(rate)} × {_dec(area)} sq ft = {_money(year)} a year ÷ 12)"
+    return f"{_money(year)} a year ({_money(rate)} × {_dec(area)} sq ft" + (
+        " × 12 months)" if m.group(2).startswith("mo") else ")"
+    )
+
+
 # ----- a time from a pace -----
 
 _METRES = {"m": Fraction(1), "meter": Fraction(1), "metre": Fraction(1), "km": Fraction(1000),
@@ -582,6 +616,7 @@ def answer(t: str) -> str | None:
         per_use,
         per_time,
         pace_time,
+        area_rent,
     ):
         out = fn(t)
         if out is not None:

@@ -741,7 +741,12 @@ def markup(t: str) -> str | None:
         p = _principal(r)
         if p is None or not _done(r, p, x):
             return None
-        if r.has(r"\bmargin") and not r.has(r"\bmark-?up"):
+        # "a 35% profit margin (margin on selling price, not markup)": said not to be a markup
+        denied = r.has(r"\bnot\s+(?:a\s+|the\s+)?mark-?up|\bisn'?t\s+(?:a\s+)?mark-?up")
+        both = r.has(r"\bmargin") and r.has(r"\bmark-?up")
+        if both and not denied:
+            return None  # both named: which one is meant is not guessed
+        if r.has(r"\bmargin") and (denied or not r.has(r"\bmark-?up")):
             if x.value >= 100:
                 return None
             sell = p.value / (1 - x.value / 100)

@@ -67,6 +67,20 @@ from council_core.skills.math import nl
             "≈45.45 minutes",
         ),
         ("i read 250 words a minute, how long to read 12000 words", "48 minutes"),
+        (
+            "Office space is listed at $28 per square foot per year. For 1,250 sq ft, what's the "
+            "monthly rent?",
+            "$2,916.67 a month",
+        ),
+        (
+            "cost me $40 to make each one. what price do i sell at to get a 35% profit margin "
+            "(margin on selling price, not markup)",
+            "$61.54 (a 35% margin",
+        ),
+        (
+            "Have 350 euros left over from my trip. If 1 EUR = 1.08 USD, how many dollars is that?",
+            "378 USD",
+        ),
         ("my pace is 9:30 per mile, how long will a 10k take", "≈59:02"),
         ("whats my bmi im 5'7 and 150 lbs", "23.5"),
         (
@@ -92,6 +106,8 @@ def test_household_readings(prompt, starts):
         "the dose is 10 mg per kg, is that safe for a 44 lb kid with 2 allergies",
         "1 usd is 0.92 euros today, is that a good rate",
         "i spent $450 of my $1,800 budget on 3 things, what percent is that",
+        "cost $40, is a 35% margin or a 35% markup better",
+        "what margin and markup do i get selling a $40 item at 35% profit",
     ],
 )
 def test_household_look_alikes_are_not_read(prompt):
