@@ -437,7 +437,12 @@ def _roles(r: Reading) -> dict[str, list[Tok]]:
                     out[role].append(x)
                     break
             else:
-                out["other"].append(x)
+                if re.search(
+                    r"\b(?:leave|leaving|add|adding)\s+(?:a\s+|an\s+)?$", before
+                ) and re.search(r"\btip", r.text):
+                    out["tip"].append(x)  # "$186.40 before tip, we want to leave 18%"
+                else:
+                    out["other"].append(x)
     return out
 
 
