@@ -81,6 +81,11 @@ from council_core.skills.math import nl
             "Have 350 euros left over from my trip. If 1 EUR = 1.08 USD, how many dollars is that?",
             "378 USD",
         ),
+        (
+            "ok so dinner came to $186.40 before tip, we want to leave 18% and split it evenly 4 "
+            "ways. how much does each person owe?",
+            "$54.99 each",
+        ),
         ("my pace is 9:30 per mile, how long will a 10k take", "≈59:02"),
         ("whats my bmi im 5'7 and 150 lbs", "23.5"),
         (
