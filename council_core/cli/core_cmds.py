@@ -199,7 +199,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     session = args.session or _new_session()
     print(
-        f"Council chat (session {session}). /quit to leave, /new for a new session.",
+        f"Council chat (session {session}). /quit (or q) to leave, /new for a new session.",
         file=sys.stderr,
     )
 
@@ -219,8 +219,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 line = line.strip()
                 if not line:
                     continue
-                if line in ("/quit", "/exit"):
-                    break
+                if line.lower() in ("/quit", "/exit", "quit", "exit", "q", ":q"):
+                    break  # what people type to leave a terminal program
                 if line == "/new":
                     session = _new_session()
                     print(f"new session {session}", file=sys.stderr)

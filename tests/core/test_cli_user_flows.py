@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.cli import run_council as council
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,3 +32,11 @@ def test_terminal_chat_answers_and_quits(council_home):
     assert out.returncode == 0, out.stderr
     assert "42" in out.stdout and "25" in out.stdout
     assert "math" in out.stderr  # the footer names the skill
+
+
+@pytest.mark.parametrize("word", ["q", "quit", "exit", "Quit"])
+def test_terminal_chat_leaves_on_the_words_people_type(council_home, word):
+    out = council("chat", stdin=f"What is 6 * 7?\n{word}\nwhat's 10% of 250\n")
+    assert out.returncode == 0, out.stderr
+    assert "42" in out.stdout
+    assert out.stdout.count("council> ") == 1  # nothing after the quit word was asked
