@@ -22,8 +22,8 @@ from fractions import Fraction
 from .fmt import format_fraction
 from .formulas import _MONTH, _month, paint
 from .holidays import HOLIDAYS as _HOLIDAYS
-from .timecalc import holiday_dates
-from .units import compound, convert, seconds_in
+from .timecalc import NUMBER_WORDS, _dates, _numbers_outside, holiday_dates
+from .units import _UNITS, _unit, compound, convert, seconds_in
 
 # ----- the clock -----
 
@@ -607,6 +607,25 @@ _ASK_ZONE = re.compile(
 )
 
 
+_IN_PLACE = re.compile(r"\bin\s+((?:[a-z.'-]+\s+){0,2}[a-z.'-]+)", re.IGNORECASE)
+# "at 3pm new york time": the place the time is said in
+_OWN_TIME = re.compile(r"\s+((?:[a-z.'-]+\s+){0,2}?[a-z.'-]+)\s+time\b", re.IGNORECASE)
+
+
+def _places_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each "in <place>" the zone database knows, the longest run of
+    words that names one ("in new york at 3pm" -> "new york")."""
+    places = []
+    for m in _IN_PLACE.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if _zone(name) is not None:
+                places.append((m.start(1), m.start(1) + len(name), name))
+                break
+    return places
+
+
 _ASK_THEM = re.compile(
     r"[,.;-]?\s*what\s+time\s+(?:will|would|is)\s+(?:it|that)\s+(?:be\s+)?"
     r"(?:for\s+(?:her|him|them)|there|over\s+there|where\s+(?:she|he|they)\s+(?:is|are|lives?))$",
@@ -625,21 +644,10 @@ def _zone_for_them(text: str) -> _ZoneRead | None:
     times = list(re.finditer(_AT, head, re.IGNORECASE))
     if len(times) != 1:
         return None
-    own = re.match(
-        r"\s+((?:[a-z.'-]+\s+){0,2}?[a-z.'-]+)\s+time\b", head[times[0].end() :], re.IGNORECASE
-    )
+    own = _OWN_TIME.match(head[times[0].end() :])
     if own is None or _zone(own.group(1)) is None:
         return None
-    others = []
-    for m in re.finditer(
-        r"\bin\s+((?:[a-z.'-]+\s+){0,2}[a-z.'-]+)", head[: times[0].start()], re.IGNORECASE
-    ):
-        words = m.group(1).split()
-        for n in range(len(words), 0, -1):
-            name = " ".join(words[:n])
-            if _zone(name) is not None:
-                others.append((m.start(1), m.start(1) + len(name), name))
-                break
+    others = _places_in(head[: times[0].start()])
     if len(others) != 1:
         return None
     date = re.search(
@@ -651,8 +659,6 @@ def _zone_for_them(text: str) -> _ZoneRead | None:
     spans = [(times[0].start(), times[0].end()), (others[0][0], others[0][1])]
     if date:
         spans.append((off + date.start("d"), off + date.end("d")))
-    from .timecalc import _numbers_outside
-
     if _numbers_outside(head.lower(), spans):
         return None
     hm = _clock_time(times[0].group("time"))
@@ -672,17 +678,8 @@ def _zone_story(text: str) -> _ZoneRead | None:
     times = list(re.finditer(_AT, head, re.IGNORECASE))
     if len(times) != 1:
         return None
-    places = []
-    for m in re.finditer(r"\bin\s+((?:[a-z.'-]+\s+){0,2}[a-z.'-]+)", head, re.IGNORECASE):
-        words = m.group(1).split()
-        for n in range(len(words), 0, -1):  # the longest run of words that names a place
-            name = " ".join(words[:n])
-            if _zone(name) is not None:
-                places.append((m.start(1), m.start(1) + len(name), name))
-                break
-    own = re.match(
-        r"\s+((?:[a-z.'-]+\s+){0,2}?[a-z.'-]+)\s+time\b", head[times[0].end() :], re.IGNORECASE
-    )
+    places = _places_in(head)
+    own = _OWN_TIME.match(head[times[0].end() :])
     if own is not None and _zone(own.group(1)) is not None:  # "at 3pm new york time"
         at = times[0].end() + own.start(1)
         places = [(at, at + len(own.group(1)), own.group(1))]
@@ -715,8 +712,6 @@ def _zone_story(text: str) -> _ZoneRead | None:
     if date:
         off = times[0].end()
         spans.append((off + date.start("d"), off + date.end("d")))
-    from .timecalc import _numbers_outside
-
     if _numbers_outside(head.lower(), spans):
         return None
     hm = _clock_time(times[0].group("time"))
@@ -743,8 +738,6 @@ def zone_time(t: str, now: _dt.datetime | None = None) -> str | None:
         r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+", "", said.strip(" ,.-"), flags=re.I
     )
     if said:
-        from .timecalc import _dates
-
         on = _dates(said, day)
         if len(on) != 1 or on[0][0].group(0).strip() != said:
             return None  # a day that is not one clear date: not guessed
@@ -785,8 +778,6 @@ def score_percent(t: str) -> str | None:
     m = _OUT_OF.search(text)
     if m is None or len(re.findall(r"\d+(?:\.\d+)?", text)) != 2:
         return None
-    from .timecalc import NUMBER_WORDS
-
     if NUMBER_WORDS.search(text):
         return None
     a, b = Fraction(m.group(1)), Fraction(m.group(2))
@@ -900,8 +891,6 @@ _BETTER = re.compile(
 def _measure(word: str) -> tuple[str, str, Fraction] | None:
     """(shown unit, kind, size of one in the kind's base) for a price's unit: "oz" -> mass,
     "liter" -> volume, "rolls" -> a count of rolls."""
-    from .units import _UNITS, _unit
-
     sym = (
         _unit(word)
         if word.lower() not in ("roll", "rolls", "can", "cans", "pack", "packs")

@@ -14,13 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .numwords import to_digits
-from .timecalc import _numbers_outside
+from .rates import _f
+from .timecalc import _hm, _numbers_outside
 
 _N = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-
-
-def _f(s: str) -> Fraction:
-    return Fraction(s.replace(",", ""))
 
 
 def _norm(t: str) -> str:
@@ -140,14 +137,8 @@ def download(t: str) -> str | None:
     if rate <= 0:
         return None
     secs = size_bytes * 8 / rate
-    whole = int(secs)
-    h, rem = divmod(whole, 3600)
-    mi, sec = divmod(rem, 60)
-    parts = [f"{h} hour{'s' if h != 1 else ''}"] if h else []
-    parts += [f"{mi} minute{'s' if mi != 1 else ''}"] if mi else []
-    parts += [f"{sec} second{'s' if sec != 1 else ''}"] if sec or not parts else []
     return (
-        f"{' '.join(parts)} ({s[0].group(1)} {s[0].group(2).upper()} × 8 = "
+        f"{_hm(int(secs))} ({s[0].group(1)} {s[0].group(2).upper()} × 8 = "
         f"{_dec(size_bytes * 8 / 10**6)} megabits ÷ {_dec(rate / 10**6)} Mbps = {_dec(secs)} s; "
         "decimal units, at full speed)"
     )
@@ -347,6 +338,14 @@ def exchange(t: str) -> str | None:
 
 # ----- a part as a percent: budget, goal -----
 
+
+def _percent_of(part: Fraction, whole: Fraction, sign: str = "") -> str:
+    """'30% ($1,380 of $4,600)'; '≈' when the percent is rounded."""
+    pct = part * 100 / whole
+    exact = (pct * 100).denominator == 1
+    return f"{'' if exact else '≈'}{_dec(pct, 2)}% ({sign}{_dec(part)} of {sign}{_dec(whole)})"
+
+
 _PART_OF = re.compile(
     r"(?:\$\s*)?"
     + _N
@@ -398,9 +397,7 @@ def _goes_to(text: str) -> str | None:
     p, w = _f(part.group(1)), _f(whole.group(1))
     if w <= 0:
         return None
-    pct = p * 100 / w
-    exact = (pct * 100).denominator == 1
-    return f"{'' if exact else '≈'}{_dec(pct, 2)}% (${_dec(p)} of ${_dec(w)})"
+    return _percent_of(p, w, "$")
 
 
 def part_percent(t: str) -> str | None:
@@ -424,15 +421,13 @@ def part_percent(t: str) -> str | None:
         part, whole, spans = _f(g.group(2)), _f(g.group(1)), [g.span(1), g.span(2)]
     if whole <= 0 or _numbers_outside(text, spans):
         return None
-    pct = part * 100 / whole
-    exact = (pct * 100).denominator == 1
-    return f"{'' if exact else '≈'}{_dec(pct, 2)}% ({_dec(part)} of {_dec(whole)})"
+    return _percent_of(part, whole)
 
 
 # ----- a cost per use -----
 
 _PER_USE = re.compile(
-    r"\bcost\s+per\s+(use|wear|wash|ride|visit|class|session|game|use|month|day|meal|cup|load|person)\b"
+    r"\bcost\s+per\s+(use|wear|wash|ride|visit|class|session|game|month|day|meal|cup|load|person)\b"
     r"|\bper\s+(use|wear|wash|ride|visit|class|session|game)\b"
 )
 
